@@ -1,0 +1,35 @@
+# Digitallotse: `make run` serves the assistant on the starter corpus, `make test` runs the tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint eval bench install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/lotse ingest corpus
+	$(BIN)/lotse serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant ingest tests evals
+	$(BIN)/mypy assistant ingest
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python -m evals.run
+
+bench: $(STAMP)
+	$(BIN)/python -m evals.bench
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""Answers: extractive (no LLM) or via an OpenAI-compatible LLM, always with citations."""

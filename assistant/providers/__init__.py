@@ -1,0 +1,1 @@
+"""Providers: the only place external clients (embeddings, LLM, Chroma) are built."""

@@ -1,0 +1,32 @@
+"""Build the Chroma client: embedded in the data dir, or an HTTP client to a server."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, StoreUnavailable
+
+
+def build_chroma_client(settings: Settings) -> Any:
+    """Return a chromadb client with telemetry off; never uses Chroma's own embeddings."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not settings.chroma_url:
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    url = urlparse(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ConfigError(f"LOTSE_CHROMA_URL ungültig: {settings.chroma_url!r} (http://host:port)")
+    port = url.port or (443 if url.scheme == "https" else 8000)
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+        )
+    except Exception as exc:  # chromadb raises plain exceptions when the server is down
+        raise StoreUnavailable(f"Chroma-Server nicht erreichbar ({url.hostname}:{port})") from exc

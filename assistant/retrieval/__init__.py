@@ -1,0 +1,1 @@
+"""Retrieval: query understanding, hybrid dense + lexical search, fusion."""

@@ -1,0 +1,134 @@
+"""Query understanding: legal references, law names and abbreviations, German synonyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.store.manifest import law_key_of
+
+# Common names of laws that their official titles do not contain (domain knowledge).
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "ozg": ("onlinezugangsgesetz", "onlinezugang"),
+    "egovg": ("e-government-gesetz", "egovernment-gesetz", "egov-gesetz"),
+    "vwvfg": ("verwaltungsverfahrensgesetz",),
+    "ifg": ("informationsfreiheitsgesetz",),
+    "bdsg": ("bundesdatenschutzgesetz",),
+    "idnrg": ("identifikationsnummerngesetz", "registermodernisierungsgesetz"),
+    "pauswg": ("personalausweisgesetz",),
+    "erechv": ("e-rechnungsverordnung", "erechnungsverordnung"),
+    "geozg": ("geodatenzugangsgesetz",),
+    "uig": ("umweltinformationsgesetz",),
+    "vgv": ("vergabeverordnung",),
+    "bsig": ("bsi-gesetz", "bsig"),
+    "de-mail-g": ("de-mail-gesetz",),
+    "dsgvo": ("datenschutz-grundverordnung", "datenschutzgrundverordnung", "ds-gvo"),
+}
+
+# Lexical expansions for short forms staff use ("E-Akte" → "elektronische Akte").
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "e-akte": ("elektronische Akte", "elektronische Aktenführung"),
+    "e-rechnung": ("elektronische Rechnung", "XRechnung"),
+    "xrechnung": ("elektronische Rechnung",),
+    "e-government": ("elektronische Verwaltung",),
+    "eid": ("elektronischer Identitätsnachweis", "Online-Ausweisfunktion"),
+    "online-ausweis": ("elektronischer Identitätsnachweis",),
+    "wegwerfen": ("vernichten",),
+    "einscannen": ("ersetzendes Scannen", "elektronisches Dokument übertragen"),
+    "eingescannte": ("übertragen elektronisches Dokument", "Papieroriginal"),
+    "bundid": ("Nutzerkonto des Bundes", "DeutschlandID"),
+    "deutschlandid": ("Nutzerkonto des Bundes", "BundID"),
+    "open data": ("offene Daten",),
+    "datenschutzbeauftragter": ("Datenschutzbeauftragte",),
+}
+
+_SECTION = r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b"
+_SECTION_RE = re.compile(_SECTION, re.IGNORECASE)
+
+
+@dataclass
+class LawName:
+    """One way of naming a law and the key it stands for."""
+
+    key: str
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class ParsedQuery:
+    """What the question says beyond its words."""
+
+    text: str
+    refs: list[tuple[str, str]] = field(default_factory=list)  # (law key, "§ 3a" | "Art. 37")
+    laws: list[str] = field(default_factory=list)
+    expansions: list[tuple[str, float]] = field(default_factory=list)
+
+
+class QueryParser:
+    """Recognises laws by abbreviation, title or common name, and § / Art. references."""
+
+    def __init__(self, laws: list[tuple[str, str, str]]) -> None:
+        names: dict[str, set[str]] = {}
+        self.display: dict[str, str] = {}
+        for _doc_id, jurabk, title in laws:
+            key = law_key_of(jurabk)
+            self.display.setdefault(key, jurabk)
+            names.setdefault(key, set()).update({key, jurabk.lower(), title.lower()})
+        for key, aliases in COMMON_NAMES.items():
+            names.setdefault(key, set()).update({key, *aliases})
+        self.names = names
+        self._patterns: list[LawName] = []
+        for key, variants in names.items():
+            for variant in sorted(variants, key=len, reverse=True):
+                if len(variant) < 3:
+                    continue
+                escaped = re.escape(variant).replace(r"\-", "[- ]?")
+                pattern = re.compile(rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE)
+                self._patterns.append(LawName(key, pattern))
+
+    def aliases(self, key: str) -> list[str]:
+        """Every known name of a law."""
+        return sorted(self.names.get(key, ()))
+
+    def parse(self, text: str) -> ParsedQuery:
+        """Find law mentions, section references and lexical expansions."""
+        parsed = ParsedQuery(text)
+        mentions: list[tuple[int, int, str]] = []
+        for name in self._patterns:
+            for match in name.pattern.finditer(text):
+                mentions.append((match.start(), match.end(), name.key))
+        mentions.sort()
+        for _, _, key in mentions:
+            if key not in parsed.laws:
+                parsed.laws.append(key)
+        for match in _SECTION_RE.finditer(text):
+            number = re.sub(r"\s", "", match.group(1)).lower()
+            is_article = match.group(0).lower().startswith("art")
+            label = f"Art. {number}" if is_article else f"§ {number}"
+            law = _nearest_law(match.start(), match.end(), mentions)
+            if law:
+                parsed.refs.append((law, label))
+        for key in parsed.laws:
+            for alias in self.aliases(key):
+                if len(alias) <= 40:
+                    parsed.expansions.append((alias, 0.5))
+        lowered = text.lower()
+        for short, long_forms in SYNONYMS.items():
+            if re.search(rf"(?<!\w){re.escape(short)}", lowered):
+                parsed.expansions.extend((form, 0.5) for form in long_forms)
+        return parsed
+
+
+def _nearest_law(start: int, end: int, mentions: list[tuple[int, int, str]]) -> str | None:
+    """The law named closest after (preferred) or before a § reference, within 60 chars."""
+    best: tuple[int, str] | None = None
+    for m_start, m_end, key in mentions:
+        if m_start >= end:
+            distance = m_start - end
+        elif m_end <= start:
+            distance = start - m_end + 5
+        else:
+            continue
+        if distance <= 60 and (best is None or distance < best[0]):
+            best = (distance, key)
+    return best[1] if best else None

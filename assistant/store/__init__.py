@@ -1,0 +1,1 @@
+"""Storage: manifest (SQLite, source of truth), vectors (Chroma), lexical index (BM25)."""

@@ -1,0 +1,142 @@
+"""German lexical analysis: normalisation, stop words, Snowball stems, compound splitting."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+import Stemmer
+
+STOP_WORDS = frozenset(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+    auch auf aus bei beim bin bis bist da damit dann das dass dein deine dem den denn der des dessen
+    dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer
+    eines er es etwas euch euer eure für gegen gewesen hab habe haben hat hatte hätte ich ihr ihre
+    ihrem ihren ihrer ihres im in ist jede jedem jeden jeder jedes jene jenem jenen jener jenes
+    kann kein keine keinem keinen keiner können könnte man manche mein meine mich mir mit muss musste
+    müssen nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner sich sie
+    sind so solche soll sollen sondern sonst über um und uns unser unsere unter viel vom von vor war
+    waren warum was weil welche welchem welchen welcher welches wenn wer werde werden wie wieder
+    will wir wird wirst wo wollen würde zu zum zur zwar zwischen dürfen darf gibt gilt wann wieviel
+    wieviele welcher the a an and are as at be by for from has have how in is it its of on or that
+    this to was what when where which who why will with does do can may must
+    """.split()
+)
+
+_WORD = re.compile(r"§+\s*\d+[a-z]?|[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+_FUGEN = ("s", "es", "n", "en", "e")
+MIN_PART = 4
+MIN_SPLIT_WORD = 8
+MAX_PARTS = 4
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFC, ß → ss."""
+    return unicodedata.normalize("NFC", text).lower().replace("ß", "ss")
+
+
+def words(text: str) -> list[str]:
+    """Raw word tokens of normalised text; '§ 3a' becomes the single token '§3a'."""
+    out = []
+    for match in _WORD.finditer(normalise(text)):
+        token = match.group(0)
+        if token.startswith("§"):
+            out.append("§" + re.sub(r"[§\s]", "", token))
+        else:
+            out.append(token)
+    return out
+
+
+class GermanAnalyzer:
+    """Turns text into stemmed terms; compounds are split against a known vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str] = ()) -> None:
+        self.vocabulary = set(vocabulary)
+        self._stemmer = Stemmer.Stemmer("german")
+        self._lock = threading.Lock()
+        self._split_cache: dict[str, list[str]] = {}
+        self._stem_cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """Snowball German stem (cached)."""
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            with self._lock:
+                cached = self._stemmer.stemWord(word)
+            if len(self._stem_cache) < 500_000:
+                self._stem_cache[word] = cached
+        return cached
+
+    def split_compound(self, word: str) -> list[str]:
+        """Known parts and heads of a compound: 'onlinezugangsgesetz' → onlinezugang, gesetz…"""
+        cached = self._split_cache.get(word)
+        if cached is not None:
+            return cached
+        parts: list[str] = []
+        self._split_into(word, parts, depth=0)
+        result = list(dict.fromkeys(p for p in parts if p != word))[:MAX_PARTS]
+        if len(self._split_cache) < 500_000:
+            self._split_cache[word] = result
+        return result
+
+    def _split_into(self, word: str, parts: list[str], depth: int) -> None:
+        """Split at the longest known tail, then split head and tail once more."""
+        if depth > 1 or len(word) < MIN_SPLIT_WORD or not word.isalpha():
+            return
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if tail not in self.vocabulary:
+                continue
+            stripped = _strip_fugen(head, self.vocabulary)
+            if len(stripped) < MIN_PART - 1:
+                continue
+            parts.extend((stripped, tail))
+            self._split_into(stripped, parts, depth + 1)
+            self._split_into(tail, parts, depth + 1)
+            return
+
+    def terms(self, text: str) -> list[str]:
+        """Index/query terms: stems of words, hyphen parts and compound parts, no stop words."""
+        out: list[str] = []
+        for word in words(text):
+            if word in STOP_WORDS:
+                continue
+            if word.startswith("§"):
+                out.append(word)
+                continue
+            pieces = [word]
+            if "-" in word:
+                parts = [p for p in word.split("-") if p]
+                pieces = [word.replace("-", ""), *[p for p in parts if len(p) > 1]]
+            for piece in pieces:
+                if piece in STOP_WORDS or (len(piece) < 2 and not piece.isdigit()):
+                    continue
+                out.append(self.stem(piece))
+                for part in self.split_compound(piece):
+                    out.append(self.stem(part))
+        return out
+
+
+def _strip_fugen(head: str, vocabulary: set[str]) -> str:
+    """Remove a linking element (Fugen-s etc.) when the shorter head is a known word."""
+    if head in vocabulary:
+        return head
+    for fuge in _FUGEN:
+        if head.endswith(fuge) and head[: -len(fuge)] in vocabulary:
+            return head[: -len(fuge)]
+    if head.endswith("s") and len(head) > MIN_PART:
+        return head[:-1]
+    return head
+
+
+def build_vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
+    """Words of at least MIN_PART letters seen min_count times: the splitter's dictionary."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in words(text):
+            if len(word) >= MIN_PART and word.isalpha() and word not in STOP_WORDS:
+                counts[word] = counts.get(word, 0) + 1
+    return {w for w, c in counts.items() if c >= min_count}

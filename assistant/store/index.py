@@ -1,0 +1,122 @@
+"""The index: manifest, Chroma vectors and the lexical index kept in step, crash-safe."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import DocumentNotFound
+from assistant.providers.embeddings import CachedEmbeddings
+from assistant.store.lexical import LexicalIndex
+from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
+from assistant.store.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+def indexed_text(chunk: ChunkRecord) -> str:
+    """What is embedded and lexically indexed: breadcrumb line plus chunk text."""
+    return f"{chunk.breadcrumb}\n{chunk.text}"
+
+
+@dataclass
+class RepairReport:
+    """What a consistency check fixed."""
+
+    orphans_deleted: int = 0
+    vectors_restored: int = 0
+
+
+class Index:
+    """Writes go Chroma first, then the manifest (the commit point), then cleanup."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        vectors: VectorStore,
+        embeddings: CachedEmbeddings,
+        lexical_dir: Path,
+    ) -> None:
+        self.manifest = manifest
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self.lexical_dir = lexical_dir
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
+
+    def store_document(
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], vectors: np.ndarray
+    ) -> None:
+        """Replace a document's chunks; a crash at any point is repaired by repair()."""
+        self.vectors.upsert(
+            [c.chunk_id for c in chunks],
+            vectors,
+            [indexed_text(c) for c in chunks],
+            [c.metadata for c in chunks],
+        )
+        stale = self.manifest.replace_document(doc, chunks)
+        if stale:
+            self.vectors.delete(stale)
+
+    def remove_document(self, doc_id: str) -> DocumentRecord:
+        """Remove a document from manifest and vectors."""
+        doc = self.manifest.get_document(doc_id)
+        if doc is None:
+            raise DocumentNotFound(doc_id)
+        ids = self.manifest.remove_document(doc_id)
+        if ids:
+            self.vectors.delete(ids)
+        return doc
+
+    def repair(self) -> RepairReport:
+        """Delete vectors the manifest does not know; restore vectors the manifest lacks."""
+        report = RepairReport()
+        known = self.manifest.chunk_ids()
+        present = self.vectors.all_ids()
+        orphans = sorted(present - known)
+        if orphans:
+            self.vectors.delete(orphans)
+            report.orphans_deleted = len(orphans)
+        missing = sorted(known - present)
+        if missing:
+            records = list(self.manifest.chunks(missing).values())
+            vectors = self.embeddings.embed_passages([indexed_text(c) for c in records])
+            self.vectors.upsert(
+                [c.chunk_id for c in records],
+                vectors,
+                [indexed_text(c) for c in records],
+                [c.metadata for c in records],
+            )
+            report.vectors_restored = len(records)
+        if orphans or missing:
+            log.info("index repaired: %s", report)
+        return report
+
+    def lexical(self) -> LexicalIndex:
+        """The lexical index for the manifest's current generation (loaded or rebuilt)."""
+        generation = self.manifest.generation()
+        current = self._lexical
+        if current is not None and current.generation == generation:
+            return current
+        with self._lexical_lock:
+            current = self._lexical
+            if current is not None and current.generation == generation:
+                return current
+            loaded = LexicalIndex.load(self.lexical_dir)
+            if loaded is None or loaded.generation != generation:
+                loaded = self.rebuild_lexical(generation)
+            self._lexical = loaded
+            return loaded
+
+    def rebuild_lexical(self, generation: str | None = None) -> LexicalIndex:
+        """Build the lexical index from the manifest and persist it."""
+        generation = generation or self.manifest.generation()
+        index = LexicalIndex.build(
+            ((c.chunk_id, indexed_text(c)) for c in self.manifest.iter_chunks()), generation
+        )
+        index.save(self.lexical_dir)
+        return index

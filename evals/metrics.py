@@ -1,0 +1,58 @@
+"""Retrieval and answer quality metrics."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Matcher = Callable[[dict[str, Any]], bool]
+
+
+def first_hit_rank(results: Sequence[dict[str, Any]], is_gold: Matcher) -> int | None:
+    """1-based rank of the first gold result, or None."""
+    for rank, item in enumerate(results, 1):
+        if is_gold(item):
+            return rank
+    return None
+
+
+def retrieval_scores(ranks: Sequence[int | None]) -> dict[str, float]:
+    """hit@1, hit@5, MRR@10 over first-hit ranks."""
+    n = max(len(ranks), 1)
+    return {
+        "n": len(ranks),
+        "hit@1": sum(1 for r in ranks if r == 1) / n,
+        "hit@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        "mrr@10": sum(1.0 / r for r in ranks if r is not None and r <= 10) / n,
+    }
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds of second-valued samples."""
+    if not values:
+        return {"p50_ms": 0.0, "p95_ms": 0.0}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+    }
+
+
+def answer_scores(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Abstention accuracy and citation precision over ask results with gold labels."""
+    in_corpus = [r for r in rows if r["gold"]]
+    out_corpus = [r for r in rows if not r["gold"]]
+    cited = [c for r in in_corpus if not r["abstained"] for c in r["citation_gold"]]
+    answered_ok = sum(1 for r in in_corpus if not r["abstained"])
+    abstained_ok = sum(1 for r in out_corpus if r["abstained"])
+    return {
+        "in_corpus": len(in_corpus),
+        "out_of_corpus": len(out_corpus),
+        "in_corpus_answered": answered_ok / max(len(in_corpus), 1),
+        "out_of_corpus_abstained": abstained_ok / max(len(out_corpus), 1),
+        "abstention_accuracy": (answered_ok + abstained_ok) / max(len(rows), 1),
+        "citation_precision": sum(cited) / max(len(cited), 1),
+        "citations_retrieved": sum(1 for r in rows if r["citations_retrieved"]) / max(len(rows), 1),
+    }

@@ -1,0 +1,57 @@
+"""`make eval`: every eval set, reference pipelines, evals/report.md and JSON results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from datetime import date
+from typing import Any
+
+from evals import laws, starter, xquad
+from evals.harness import RESULTS, ROOT
+from evals.report import write_report
+
+
+def main() -> None:
+    """Run the selected eval sets and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=["starter", "laws", "xquad"], action="append")
+    parser.add_argument("--no-baselines", action="store_true")
+    args = parser.parse_args()
+    selected = args.only or ["starter", "laws", "xquad"]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {_cores()} cores",
+    }
+    previous = RESULTS / "eval.json"
+    if previous.exists():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        results.update({k: v for k, v in old.items() if k not in ("date", "machine")})
+    for name in selected:
+        started = time.monotonic()
+        print(f"== {name}")
+        if name == "starter":
+            results["starter"] = starter.run()
+        elif name == "laws":
+            results["laws"] = laws.run()
+            if not args.no_baselines:
+                results["laws_baselines"] = laws.run_baselines()
+        else:
+            results["xquad"] = xquad.run()
+        print(f"   {time.monotonic() - started:.0f} s")
+    previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_report(results, ROOT / "evals" / "report.md")
+    print(f"wrote {ROOT / 'evals' / 'report.md'} and {previous}")
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Ingestion: documents in, chunks with provenance out."""
