@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     abstain_below: float = Field(default=0.5, ge=0.0, le=1.0)
 
     api_keys: SecretStr | None = None
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    max_upload_mb: float = Field(default=25.0, gt=0)
+    max_upload_files: int = Field(default=10, ge=1)
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -75,8 +78,12 @@ class Settings(BaseSettings):
     def secret_values(self) -> tuple[str, ...]:
         """Every configured secret value, to keep them out of any output."""
         secrets = [
-            self.embedding_api_key, self.llm_api_key, self.api_keys, self.slack_bot_token,
-            self.slack_app_token, self.slack_signing_secret,
+            self.embedding_api_key,
+            self.llm_api_key,
+            self.api_keys,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
         ]
         values: list[str] = []
         for secret in secrets:
@@ -85,6 +92,11 @@ class Settings(BaseSettings):
                 values.append(raw)
                 values.extend(p.split(":")[0].strip() for p in raw.split(",") if p.strip())
         return tuple(v for v in values if v)
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Folder where uploaded files are kept under generated ids."""
+        return self.data_dir / "uploads"
 
     @property
     def chroma_dir(self) -> Path:

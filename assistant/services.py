@@ -7,18 +7,23 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.answer.engine import AnswerEngine
 from assistant.config import Settings
+from assistant.errors import InvalidRequest
 from assistant.providers.chroma import build_chroma_client
 from assistant.providers.embeddings import CachedEmbeddings, build_embeddings
 from assistant.providers.llm import build_chat_model
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.index import Index
-from assistant.store.manifest import Manifest
+from assistant.store.manifest import DocumentRecord, Manifest
 from assistant.store.records import RecordStore
 from assistant.store.vectors import VectorStore
+from ingest.discovery import Candidate
+from ingest.pipeline import FileResult, Ingestor
+from ingest.uploads import store_upload
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,35 @@ class Services:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ingest_uploads(self, files: list[tuple[str, bytes]]) -> list[FileResult]:
+        """Store uploaded files under generated folders and ingest them, one result each."""
+        results: list[FileResult] = []
+        with self.writer_lock():
+            ingestor = Ingestor(self.index, self.settings)
+            for filename, data in files:
+                try:
+                    path = store_upload(self.settings.uploads_dir, filename, data)
+                except InvalidRequest as exc:
+                    results.append(FileResult(filename, "failed", reason=str(exc)))
+                    continue
+                result = ingestor.ingest_file(Candidate(path, None))
+                result.path = filename
+                if result.status == "failed":
+                    path.unlink(missing_ok=True)
+                results.append(result)
+            self.index.lexical()
+        return results
+
+    def remove_document(self, doc_id: str) -> DocumentRecord:
+        """Remove a document (and its uploaded file, if it was uploaded)."""
+        with self.writer_lock():
+            doc = self.index.remove_document(doc_id)
+            self.index.lexical()
+        path = Path(doc.path)
+        if path.is_relative_to(self.settings.uploads_dir.absolute()):
+            path.unlink(missing_ok=True)
+        return doc
 
     def close(self) -> None:
         """Release files and connections."""

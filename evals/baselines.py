@@ -40,7 +40,9 @@ def quickstart_chunks(files: Sequence[tuple[str, str]]) -> list[BaselineChunk]:
     )
     chunks: list[BaselineChunk] = []
     for doc_id, text in files:
-        headings = [(m.start(), _section_label(m.group(1))) for m in _SECTION_HEADING.finditer(text)]
+        headings = [
+            (m.start(), _section_label(m.group(1))) for m in _SECTION_HEADING.finditer(text)
+        ]
         for doc in splitter.create_documents([text]):
             start = int(doc.metadata["start_index"])
             end = start + len(doc.page_content)
@@ -95,5 +97,11 @@ def read_files(folder: Path) -> list[tuple[str, str]]:
 
 def as_items(chunks: Sequence[BaselineChunk]) -> list[dict[str, Any]]:
     """Result items for the gold matchers: one per covered section."""
-    return [{"doc_id": c.doc_id, "section": c.sections[0] if c.sections else None,
-             "sections": c.sections} for c in chunks]
+    return [
+        {
+            "doc_id": c.doc_id,
+            "section": c.sections[0] if c.sections else None,
+            "sections": c.sections,
+        }
+        for c in chunks
+    ]

@@ -73,7 +73,7 @@ def run_questions(
             row["rank"] = rank
         row["top"] = [f"{i['doc_id']} {i['section'] or ''}".strip() for i in items[:3]]
         if ask:
-            conversation = conversations.get(q.get("prev", ""), None)
+            conversation = conversations.get(q.get("prev", ""))
             started = time.perf_counter()
             asked = engine.ask(q["q"], conversation_id=conversation, mode="extractive")
             ask_times.append(time.perf_counter() - started)

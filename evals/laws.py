@@ -1,4 +1,4 @@
-"""Dev questions over federal law: ../shared/evals/dev_laws_qa.jsonl on ../shared/corpora/gesetze."""
+"""Dev questions over federal law (shared/evals/dev_laws_qa.jsonl on shared/corpora/gesetze)."""
 
 from __future__ import annotations
 

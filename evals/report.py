@@ -11,7 +11,9 @@ def _f(value: Any) -> str:
 
 
 def _retrieval_row(name: str, r: dict[str, Any]) -> str:
-    return f"| {name} | {r.get('n', '')} | {_f(r['hit@1'])} | {_f(r['hit@5'])} | {_f(r['mrr@10'])} |"
+    return (
+        f"| {name} | {r.get('n', '')} | {_f(r['hit@1'])} | {_f(r['hit@5'])} | {_f(r['mrr@10'])} |"
+    )
 
 
 def write_report(results: dict[str, Any], path: Path) -> None:
@@ -37,7 +39,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "",
         "## Answers (extractive)",
         "",
-        "| set | in-corpus answered | out-of-corpus abstained | abstention acc. | citation precision "
+        "| set | in-corpus answered | out-of-corpus abstained | abstention acc. "
+        "| citation precision "
         "| citations retrieved | search p50/p95 ms | ask p50/p95 ms |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -47,7 +50,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         a = results[name].get("answers", {})
         lat = results[name]["latency"]
         lines.append(
-            f"| {name} | {_f(a.get('in_corpus_answered'))} | {_f(a.get('out_of_corpus_abstained'))} "
+            f"| {name} | {_f(a.get('in_corpus_answered'))} "
+            f"| {_f(a.get('out_of_corpus_abstained'))} "
             f"| {_f(a.get('abstention_accuracy'))} | {_f(a.get('citation_precision'))} "
             f"| {_f(a.get('citations_retrieved'))} "
             f"| {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "

@@ -114,7 +114,9 @@ class Chunker:
             chunks.append(" ".join(p for p, _ in current))
         return chunks
 
-    def split_document(self, doc: LoadedDocument, doc_id: str, doc_type: str, path: str) -> list[Chunk]:
+    def split_document(
+        self, doc: LoadedDocument, doc_id: str, doc_type: str, path: str
+    ) -> list[Chunk]:
         """All chunks of a document with breadcrumbs, stable ids and provenance metadata."""
         chunks: list[Chunk] = []
         for block in doc.blocks:

@@ -111,12 +111,19 @@ class AnswerEngine:
         mode: str | None = None,
     ) -> Answer:
         """Answer without storing (used by ask and streaming)."""
-        prepared = self.prepare(question, conversation_id, filters, mode)
+        return self.answer_prepared(self.prepare(question, conversation_id, filters, mode))
+
+    def answer_prepared(self, prepared: Prepared) -> Answer:
+        """Generate the answer for a prepared question."""
         if prepared.answer is not None:
             return prepared.answer
         if prepared.mode == "llm":
             return self._llm_answer(prepared)
         return self._extractive(prepared)
+
+    def fallback(self, prepared: Prepared, notice: str) -> Answer:
+        """The extractive answer with a visible notice (LLM failed)."""
+        return self._extractive(prepared, notice)
 
     def prepare(
         self,
@@ -144,8 +151,14 @@ class AnswerEngine:
 
     def _abstain(self, p: Prepared) -> Answer:
         return Answer(
-            ABSTAIN_TEXT[p.language], True, p.confidence, p.mode, [],
-            language=p.language, question=p.question, resolved_question=p.resolved,
+            ABSTAIN_TEXT[p.language],
+            True,
+            p.confidence,
+            p.mode,
+            [],
+            language=p.language,
+            question=p.question,
+            resolved_question=p.resolved,
             retrieved=[h.chunk.chunk_id for h in p.hits],
         )
 
@@ -155,8 +168,16 @@ class AnswerEngine:
         if not citations:
             return self._abstain(p)
         return Answer(
-            self._redact(text), False, p.confidence, "extractive", citations, notice,
-            p.language, p.question, p.resolved, [h.chunk.chunk_id for h in p.hits],
+            self._redact(text),
+            False,
+            p.confidence,
+            "extractive",
+            citations,
+            notice,
+            p.language,
+            p.question,
+            p.resolved,
+            [h.chunk.chunk_id for h in p.hits],
         )
 
     def _llm_answer(self, p: Prepared) -> Answer:
@@ -183,8 +204,15 @@ class AnswerEngine:
         if checked.uncited_sentences:
             notes.append(f"{checked.uncited_sentences} Sätze ohne Quelle markiert")
         return Answer(
-            self._redact(checked.text), False, p.confidence, "llm", checked.citations,
-            "; ".join(notes) or None, p.language, p.question, p.resolved,
+            self._redact(checked.text),
+            False,
+            p.confidence,
+            "llm",
+            checked.citations,
+            "; ".join(notes) or None,
+            p.language,
+            p.question,
+            p.resolved,
             [h.chunk.chunk_id for h in p.hits],
         )
 

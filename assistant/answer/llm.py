@@ -60,6 +60,7 @@ def check_answer(raw: str, hits: list[Hit]) -> CheckedAnswer:
     out_sentences: list[str] = []
     uncited = 0
     for sentence in split_sentences(text):
+
         def _replace(match: re.Match[str]) -> str:
             nonlocal invalid
             n = int(match.group(1))

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli import query as query_commands
+from assistant.cli import server as server_commands
 from assistant.cli.progress import IngestProgress
 from assistant.config import Settings
 from assistant.errors import LotseError
@@ -115,6 +116,7 @@ def remove(doc_id: Annotated[str, typer.Argument(help="Dokument-ID")]) -> None:
 
 
 query_commands.register(app, _services)
+server_commands.register(app)
 
 
 def main() -> None:

@@ -56,11 +56,14 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
         k: Annotated[int, typer.Option("--k", help="Anzahl Treffer")] = 10,
         doc_type: Annotated[list[str] | None, typer.Option("--type", help="Dokumenttyp")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
-        jsonl: Annotated[bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")] = False,
+        jsonl: Annotated[
+            bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")
+        ] = False,
     ) -> None:
         """Passagen suchen (hybrid: dicht + lexikalisch)."""
         filters = Filters(doc_type=doc_type or None)
         with services_factory() as services:
+
             def run(q: str) -> dict[str, Any]:
                 return search_payload(services.engine.search(q, k, filters))
 
@@ -93,11 +96,14 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
         conversation: Annotated[str | None, typer.Option("--conversation")] = None,
         doc_type: Annotated[list[str] | None, typer.Option("--type", help="Dokumenttyp")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
-        jsonl: Annotated[bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")] = False,
+        jsonl: Annotated[
+            bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")
+        ] = False,
     ) -> None:
         """Eine Frage beantworten, mit Quellen."""
         filters = Filters(doc_type=doc_type or None)
         with services_factory() as services:
+
             def run(q: str) -> dict[str, Any]:
                 return services.engine.ask(q, conversation, filters, mode).as_dict()
 
@@ -124,4 +130,6 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
             stand = f", Stand {c['stand']}" if c.get("stand") else ""
             typer.echo(f"[{c['n']}] {c['title']}{' – ' + where if where else ''}{page}{stand}")
             typer.echo(f"    {c['path']}")
-        typer.echo(f"Konfidenz: {payload['confidence']:.2f} · Gespräch: {payload['conversation_id']}")
+        typer.echo(
+            f"Konfidenz: {payload['confidence']:.2f} · Gespräch: {payload['conversation_id']}"
+        )

@@ -70,7 +70,9 @@ class OpenAICompatibleBackend:
             data = sorted(response.json()["data"], key=lambda d: d["index"])
             matrix = np.asarray([d["embedding"] for d in data], dtype=np.float32)
         except (httpx.HTTPError, KeyError, ValueError, TypeError) as exc:
-            raise EmbeddingError(f"Embedding-Endpunkt fehlgeschlagen: {type(exc).__name__}") from exc
+            raise EmbeddingError(
+                f"Embedding-Endpunkt fehlgeschlagen: {type(exc).__name__}"
+            ) from exc
         if matrix.shape[0] != len(texts):
             raise EmbeddingError("Embedding-Endpunkt lieferte eine falsche Anzahl Vektoren")
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)

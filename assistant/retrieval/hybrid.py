@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.store.index import Index
 from assistant.store.manifest import ChunkRecord
-from assistant.retrieval.query import ParsedQuery, QueryParser
 
 RRF_K = 60
 CANDIDATES = 60

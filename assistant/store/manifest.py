@@ -148,17 +148,33 @@ class Manifest:
             conn.execute(
                 f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({','.join('?' * 13)})",
                 (
-                    doc.doc_id, doc.path, doc.content_hash, doc.title, doc.doc_type, doc.stand,
-                    doc.jurisdiction, doc.law, doc.law_title, doc.source_url, doc.chunk_count,
-                    json.dumps(doc.warnings, ensure_ascii=False), doc.ingested_at or time.time(),
+                    doc.doc_id,
+                    doc.path,
+                    doc.content_hash,
+                    doc.title,
+                    doc.doc_type,
+                    doc.stand,
+                    doc.jurisdiction,
+                    doc.law,
+                    doc.law_title,
+                    doc.source_url,
+                    doc.chunk_count,
+                    json.dumps(doc.warnings, ensure_ascii=False),
+                    doc.ingested_at or time.time(),
                 ),
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO chunks (chunk_id, doc_id, position, text, breadcrumb, "
                 "metadata) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (c.chunk_id, c.doc_id, c.position, c.text, c.breadcrumb,
-                     json.dumps(c.metadata, ensure_ascii=False))
+                    (
+                        c.chunk_id,
+                        c.doc_id,
+                        c.position,
+                        c.text,
+                        c.breadcrumb,
+                        json.dumps(c.metadata, ensure_ascii=False),
+                    )
                     for c in chunks
                 ],
             )
@@ -169,7 +185,8 @@ class Manifest:
         """Delete a document and its chunks; returns the removed chunk ids."""
         with self._transaction() as conn:
             ids = [
-                r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
+                r[0]
+                for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
             ]
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         return ids
@@ -270,13 +287,16 @@ class Manifest:
             args.append(filters["stand_from"])
         where = " AND ".join(clauses) or "1"
         with self._lock:
-            return {r[0] for r in self._conn.execute(f"SELECT chunk_id FROM chunks WHERE {where}", args)}
+            return {
+                r[0] for r in self._conn.execute(f"SELECT chunk_id FROM chunks WHERE {where}", args)
+            }
 
     def laws(self) -> list[tuple[str, str, str]]:
         """(doc_id, jurabk, title) of every law document."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT doc_id, law, COALESCE(law_title, title) FROM documents WHERE law IS NOT NULL"
+                "SELECT doc_id, law, COALESCE(law_title, title) FROM documents "
+                "WHERE law IS NOT NULL"
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 

@@ -57,8 +57,14 @@ class RecordStore:
         with self._lock:
             self._conn.execute(
                 "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (answer_id, conversation_id, question, resolved,
-                 json.dumps(payload, ensure_ascii=False), time.time()),
+                (
+                    answer_id,
+                    conversation_id,
+                    question,
+                    resolved,
+                    json.dumps(payload, ensure_ascii=False),
+                    time.time(),
+                ),
             )
             self._conn.commit()
         return answer_id
@@ -73,8 +79,12 @@ class RecordStore:
             ).fetchone()
         if not row:
             return None
-        return {"answer_id": row[0], "question": row[1], "resolved_question": row[2],
-                "payload": json.loads(row[3])}
+        return {
+            "answer_id": row[0],
+            "question": row[1],
+            "resolved_question": row[2],
+            "payload": json.loads(row[3]),
+        }
 
     def get_answer(self, answer_id: str) -> dict[str, Any] | None:
         """An answer with its feedback."""
@@ -92,11 +102,21 @@ class RecordStore:
                 (answer_id,),
             ).fetchall()
         return {
-            "answer_id": row[0], "conversation_id": row[1], "question": row[2],
-            "resolved_question": row[3], "answer": json.loads(row[4]), "created_at": row[5],
+            "answer_id": row[0],
+            "conversation_id": row[1],
+            "question": row[2],
+            "resolved_question": row[3],
+            "answer": json.loads(row[4]),
+            "created_at": row[5],
             "feedback": [
-                {"feedback_id": f[0], "rating": f[1], "tags": json.loads(f[2]), "comment": f[3],
-                 "source": f[4], "created_at": f[5]}
+                {
+                    "feedback_id": f[0],
+                    "rating": f[1],
+                    "tags": json.loads(f[2]),
+                    "comment": f[3],
+                    "source": f[4],
+                    "created_at": f[5],
+                }
                 for f in feedback
             ],
         }
@@ -125,8 +145,12 @@ class RecordStore:
                 (limit,),
             ).fetchall()
         return [
-            {"answer_id": r[0], "question": r[1], "created_at": r[2],
-             "ratings": r[3].split(",") if r[3] else []}
+            {
+                "answer_id": r[0],
+                "question": r[1],
+                "created_at": r[2],
+                "ratings": r[3].split(",") if r[3] else [],
+            }
             for r in rows
         ]
 

@@ -27,10 +27,18 @@ def test_long_section_splits_within_token_budget_with_overlap() -> None:
 
 def test_chunks_never_span_two_sections_and_carry_metadata() -> None:
     blocks = [
-        Block("Die Übermittlung elektronischer Dokumente ist zulässig.", [], "§ 3a",
-              "Elektronische Kommunikation"),
-        Block("Ein Verwaltungsakt kann vollständig automatisiert erlassen werden.", [], "§ 35a",
-              "Vollständig automatisierter Erlass eines Verwaltungsaktes"),
+        Block(
+            "Die Übermittlung elektronischer Dokumente ist zulässig.",
+            [],
+            "§ 3a",
+            "Elektronische Kommunikation",
+        ),
+        Block(
+            "Ein Verwaltungsakt kann vollständig automatisiert erlassen werden.",
+            [],
+            "§ 35a",
+            "Vollständig automatisierter Erlass eines Verwaltungsaktes",
+        ),
     ]
     chunks = Chunker(200, 20).split_document(_law(blocks), "vwvfg", "legal_framework", "/p")
     assert [c.metadata["section"] for c in chunks] == ["§ 3a", "§ 35a"]

@@ -1,0 +1,14 @@
+"""App factory for uvicorn workers: each worker builds its own Services from the environment."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from assistant.api.app import create_app
+from assistant.config import Settings
+from assistant.services import Services
+
+
+def app_from_env() -> FastAPI:
+    """Settings from LOTSE_* → Services → app."""
+    return create_app(Services.build(Settings()))

@@ -1,0 +1,210 @@
+"""Request and response models of API v1 (the documented contract)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer.engine import MAX_QUESTION_CHARS
+
+
+class ErrorBody(BaseModel):
+    """code and human-readable message."""
+
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx response has this shape."""
+
+    error: ErrorBody
+
+
+class FiltersIn(BaseModel):
+    """Metadata filters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: list[Literal["position_paper", "legal_framework", "case_study", "other"]] | None = (
+        None
+    )
+    jurisdiction: list[str] | None = Field(default=None, max_length=20)
+    doc_id: list[str] | None = Field(default=None, max_length=50)
+    stand_from: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class AskIn(BaseModel):
+    """A question, optionally continuing a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    conversation_id: str | None = Field(default=None, max_length=100)
+    filters: FiltersIn | None = None
+    mode: Literal["extractive", "llm"] | None = None
+
+
+class SearchIn(BaseModel):
+    """A search query."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    k: int = Field(default=10, ge=1, le=100)
+    filters: FiltersIn | None = None
+
+
+class Source(BaseModel):
+    """Where a chunk comes from."""
+
+    doc_id: str
+    path: str | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    law: str | None = None
+    section: str | None = None
+    page: int | None = None
+    stand: str | None = None
+
+
+class SearchResultOut(BaseModel):
+    """One search hit."""
+
+    chunk_id: str
+    score: float
+    text: str
+    source: Source
+
+
+class SearchOut(BaseModel):
+    """Search results, best first."""
+
+    results: list[SearchResultOut]
+
+
+class CitationOut(BaseModel):
+    """A numbered source of an answer; quote is the cited text."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    path: str | None = None
+    title: str | None = None
+    law: str | None = None
+    section: str | None = None
+    page: int | None = None
+    quote: str
+    stand: str | None = None
+    source_url: str | None = None
+    doc_type: str | None = None
+
+
+class AskOut(BaseModel):
+    """An answer with citations, stored under answer_id."""
+
+    answer: str
+    abstained: bool
+    confidence: float
+    mode: str
+    citations: list[CitationOut]
+    notice: str | None = None
+    language: str
+    answer_id: str
+    conversation_id: str
+
+
+class DocumentOut(BaseModel):
+    """An ingested document."""
+
+    doc_id: str
+    path: str
+    title: str
+    doc_type: str
+    stand: str | None = None
+    jurisdiction: str | None = None
+    law: str | None = None
+    law_title: str | None = None
+    source_url: str | None = None
+    chunk_count: int
+    warnings: list[str] = []
+    ingested_at: float
+
+
+class DocumentDetailOut(DocumentOut):
+    """A document with its sections or pages."""
+
+    sections: list[str] = []
+
+
+class DocumentListOut(BaseModel):
+    """A page of documents."""
+
+    documents: list[DocumentOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class UploadResultOut(BaseModel):
+    """Outcome per uploaded file."""
+
+    filename: str
+    status: str
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str | None = None
+    warnings: list[str] = []
+
+
+class UploadOut(BaseModel):
+    """Per-file results of an upload."""
+
+    results: list[UploadResultOut]
+
+
+class FeedbackIn(BaseModel):
+    """Feedback on an answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: str = Field(min_length=1, max_length=100)
+    rating: Literal["up", "down"]
+    tags: list[Literal["wrong", "incomplete", "wrong_sources", "outdated", "helpful", "other"]] = (
+        Field(default_factory=list, max_length=6)
+    )
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackOut(BaseModel):
+    """Stored feedback id."""
+
+    feedback_id: str
+
+
+class AnswerRecordOut(BaseModel):
+    """What was asked, answered and cited, with feedback."""
+
+    answer_id: str
+    conversation_id: str
+    question: str
+    resolved_question: str
+    answer: dict[str, Any]
+    created_at: float
+    feedback: list[dict[str, Any]]
+
+
+class ChatMessage(BaseModel):
+    """An OpenAI chat message."""
+
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionIn(BaseModel):
+    """OpenAI-compatible chat completion request (extra fields are ignored)."""
+
+    model: str = "digitallotse"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False

@@ -1,0 +1,228 @@
+"""Markdown/MDX loader: front matter, heading hierarchy and law sections (§, Art., Anlage)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.limits import LoadLimits
+from ingest.loaders.frontmatter import split_front_matter
+from ingest.loaders.markup import clean_inline, strip_comments, strip_tags
+from ingest.loaders.sections import SectionHeading, parse_section_heading
+from ingest.loaders.text import collapse_spaces, read_text, shorten
+from ingest.models import Block, LoadedDocument
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
+_HEADING_ID_RE = re.compile(r"\s*\{#[^}]*\}$")
+_SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MDX_STATEMENT_RE = re.compile(r"^(?:import|export)\s")
+_DEFINITION_RE = re.compile(r"^:[ \t]+(\S.*)$")
+_PLACEHOLDER_RE = re.compile(r"^\(X+\)$")
+_LIST_START_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|]|\d+[.)]\s|\(\d+[a-z]?\)\s|[a-z]{1,2}\)\s)")
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    section: SectionHeading | None = None
+
+
+@dataclass
+class _Builder:
+    """Collects text lines under the current heading path and emits blocks."""
+
+    is_law: bool
+    doc_h1: str | None
+    blocks: list[Block] = field(default_factory=list)
+    stack: list[_Heading] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    joinable: bool = False
+
+    def add(self, line: str, verbatim: bool = False) -> None:
+        """Append a line; soft-wrapped paragraph lines are joined with a space."""
+        if verbatim or not line.strip():
+            self.lines.append(line)
+            self.joinable = False
+            return
+        if self.joinable and not _BLOCK_START_RE.match(line):
+            self.lines[-1] = f"{self.lines[-1].rstrip()} {line.strip()}"
+        else:
+            self.lines.append(line)
+        stripped = line.lstrip()
+        self.joinable = not (stripped.startswith("|") or line.endswith(("  ", "\\")))
+
+    def _meta(self) -> tuple[list[str], SectionHeading | None]:
+        headings = []
+        section = None
+        for index, heading in enumerate(self.stack):
+            if index == 0 and heading.level == 1 and heading.text == self.doc_h1:
+                continue
+            if heading.section is not None:
+                section = heading.section
+            elif heading.text:
+                headings.append(heading.text)
+        return headings, section
+
+    def flush(self, next_level: int | None) -> None:
+        text = collapse_spaces("\n".join(self.lines))
+        self.lines = []
+        self.joinable = False
+        headings, section = self._meta()
+        own = self.stack[-1] if self.stack else None
+        if not text and own is not None and own.section is not None:
+            # An empty law unit such as "§ 68 (weggefallen)" keeps its title as text.
+            is_leaf = next_level is None or next_level <= own.level
+            if is_leaf and own.section.title:
+                text = own.section.title
+        if not text:
+            return
+        self.blocks.append(
+            Block(
+                text=text,
+                headings=headings,
+                section=section.section if section else None,
+                section_title=section.title if section else None,
+            )
+        )
+
+    def heading(self, level: int, text: str) -> None:
+        self.flush(level)
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        section = parse_section_heading(text) if self.is_law else None
+        self.stack.append(_Heading(level, text, section))
+
+
+def _heading_text(raw: str | None) -> str:
+    """Plain heading text: no closing hashes, ids, tags or inline markup."""
+    text = _CLOSING_HASHES_RE.sub("", (raw or "").strip())
+    text = _HEADING_ID_RE.sub("", text)
+    text = clean_inline(strip_tags(text)).replace("__", "")
+    text = " ".join(text.split())
+    return "" if _PLACEHOLDER_RE.match(text) else text
+
+
+def _strip_markup(body: str, is_mdx: bool) -> str:
+    """Remove comments, MDX statements and tags outside fenced code blocks."""
+    out: list[str] = []
+    chunk: list[str] = []
+    fence = ""
+
+    def emit_chunk() -> None:
+        if chunk:
+            out.append(strip_tags(strip_comments("\n".join(chunk))))
+            chunk.clear()
+
+    for line in body.split("\n"):
+        match = _FENCE_RE.match(line)
+        if fence:
+            out.append(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+        elif match:
+            emit_chunk()
+            fence = match.group(1)
+            out.append(line)
+        elif not (is_mdx and _MDX_STATEMENT_RE.match(line)):
+            chunk.append(line)
+    emit_chunk()
+    return "\n".join(out)
+
+
+def _parse(body: str, builder: _Builder) -> None:
+    """Walk lines: fences, ATX/setext headings, definitions; feed the builder."""
+    fence = ""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        fence_match = _FENCE_RE.match(line)
+        if fence:
+            if fence_match and fence_match.group(1)[0] == fence[0]:
+                fence = ""
+            else:
+                builder.add(line, verbatim=True)
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        atx = _ATX_RE.match(line)
+        if atx:
+            text = _heading_text(atx.group(2))
+            if text:  # empty headings ("##", "## (XXXX)") are table artefacts, ignore
+                builder.heading(len(atx.group(1)), text)
+            continue
+        setext = _SETEXT_RE.match(line)
+        if setext and _is_setext_title(lines, index, builder):
+            title = _heading_text(builder.lines.pop())
+            if title:
+                builder.heading(1 if setext.group(1)[0] == "=" else 2, title)
+            continue
+        if _BREAK_RE.match(line) or _TABLE_RULE_RE.match(line) or _SETEXT_RE.match(line):
+            continue
+        definition = _DEFINITION_RE.match(line)
+        if definition and builder.lines and builder.lines[-1].strip():
+            builder.lines[-1] = f"{builder.lines[-1].rstrip()}: {clean_inline(definition[1])}"
+            continue
+        builder.add(clean_inline(line))
+    builder.flush(None)
+
+
+def _is_setext_title(lines: list[str], index: int, builder: _Builder) -> bool:
+    """True if the underline follows a one-line paragraph (not a list item)."""
+    if index == 0 or not builder.lines or not builder.lines[-1].strip():
+        return False
+    previous = lines[index - 1]
+    if not previous.strip() or _LIST_START_RE.match(previous) or len(previous) > 200:
+        return False
+    return index == 1 or not lines[index - 2].strip()
+
+
+def _first_h1(body: str) -> tuple[str | None, int]:
+    """The first level-1 ATX heading text outside code, and how many H1 there are."""
+    first: str | None = None
+    count = 0
+    fence = ""
+    for line in body.split("\n"):
+        fence_match = _FENCE_RE.match(line)
+        if fence_match:
+            fence = "" if fence else fence_match.group(1)
+            continue
+        if fence:
+            continue
+        atx = _ATX_RE.match(line)
+        if atx and len(atx.group(1)) == 1:
+            text = _heading_text(atx.group(2))
+            if text:
+                count += 1
+                first = first or text
+    return first, count
+
+
+def load_markdown(path: Path, limits: LoadLimits) -> LoadedDocument:
+    """Load Markdown/MDX: front-matter metadata and one block per heading section."""
+    front, body = split_front_matter(read_text(path, limits))
+    body = _strip_markup(body, is_mdx=path.suffix.lower() == ".mdx")
+    limits.check_time(path)
+    h1, h1_count = _first_h1(body)
+    builder = _Builder(is_law=front.law is not None, doc_h1=h1 if h1_count == 1 else None)
+    _parse(body, builder)
+    limits.check_time(path)
+    title = front.title or h1 or path.stem
+    return LoadedDocument(
+        path=path,
+        title=shorten(title, 200),
+        blocks=builder.blocks,
+        doc_type=front.doc_type,
+        stand=front.stand,
+        jurisdiction=front.jurisdiction,
+        source_url=front.source_url,
+        law=front.law,
+        law_title=front.law_title,
+        warnings=list(front.warnings),
+    )
