@@ -11,6 +11,8 @@ from assistant.api.errors import install_error_handlers
 from assistant.api.routes import ask, chat, documents, feedback, health
 from assistant.api.security import KeyRing, RateLimiter, parse_api_keys
 from assistant.services import Services
+from assistant.slack.http import mount_slack
+from assistant.web.routes import mount_web
 
 log = logging.getLogger("assistant.api")
 
@@ -32,4 +34,6 @@ def create_app(services: Services) -> FastAPI:
     install_error_handlers(app)
     for module in (health, ask, documents, feedback, chat):
         app.include_router(module.router)
+    mount_slack(app, services)
+    mount_web(app, services)
     return app

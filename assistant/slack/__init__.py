@@ -1,0 +1,1 @@
+"""Slack bot (slack-bolt adapter over the core services)."""

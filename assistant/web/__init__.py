@@ -1,0 +1,1 @@
+"""The advisors' web page, served by the API at /."""
