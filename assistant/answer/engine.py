@@ -217,8 +217,19 @@ class AnswerEngine:
         )
 
     def stream_llm(self, p: Prepared) -> Iterator[str]:
-        """Raw LLM text pieces for a prepared question (caller validates with finish_llm)."""
-        yield from llm.stream(self.chat_model, llm.build_messages(p.resolved, p.hits, p.language))
+        """LLM text pieces (secrets redacted); the caller validates the whole with finish_llm."""
+        if self.chat_model is None:
+            raise InvalidRequest("mode", "kein LLM konfiguriert (LOTSE_LLM_BASE_URL)")
+        hold = max((len(s) for s in self.secrets), default=1) - 1
+        buffer = ""
+        for piece in llm.stream(self.chat_model, llm.build_messages(p.resolved, p.hits, p.language)):
+            buffer = self._redact(buffer + piece)
+            if len(buffer) > hold:
+                cut = len(buffer) - hold
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+        if buffer:
+            yield self._redact(buffer)
 
     def store(self, answer: Answer, conversation_id: str | None) -> AskResult:
         """Persist an answer under its conversation."""

@@ -26,7 +26,8 @@ LANGUAGE_RULE = {
     "de": "Antworte auf Deutsch.",
     "en": "Answer in English, even though the sources are German.",
 }
-_MARKER = re.compile(r"\[(\d{1,2})\]")
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+_SINGLE = re.compile(r"\[(\d+)\]")
 
 
 def build_messages(question: str, hits: list[Hit], language: str) -> list[tuple[str, str]]:
@@ -63,14 +64,17 @@ def check_answer(raw: str, hits: list[Hit]) -> CheckedAnswer:
 
         def _replace(match: re.Match[str]) -> str:
             nonlocal invalid
-            n = int(match.group(1))
-            if not 1 <= n <= len(hits):
-                invalid += 1
-                return ""
-            return f"[{renumber.setdefault(n, len(renumber) + 1)}]"
+            out = ""
+            for part in re.split(r"\s*[,;–-]\s*", match.group(1)):
+                n = int(part)
+                if not 1 <= n <= len(hits):
+                    invalid += 1
+                    continue
+                out += f"[{renumber.setdefault(n, len(renumber) + 1)}]"
+            return out
 
         fixed = re.sub(r"\s+(?=[.,;:!?]|$)", "", _MARKER.sub(_replace, sentence)).strip()
-        if not _MARKER.search(fixed):
+        if not _SINGLE.search(fixed):
             uncited += 1
             fixed = f"{fixed} [ohne Quelle]"
         out_sentences.append(fixed)

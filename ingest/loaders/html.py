@@ -30,10 +30,13 @@ _AUTO_CLOSE = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup r
 _KEEP_WHEN_FLAT = frozenset(
     [*SKIP_TAGS, *_HEADINGS, *_VOID, *_AUTO_CLOSE, "html", "body", "title", "pre", "table"]
 )
-_TAG_WITH_ATTRS_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\"[^\"<]*\"|'[^'<]*'|[^'\"<>])*>")
+# Possessive quantifiers: no backtracking, so hostile markup is processed in linear time.
+_TAG_WITH_ATTRS_RE = re.compile(
+    r"<([A-Za-z][A-Za-z0-9-]*+)(?:\"[^\"<]*+\"|'[^'<]*+'|[^'\"<>]++)*+>"
+)
 _TAG_NAME_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _RAW_OPEN_RE = re.compile(r"<(script|style)>")
-_FLAT_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)/?>")
+_FLAT_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*+)/?>")
 
 
 def _drop_attributes(match: re.Match[str]) -> str:

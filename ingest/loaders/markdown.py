@@ -14,12 +14,12 @@ from ingest.loaders.text import collapse_spaces, read_text, shorten
 from ingest.models import Block, LoadedDocument
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
-_HEADING_ID_RE = re.compile(r"\s*\{#[^}]*\}$")
-_SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Regexes run on untrusted lines of up to 200,000 characters: no ambiguous repetition.
+_ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]++(.*+))?$")
+_HEADING_ID_RE = re.compile(r" ?\{#[^{}]*+\}$")
+_SETEXT_RE = re.compile(r"^ {0,3}(=++|-++)[ \t]*+$")
+_BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+$")
+_TABLE_RULE_CHARS = frozenset("|-: \t")
 _MDX_STATEMENT_RE = re.compile(r"^(?:import|export)\s")
 _DEFINITION_RE = re.compile(r"^:[ \t]+(\S.*)$")
 _PLACEHOLDER_RE = re.compile(r"^\(X+\)$")
@@ -100,9 +100,18 @@ class _Builder:
         self.stack.append(_Heading(level, text, section))
 
 
+def _is_table_rule(line: str) -> bool:
+    """A Markdown table separator row such as '|---|:--:|'."""
+    stripped = line.strip()
+    return "---" in stripped and set(stripped) <= _TABLE_RULE_CHARS
+
+
 def _heading_text(raw: str | None) -> str:
     """Plain heading text: no closing hashes, ids, tags or inline markup."""
-    text = _CLOSING_HASHES_RE.sub("", (raw or "").strip())
+    text = " ".join((raw or "").split())
+    unhashed = text.rstrip("#")
+    if unhashed != text and (not unhashed or unhashed.endswith(" ")):
+        text = unhashed.rstrip()
     text = _HEADING_ID_RE.sub("", text)
     text = clean_inline(strip_tags(text)).replace("__", "")
     text = " ".join(text.split())
@@ -163,7 +172,7 @@ def _parse(body: str, builder: _Builder) -> None:
             if title:
                 builder.heading(1 if setext.group(1)[0] == "=" else 2, title)
             continue
-        if _BREAK_RE.match(line) or _TABLE_RULE_RE.match(line) or _SETEXT_RE.match(line):
+        if _BREAK_RE.match(line) or _is_table_rule(line) or _SETEXT_RE.match(line):
             continue
         definition = _DEFINITION_RE.match(line)
         if definition and builder.lines and builder.lines[-1].strip():

@@ -9,8 +9,9 @@ MAX_TAG_CHARS = 4000
 SCAN_BUDGET_FACTOR = 8  # total tag scanning stays linear in the text length
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_JSX_COMMENT_RE = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
+_JSX_COMMENT_RE = re.compile(r"\{/\*.*?(?:\*/\}|\Z)", re.DOTALL)
 _LIQUID_RE = re.compile(r"\{%-?[^%\n]{0,200}-?%\}")
+_TAG_SPECIAL_RE = re.compile(r"[\"'{}<>]")
 _TAG_START_RE = re.compile(r"<(?:[A-Za-z][\w.:-]*|>)")
 _CLOSE_TAG_RE = re.compile(r"</(?:[A-Za-z][\w.:-]*)?\s*>")
 _TEXT_ATTR_RE = re.compile(
@@ -21,9 +22,10 @@ _INLINE_TAGS = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup "
     "time u var wbr".split()
 )
-_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_LINK_RE = re.compile(r"\[([^\]\n]+)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_REF_LINK_RE = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+# Link texts exclude "[" so a failed match stops at the next bracket (linear time).
+_IMAGE_RE = re.compile(r"!\[([^\[\]\n]*+)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
+_LINK_RE = re.compile(r"\[([^\[\]\n]++)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
+_REF_LINK_RE = re.compile(r"\[([^\[\]\n]++)\]\[[^\[\]\n]*+\]")
 _AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _UNDERSCORE_RE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
@@ -43,8 +45,15 @@ def _tag_end(text: str, start: int, limit: int) -> int:
     """Index after the '>' closing a tag opened before start (braces/quotes aware), or -1."""
     depth = 0
     quote = ""
-    for i in range(start, min(len(text), start + limit)):
+    stop = min(len(text), start + limit)
+    pos = start
+    while True:
+        match = _TAG_SPECIAL_RE.search(text, pos, stop)
+        if match is None:
+            return -1
+        i = match.start()
         ch = text[i]
+        pos = i + 1
         if quote:
             if ch == quote:
                 quote = ""
@@ -58,7 +67,6 @@ def _tag_end(text: str, start: int, limit: int) -> int:
             return i + 1
         elif depth == 0 and ch == "<":
             return -1
-    return -1
 
 
 def _kept_attributes(tag: str) -> str:

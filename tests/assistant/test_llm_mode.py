@@ -18,6 +18,7 @@ from assistant.answer.engine import ABSTAIN_TEXT, AnswerEngine
 from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.services import Services
+from ingest.pipeline import Ingestor
 from tests.conftest import LAWS
 from tests.fakes import FakeOpenAI
 
@@ -46,8 +47,6 @@ def llm_services(
     fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path
 ) -> Iterator[Services]:
     """Services with the LLM pointed at the fake server; three real laws ingested once."""
-    from ingest.pipeline import Ingestor
-
     root = tmp_path_factory.mktemp("llmmode")
     laws = root / "laws"
     laws.mkdir()
@@ -237,11 +236,6 @@ def test_only_bogus_markers_fall_back_to_extractive(
     assert_grounded(answer)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="assistant/answer/llm.py _MARKER only matches [n] with 1-2 digits: list markers "
-    "like [1, 9] and [123] stay in the text unvalidated",
-)
 def test_marker_lists_are_validated_too(engine: AnswerEngine, fake: FakeOpenAI) -> None:
     fake.reply = (
         "Der Portalverbund verknüpft die Verwaltungsportale von Bund und Ländern [1, 9]. "
@@ -250,6 +244,7 @@ def test_marker_lists_are_validated_too(engine: AnswerEngine, fake: FakeOpenAI) 
     answer = engine.answer(QUESTION)
     assert answer.mode == "llm"
     assert "9]" not in answer.answer and "[123]" not in answer.answer
+    assert answer.notice is not None and "2 ungültige" in answer.notice
     assert_grounded(answer)
 
 
