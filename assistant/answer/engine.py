@@ -222,7 +222,9 @@ class AnswerEngine:
             raise InvalidRequest("mode", "kein LLM konfiguriert (LOTSE_LLM_BASE_URL)")
         hold = max((len(s) for s in self.secrets), default=1) - 1
         buffer = ""
-        for piece in llm.stream(self.chat_model, llm.build_messages(p.resolved, p.hits, p.language)):
+        for piece in llm.stream(
+            self.chat_model, llm.build_messages(p.resolved, p.hits, p.language)
+        ):
             buffer = self._redact(buffer + piece)
             if len(buffer) > hold:
                 cut = len(buffer) - hold

@@ -167,3 +167,82 @@ class RecordStore:
         """Close the database."""
         with self._lock:
             self._conn.close()
+
+    # -- Slack adapter: event dedupe, shared-answer threads, feedback reasons --------------------
+
+    _slack_ready = False
+
+    def _slack_schema(self) -> None:
+        if self._slack_ready:
+            return
+        with self._lock:
+            self._conn.executescript(SLACK_SCHEMA)
+            self._conn.commit()
+        self._slack_ready = True
+
+    def claim_slack_event(self, event_id: str, keep_seconds: float = 86400.0) -> bool:
+        """Mark a Slack event id as handled; False when it was already claimed (a retry)."""
+        self._slack_schema()
+        now = time.time()
+        with self._lock:
+            self._conn.execute(
+                "DELETE FROM slack_events WHERE created_at < ?", (now - keep_seconds,)
+            )
+            cursor = self._conn.execute(
+                "INSERT OR IGNORE INTO slack_events VALUES (?, ?)", (event_id, now)
+            )
+            self._conn.commit()
+        return cursor.rowcount == 1
+
+    def link_slack_thread(self, channel: str, thread_ts: str, conversation_id: str) -> None:
+        """Let follow-ups in a Slack thread continue an existing conversation."""
+        self._slack_schema()
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO slack_threads VALUES (?, ?, ?, ?)",
+                (channel, thread_ts, conversation_id, time.time()),
+            )
+            self._conn.commit()
+
+    def slack_thread_conversation(self, channel: str, thread_ts: str) -> str | None:
+        """The conversation linked to a Slack thread, if any."""
+        self._slack_schema()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT conversation_id FROM slack_threads WHERE channel = ? AND thread_ts = ?",
+                (channel, thread_ts),
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def add_feedback_tags(self, feedback_id: str, tags: list[str]) -> bool:
+        """Add tags (e.g. a reason given after 👎) to stored feedback; False if it is unknown."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT tags FROM feedback WHERE feedback_id = ?", (feedback_id,)
+            ).fetchone()
+            if not row:
+                return False
+            merged = list(json.loads(row[0]))
+            merged.extend(t for t in tags if t not in merged)
+            self._conn.execute(
+                "UPDATE feedback SET tags = ? WHERE feedback_id = ?",
+                (json.dumps(merged), feedback_id),
+            )
+            self._conn.commit()
+        return True
+
+
+SLACK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS slack_events (
+    event_id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS slack_events_created ON slack_events(created_at);
+CREATE TABLE IF NOT EXISTS slack_threads (
+    channel TEXT NOT NULL,
+    thread_ts TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (channel, thread_ts)
+);
+"""

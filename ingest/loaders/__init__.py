@@ -41,15 +41,17 @@ def _unexpected(exc: BaseException) -> str:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse symlinks, non-regular files and empty files before any reading."""
+    """Refuse missing, non-regular (FIFO, device, folder) and empty files before reading.
+
+    Symlinks are followed: whether a link may point outside the corpus is decided by
+    discovery, which knows the root folder.
+    """
     try:
-        info = path.lstat()
+        info = path.stat()
     except FileNotFoundError as exc:
         raise LoadError(path, "Datei nicht gefunden") from exc
     except OSError as exc:
         raise LoadError(path, f"Datei nicht lesbar ({type(exc).__name__})") from exc
-    if stat.S_ISLNK(info.st_mode):
-        raise LoadError(path, "symbolischer Link – wird nicht verfolgt")
     if not stat.S_ISREG(info.st_mode):
         raise LoadError(path, "keine reguläre Datei")
     if info.st_size == 0:

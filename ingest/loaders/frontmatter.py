@@ -75,8 +75,6 @@ def _from_mapping(meta: dict[Any, Any]) -> FrontMatter:
     if law:
         result.law = law
         result.law_title = result.title
-        if result.doc_type is None:
-            result.doc_type = "legal_framework"
     return result
 
 

@@ -18,8 +18,21 @@ from ingest.models import Block, LoadedDocument
 
 MAX_HTML_DEPTH = 1000
 
-SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "math", "object",
-             "embed", "canvas", "select", "button", "head")
+SKIP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "canvas",
+    "select",
+    "button",
+    "head",
+)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _INLINE = frozenset(
     "a abbr b bdi bdo cite code data del dfn em font i ins kbd label mark nobr q s samp small "
@@ -128,8 +141,11 @@ class _Collector:
         text = collapse_spaces("".join(self.parts))
         self.parts = []
         if text:
-            headings = [t for i, (lvl, t) in enumerate(self.stack)
-                        if not (i == 0 and lvl == 1 and t == self.skip_h1)]
+            headings = [
+                t
+                for i, (lvl, t) in enumerate(self.stack)
+                if not (i == 0 and lvl == 1 and t == self.skip_h1)
+            ]
             self.blocks.append(Block(text=text, headings=headings))
 
     def heading(self, level: int, text: str) -> None:

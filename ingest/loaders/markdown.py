@@ -23,6 +23,7 @@ _TABLE_RULE_CHARS = frozenset("|-: \t")
 _MDX_STATEMENT_RE = re.compile(r"^(?:import|export)\s")
 _DEFINITION_RE = re.compile(r"^:[ \t]+(\S.*)$")
 _PLACEHOLDER_RE = re.compile(r"^\(X+\)$")
+_STATUS_TITLE_RE = re.compile(r"^\(.*\)$|.*\b(?:weggefallen|aufgehoben)\b")
 _LIST_START_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|]|\d+[.)]\s|\(\d+[a-z]?\)\s|[a-z]{1,2}\)\s)")
 
@@ -44,6 +45,7 @@ class _Builder:
     stack: list[_Heading] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     joinable: bool = False
+    article: _Heading | None = None  # "Art 2" of an omnibus law, context for its §§
 
     def add(self, line: str, verbatim: bool = False) -> None:
         """Append a line; soft-wrapped paragraph lines are joined with a space."""
@@ -59,14 +61,24 @@ class _Builder:
         self.joinable = not (stripped.startswith("|") or line.endswith(("  ", "\\")))
 
     def _meta(self) -> tuple[list[str], SectionHeading | None]:
-        headings = []
+        """Heading path (parts, chapters …) and the innermost law unit of the current block."""
+        headings: list[str] = []
         section = None
-        for index, heading in enumerate(self.stack):
-            if index == 0 and heading.level == 1 and heading.text == self.doc_h1:
-                continue
+        entries = [
+            h
+            for i, h in enumerate(self.stack)
+            if not (i == 0 and h.level == 1 and h.text == self.doc_h1)
+        ]
+        for heading in entries:
             if heading.section is not None:
                 section = heading.section
-            elif heading.text:
+        article = self.article
+        in_article = article is not None and section is not None and section is not article.section
+        for heading in entries:
+            if in_article and article is not None and heading.level >= article.level:
+                headings.append(article.text)  # "Art 2 - Beamtenversorgungsgesetz" above "§ 1"
+                in_article = False
+            if heading.section is None and heading.text:
                 headings.append(heading.text)
         return headings, section
 
@@ -79,8 +91,9 @@ class _Builder:
         if not text and own is not None and own.section is not None:
             # An empty law unit such as "§ 68 (weggefallen)" keeps its title as text.
             is_leaf = next_level is None or next_level <= own.level
-            if is_leaf and own.section.title:
-                text = own.section.title
+            title = own.section.title or ""
+            if is_leaf and _STATUS_TITLE_RE.match(title):
+                text = title
         if not text:
             return
         self.blocks.append(
@@ -97,7 +110,13 @@ class _Builder:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         section = parse_section_heading(text) if self.is_law else None
-        self.stack.append(_Heading(level, text, section))
+        heading = _Heading(level, text, section)
+        if section is not None and (section.section or "").startswith("Art."):
+            self.article = heading
+        elif self.article is not None and level <= self.article.level:
+            if section is None or not (section.section or "").startswith("§"):
+                self.article = None
+        self.stack.append(heading)
 
 
 def _is_table_rule(line: str) -> bool:

@@ -69,9 +69,9 @@ def _open(path: Path, limits: LoadLimits) -> tuple[PdfReader, int]:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             try:
-                decrypted = reader.decrypt("")
+                decrypted = bool(reader.decrypt(""))
             except (DependencyError, NotImplementedError, PdfReadError):
-                decrypted = 0
+                decrypted = False
             if not decrypted:
                 raise LoadError(path, ENCRYPTED)
         pages = len(reader.pages)
@@ -97,9 +97,9 @@ def _metadata_title(reader: PdfReader) -> str | None:
         return None
 
 
-def _extract(path: Path, reader: PdfReader, pages: int, limits: LoadLimits) -> tuple[
-    dict[int, str], list[str], dict[PageStatus, int], list[str]
-]:
+def _extract(
+    path: Path, reader: PdfReader, pages: int, limits: LoadLimits
+) -> tuple[dict[int, str], list[str], dict[PageStatus, int], list[str]]:
     """Per-page text; warnings for empty, unreadable or failing pages."""
     texts: dict[int, str] = {}
     notes: list[str] = []

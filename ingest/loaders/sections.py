@@ -10,7 +10,9 @@ _NUM = r"\d+[a-z]{0,3}\b"
 _RANGE = rf"{_NUM}(?:\s*(?:bis|und|u\.|,|-|–)\s*{_NUM})*"
 _TITLE_SEP = r"\s*(?:[-–—:.]\s+)?"
 
-_PARAGRAPH_RE = re.compile(rf"^{_PLACEHOLDER}(?P<mark>§§?)\s*(?P<num>{_RANGE}){_TITLE_SEP}(?P<rest>.*)$")
+_PARAGRAPH_RE = re.compile(
+    rf"^{_PLACEHOLDER}(?P<mark>§§?)\s*(?P<num>{_RANGE}){_TITLE_SEP}(?P<rest>.*)$"
+)
 _ARTICLE_RE = re.compile(
     rf"^{_PLACEHOLDER}(?:Art\.?|Artikel)\s*(?P<num>{_RANGE}){_TITLE_SEP}(?P<rest>.*)$"
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import HOSTILE, LAWS, ROOT
+from tests.conftest import HOSTILE, ROOT
 
 
 def consistent(services: Services) -> None:

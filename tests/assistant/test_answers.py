@@ -1,0 +1,81 @@
+"""Extractive answers: every sentence cited, citations retrieved, honest abstention."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.engine import ABSTAIN_TEXT, is_followup
+from assistant.answer.llm import check_answer
+from assistant.services import Services
+
+
+def _grounded(services: Services, question: str):
+    answer = services.engine.answer(question, mode="extractive")
+    assert not answer.abstained, answer
+    retrieved = set(answer.retrieved)
+    assert answer.citations and all(c.chunk_id in retrieved for c in answer.citations)
+    sentences = [s for s in re.split(r"(?<=\])\s+", answer.answer) if s]
+    assert all(re.search(r"\[\d+\]$", s) for s in sentences), answer.answer
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert numbers == {c.n for c in answer.citations}
+    for citation in answer.citations:
+        assert citation.quote and citation.doc_id and citation.path
+    return answer
+
+
+def test_extractive_answer_cites_the_right_section(indexed: Services) -> None:
+    answer = _grounded(indexed, "Dürfen Behörden Papierdokumente nach dem Scannen vernichten?")
+    assert any(c.law == "EGovG" and c.section == "§ 7" for c in answer.citations) or any(
+        c.doc_id == "egovg-e-akte-ersetzendes-scannen" for c in answer.citations
+    )
+    assert 0.5 <= answer.confidence <= 1.0
+
+
+def test_out_of_corpus_question_abstains_without_citations(indexed: Services) -> None:
+    for question in (
+        "Wie viele Kita-Plätze fehlen in Leipzig?",
+        "Who won the 2022 FIFA World Cup?",
+    ):
+        answer = indexed.engine.answer(question)
+        assert answer.abstained and answer.citations == []
+        assert answer.answer in ABSTAIN_TEXT.values()
+    assert "Kompetenzzentrum" in ABSTAIN_TEXT["de"]
+
+
+def test_english_question_gets_english_framing(indexed: Services) -> None:
+    answer = indexed.engine.answer(
+        "What does the Online Access Act (OZG) say about the portal network?"
+    )
+    assert answer.language == "en"
+    if not answer.abstained:
+        assert answer.answer.startswith("According to the (German) sources")
+
+
+def test_follow_up_is_resolved_against_previous_turn(indexed: Services) -> None:
+    first = indexed.engine.ask("Was regelt § 7 EGovG?")
+    follow = indexed.engine.ask("Und gilt das auch für Gemeinden?", first.conversation_id)
+    assert follow.answer.resolved_question.startswith("Was regelt § 7 EGovG?")
+    unrelated = indexed.engine.ask(
+        "Was ist eine elektronische Rechnung nach der ERechV?", first.conversation_id
+    )
+    assert unrelated.answer.resolved_question == unrelated.answer.question
+    assert is_followup("Und bis wann gilt das?") and not is_followup("Was ist der Portalverbund?")
+
+
+def test_invalid_questions_name_the_field(indexed: Services) -> None:
+    import pytest
+
+    from assistant.errors import InvalidRequest
+
+    with pytest.raises(InvalidRequest, match="question"):
+        indexed.engine.ask("   ")
+    with pytest.raises(InvalidRequest, match="mode"):
+        indexed.engine.ask("Was ist der Portalverbund?", mode="poetry")
+
+
+def test_llm_marker_check_without_a_server(indexed: Services) -> None:
+    hits = indexed.retriever.search("Portalverbund", 3).hits
+    checked = check_answer("Erster Satz [2]. Zweiter Satz [7]. Dritter Satz.", hits)
+    assert checked.text.startswith("Erster Satz [1].")
+    assert checked.invalid_markers == 1 and checked.uncited_sentences == 2
+    assert checked.citations[0].chunk_id == hits[1].chunk.chunk_id
