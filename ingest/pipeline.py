@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import LoadError, LotseError
+from assistant.safety import instruction_lines
 from assistant.store.index import Index, indexed_text
 from assistant.store.manifest import ChunkRecord, DocumentRecord
 from ingest.chunking import Chunker
@@ -164,6 +165,12 @@ class Ingestor:
             or ("legal_framework" if loaded.law else "other")
         )
         doc_id = existing.doc_id if existing else self._new_doc_id(path, key)
+        suspicious = instruction_lines("\n".join(b.text for b in loaded.blocks))
+        if suspicious:
+            loaded.warnings.append(
+                "enthält anweisungsähnlichen Text (möglicher Prompt-Injection-Versuch): "
+                + suspicious[0]
+            )
         chunks = self.chunker.split_document(loaded, doc_id, resolved_type, key)
         if not chunks:
             raise LoadError(path, "kein Text gefunden")

@@ -100,6 +100,7 @@ class AnswerEngine:
         mode: str | None = None,
     ) -> AskResult:
         """Answer a question and store it."""
+        log.info("question (conversation %s): %s", conversation_id or "new", question[:500])
         answer = self.answer(question, conversation_id, filters, mode)
         return self.store(answer, conversation_id)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.answer.language import split_sentences
 from assistant.answer.models import Citation
 from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.safety import is_instruction_like
 from assistant.store.lexical import LexicalIndex
 
 MAX_SENTENCES = 3
@@ -54,6 +55,8 @@ def _shorten(sentence: str) -> str:
 
 def _usable(sentence: str) -> bool:
     words = re.findall(r"\w+", sentence)
+    if is_instruction_like(sentence):
+        return False  # text in documents is data: never present an instruction as the answer
     return len(words) >= 5 and "weggefallen" not in sentence.lower()
 
 

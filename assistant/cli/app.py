@@ -115,6 +115,16 @@ def remove(doc_id: Annotated[str, typer.Argument(help="Dokument-ID")]) -> None:
     typer.echo(f"entfernt: {doc.doc_id} ({doc.path})")
 
 
+@app.command()
+def purge(
+    older_than: Annotated[float, typer.Option("--older-than", help="Alter in Tagen", min=0)],
+) -> None:
+    """Gespeicherte Fragen, Antworten und Feedback löschen, die älter sind als DAYS Tage."""
+    with _services() as services:
+        deleted = services.records.purge(older_than * 86400)
+    typer.echo(f"{deleted} Antworten (mit Feedback) gelöscht")
+
+
 query_commands.register(app, _services)
 server_commands.register(app)
 

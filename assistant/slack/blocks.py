@@ -150,7 +150,8 @@ def section(text: str) -> Block:
 
 def context(text: str) -> Block:
     """A one-element mrkdwn context block."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, CONTEXT_LIMIT)}]}
+    element = {"type": "mrkdwn", "text": truncate(text, CONTEXT_LIMIT)}
+    return {"type": "context", "elements": [element]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
@@ -225,7 +226,10 @@ def source_blocks(citations: list[dict[str, Any]], quotes: bool = True) -> list[
 def confidence_note(payload: dict[str, Any]) -> str:
     """One line: how sure the answer is and how it was made."""
     if payload.get("abstained"):
-        return ":grey_question: Keine belastbare Antwort in den Quellen – Berater*innen helfen weiter."
+        return (
+            ":grey_question: Keine belastbare Antwort in den Quellen – "
+            "Berater*innen helfen weiter."
+        )
     value = float(payload.get("confidence") or 0.0)
     level = "hoch" if value >= 0.8 else "mittel" if value >= 0.6 else "niedrig"
     how = (
@@ -362,8 +366,8 @@ def advisor_message(
     if resolved and resolved != question:
         blocks.append(context(f"Im Gesprächsverlauf verstanden als: {escape(resolved)}"))
     answer = truncate(to_mrkdwn(str(payload.get("answer") or "")), ADVISOR_ANSWER_CHARS)
-    label = "*Enthaltung des Digitallotsen:*" if payload.get("abstained") else "*Antwort des Digitallotsen:*"
-    blocks.append(section(f"{label}\n{answer}"))
+    label = "Enthaltung" if payload.get("abstained") else "Antwort"
+    blocks.append(section(f"*{label} des Digitallotsen:*\n{answer}"))
     citations = list(payload.get("citations") or [])
     if citations:
         blocks.extend(source_blocks(citations, quotes=True))

@@ -90,6 +90,10 @@ _DOC_COLUMNS = (
 )
 
 
+def _chunk_from_row(row: tuple[Any, ...]) -> ChunkRecord:
+    return ChunkRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+
+
 def _doc_from_row(row: tuple[Any, ...]) -> DocumentRecord:
     values = list(row)
     values[11] = json.loads(values[11])
@@ -247,7 +251,7 @@ class Manifest:
                     f"WHERE chunk_id IN ({marks})",
                     part,
                 ):
-                    found[row[0]] = ChunkRecord(*row[:5], json.loads(row[5]))
+                    found[row[0]] = _chunk_from_row(row)
         return found
 
     def document_chunks(self, doc_id: str) -> list[ChunkRecord]:
@@ -258,7 +262,7 @@ class Manifest:
                 "WHERE doc_id = ? ORDER BY position",
                 (doc_id,),
             ).fetchall()
-        return [ChunkRecord(*r[:5], json.loads(r[5])) for r in rows]
+        return [_chunk_from_row(r) for r in rows]
 
     def section_chunks(self, law_key: str, section: str) -> list[str]:
         """Chunk ids of one section of a law, by normalised law key ('bdsg') and '§ 3a'."""
@@ -313,7 +317,7 @@ class Manifest:
             if not rows:
                 return
             for r in rows:
-                yield ChunkRecord(*r[:5], json.loads(r[5]))
+                yield _chunk_from_row(r)
             last = rows[-1][0]
 
     def close(self) -> None:

@@ -16,6 +16,20 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
     return StoreUnavailable(f"Vektorspeicher (Chroma) nicht verfügbar: {type(exc).__name__}")
 
 
+def _reconnecting(method: Any) -> Any:
+    """Forget the collection handle after a failure so the next call reconnects."""
+
+    def wrapper(self: VectorStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreUnavailable:
+            self._collection = None
+            raise
+
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class VectorStore:
     """Thin wrapper over one Chroma collection using cosine distance."""
 
@@ -47,6 +61,7 @@ class VectorStore:
         except Exception as exc:
             raise _unavailable(exc) from exc
 
+    @_reconnecting
     def upsert(
         self,
         ids: Sequence[str],
@@ -69,6 +84,7 @@ class VectorStore:
         except Exception as exc:
             raise _unavailable(exc) from exc
 
+    @_reconnecting
     def delete(self, ids: Sequence[str]) -> None:
         """Delete vectors by id (unknown ids are ignored)."""
         try:
@@ -77,6 +93,7 @@ class VectorStore:
         except Exception as exc:
             raise _unavailable(exc) from exc
 
+    @_reconnecting
     def all_ids(self) -> set[str]:
         """Every id in the collection."""
         ids: set[str] = set()
@@ -91,6 +108,7 @@ class VectorStore:
         except Exception as exc:
             raise _unavailable(exc) from exc
 
+    @_reconnecting
     def count(self) -> int:
         """Number of vectors stored."""
         try:
@@ -98,6 +116,7 @@ class VectorStore:
         except Exception as exc:
             raise _unavailable(exc) from exc
 
+    @_reconnecting
     def query(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.api.deps import AskScope, ServicesDep
+from assistant.api.deps import AskScope
 from assistant.api.errors import ApiError
 from assistant.api.schemas import ErrorResponse
 from assistant.services import Services

@@ -15,6 +15,8 @@ FRONT_MATTER_WARNING = "Front Matter ungültig, ignoriert"
 MAX_FRONT_MATTER_CHARS = 200_000
 
 _OPEN_RE = re.compile(r"\A---[ \t]*\n")
+# Some converted laws start with the (broken-off) first title lines, then the front matter.
+_LATE_OPEN_RE = re.compile(r"\A(?P<prefix>(?:[^\n#\-:][^\n]{0,300}\n){1,3})---[ \t]*\n")
 _CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 try:  # the C loader is much faster; fall back to the pure-Python one
@@ -78,10 +80,24 @@ def _from_mapping(meta: dict[Any, Any]) -> FrontMatter:
     return result
 
 
+def _with_prefix(front: FrontMatter, prefix: str) -> FrontMatter:
+    """Prepend title lines that stood before the front matter to the title."""
+    prefix = " ".join(prefix.split())
+    front.title = f"{prefix} {front.title}" if front.title else prefix
+    if front.law:
+        front.law_title = front.title
+    return front
+
+
 def split_front_matter(text: str) -> tuple[FrontMatter, str]:
     """Split leading front matter from text; broken front matter only adds a warning."""
     opening = _OPEN_RE.match(text)
     if opening is None:
+        late = _LATE_OPEN_RE.match(text)
+        if late is not None:
+            front, body = split_front_matter(text[late.start("prefix") + len(late["prefix"]) :])
+            if not front.warnings and body is not text and front != FrontMatter():
+                return _with_prefix(front, late["prefix"]), body
         return FrontMatter(), text
     closing = _CLOSE_RE.search(text, opening.end())
     if closing is None or closing.start() - opening.end() > MAX_FRONT_MATTER_CHARS:

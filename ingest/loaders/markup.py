@@ -27,6 +27,7 @@ _IMAGE_RE = re.compile(r"!\[([^\[\]\n]*+)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
 _LINK_RE = re.compile(r"\[([^\[\]\n]++)\]\((?:[^()\n]++|\([^()\n]*+\))*+\)")
 _REF_LINK_RE = re.compile(r"\[([^\[\]\n]++)\]\[[^\[\]\n]*+\]")
 _AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _UNDERSCORE_RE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
@@ -123,4 +124,6 @@ def clean_inline(line: str) -> str:
         line = _UNDERSCORE_RE.sub(r"\1", line)
     if "&" in line:
         line = html.unescape(line)
+    if "\\" in line:
+        line = _ESCAPE_RE.sub(r"\1", line)
     return line

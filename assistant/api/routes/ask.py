@@ -26,7 +26,8 @@ def to_filters(filters: FiltersIn | None) -> Filters | None:
     if filters is None:
         return None
     stand = int(filters.stand_from.replace("-", "")) if filters.stand_from else None
-    return Filters(filters.doc_type, filters.jurisdiction, filters.doc_id, stand)
+    doc_types = list(filters.doc_type) if filters.doc_type else None
+    return Filters(doc_types, filters.jurisdiction, filters.doc_id, stand)
 
 
 @router.post("/ask", response_model=AskOut, responses=ERRORS)

@@ -1,0 +1,67 @@
+"""build_slack_app(services): one Bolt app for both transports (HTTP /slack/events, Socket Mode)."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import SecretStr
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from assistant.errors import ConfigError
+from assistant.services import Services
+from assistant.slack.handlers import SlackBot
+
+log = logging.getLogger("assistant.slack")
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """The secret's value, None when unset or blank."""
+    if value is None:
+        return None
+    return value.get_secret_value().strip() or None
+
+
+def api_url(services: Services) -> str:
+    """Web API base URL (LOTSE_SLACK_API_URL when the setting exists, e.g. for tests/proxies)."""
+    configured = getattr(services.settings, "slack_api_url", None)
+    url = str(configured).strip() if configured else SLACK_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def build_slack_app(
+    services: Services, client: WebClient | None = None, *, socket_mode: bool = False
+) -> App:
+    """The Bolt app with every listener; HTTP mode verifies Slack's request signatures.
+
+    `client` overrides the Web API client (its token must be the bot token). No Slack call is
+    made here: the token is checked with auth.test on the first request.
+    """
+    settings = services.settings
+    token = secret(settings.slack_bot_token)
+    signing_secret = secret(settings.slack_signing_secret)
+    if client is None:
+        if not token:
+            raise ConfigError("LOTSE_SLACK_BOT_TOKEN fehlt (Bot-Token xoxb-…)")
+        client = WebClient(
+            token=token, base_url=api_url(services), logger=logging.getLogger("assistant.slack.web")
+        )
+    elif client.token is None:
+        if not token:
+            raise ConfigError("LOTSE_SLACK_BOT_TOKEN fehlt (Bot-Token xoxb-…)")
+        client.token = token
+    if not socket_mode and not signing_secret:
+        raise ConfigError("LOTSE_SLACK_SIGNING_SECRET fehlt (Signing Secret der Slack-App)")
+    app = App(
+        name="digitallotse",
+        client=client,
+        signing_secret=signing_secret or "",
+        token_verification_enabled=False,
+        request_verification_enabled=not socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("assistant.slack.bolt"),
+    )
+    SlackBot(services).register(app)
+    return app

@@ -1,0 +1,391 @@
+"""Slack listeners: parse the Slack payload, call the core, post Block Kit (thin adapters).
+
+Events (``app_mention``, ``message.im``) are answered in a thread; the thread is the conversation
+(``slack-<channel>-<thread_ts>``), so follow-ups resolve against the previous question. ``/lotse``
+answers privately with a share button. Buttons store feedback or hand the question to the
+advisors' channel. Every listener acks first; Bolt then runs the slow part in its thread pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from assistant.errors import InvalidRequest
+from assistant.services import Services
+from assistant.slack.blocks import (
+    ACTION_ADVISOR,
+    ACTION_DOWN,
+    ACTION_REASON_PREFIX,
+    ACTION_SHARE,
+    ACTION_UP,
+    REASONS,
+    WORKING,
+    Message,
+    advisor_message,
+    advisor_note,
+    answer_message,
+    error_message,
+    escape,
+    invalid_message,
+    plain,
+    reason_prompt,
+    reason_thanks,
+    usage_message,
+)
+from assistant.store.records import new_id
+
+log = logging.getLogger("assistant.slack")
+
+WORKING_REACTION = "hourglass_flowing_sand"
+HELP_WORDS = {"hilfe", "help", "?", "hallo", "hi"}
+BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"}
+
+_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_SPECIAL = re.compile(r"<![^>]*>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto|tel):[^>|]+)(?:\|([^>]*))?>")
+
+
+def clean_text(text: str) -> str:
+    """Slack message text as a plain question: mentions dropped, links and escapes resolved."""
+    text = _USER_MENTION.sub(" ", text)
+    text = _SPECIAL.sub(" ", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def conversation_id(channel: str, thread_ts: str) -> str:
+    """The conversation of a Slack thread: 'slack-C123-1700000000.000100'."""
+    return f"slack-{channel}-{thread_ts}"
+
+
+def from_bot(event: dict[str, Any]) -> bool:
+    """Messages written by bots or integrations (never answered)."""
+    return bool(event.get("bot_id") or event.get("bot_profile")) or (
+        event.get("subtype") == "bot_message"
+    )
+
+
+@dataclass
+class Click:
+    """Where a button was clicked and its value."""
+
+    user: str | None
+    channel: str | None
+    value: str
+    ephemeral: bool
+    thread_ts: str | None
+
+    @classmethod
+    def parse(cls, body: dict[str, Any], action: dict[str, Any]) -> Click:
+        """From a block_actions payload."""
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        ephemeral = bool(container.get("is_ephemeral"))
+        ts = message.get("ts") or container.get("message_ts")
+        return cls(
+            user=(body.get("user") or {}).get("id"),
+            channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+            value=str(action.get("value") or ""),
+            ephemeral=ephemeral,
+            thread_ts=None if ephemeral else (message.get("thread_ts") or ts),
+        )
+
+    @property
+    def in_shared_channel(self) -> bool:
+        """A public/private channel (not a DM and not a private answer) others can reply in."""
+        return not self.ephemeral and bool(self.channel) and str(self.channel)[:1] in "CG"
+
+
+class SlackBot:
+    """The listeners of the Digitallotse Slack app around the core services."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.advisor_channel = (services.settings.advisor_channel or "").strip() or None
+
+    def register(self, app: App) -> None:
+        """Attach middleware and listeners to a Bolt app."""
+        app.middleware(self.skip_duplicates)
+        app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
+        app.command("/lotse")(self.on_command)
+        app.action(ACTION_UP)(self.on_feedback_up)
+        app.action(ACTION_DOWN)(self.on_feedback_down)
+        app.action(re.compile(f"^{ACTION_REASON_PREFIX}"))(self.on_reason)
+        app.action(ACTION_ADVISOR)(self.on_advisor)
+        app.action(ACTION_SHARE)(self.on_share)
+        app.error(self.on_error)
+
+    # -- middleware -----------------------------------------------------------------------------
+
+    def skip_duplicates(
+        self, body: dict[str, Any], next_: Callable[[], None]
+    ) -> BoltResponse | None:
+        """Ack an Events API delivery whose event_id was already handled (Slack retries)."""
+        event_id = body.get("event_id")
+        if (
+            body.get("type") == "event_callback"
+            and isinstance(event_id, str)
+            and event_id
+            and not self.services.records.claim_slack_event(event_id)
+        ):
+            log.info("Slack-Event %s schon bearbeitet (Wiederholung) – übersprungen", event_id)
+            return BoltResponse(status=200, body="")
+        next_()
+        return None
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_mention(self, event: dict[str, Any], client: WebClient) -> None:
+        """@Digitallotse in a channel or thread."""
+        if not from_bot(event):
+            self.answer_in_thread(client, event)
+
+    def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Direct messages; every other message event is ignored."""
+        if event.get("channel_type") != "im" or event.get("subtype") or from_bot(event):
+            return
+        if event.get("user") and event.get("user") == context.bot_user_id:
+            return
+        self.answer_in_thread(client, event)
+
+    def answer_in_thread(self, client: WebClient, event: dict[str, Any]) -> None:
+        """Working reaction, answer in the thread, reaction removed."""
+        channel, ts = str(event["channel"]), str(event["ts"])
+        thread_ts = str(event.get("thread_ts") or ts)
+        question = clean_text(str(event.get("text") or ""))
+        if not question or question.lower() in HELP_WORDS:
+            self.post(client, channel, thread_ts, usage_message())
+            return
+        self.reaction(client, "add", channel, ts)
+        try:
+            conversation = self.services.records.slack_thread_conversation(
+                channel, thread_ts
+            ) or conversation_id(channel, thread_ts)
+            message = self.answer(question, conversation)
+            self.post(client, channel, thread_ts, message)
+        finally:
+            self.reaction(client, "remove", channel, ts)
+
+    # -- slash command --------------------------------------------------------------------------
+
+    def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        """/lotse <frage>: a private answer with a button to share it in the channel."""
+        question = clean_text(str(command.get("text") or ""))
+        if not question or question.lower() in HELP_WORDS:
+            ack(response_type="ephemeral", **usage_message().as_kwargs())
+            return
+        ack(response_type="ephemeral", text=WORKING)
+        heading = f"*Ihre Frage:* {escape(question)}"
+        message = self.answer(question, None, share=True, heading=heading)
+        respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+    # -- buttons --------------------------------------------------------------------------------
+
+    def on_feedback_up(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                       respond: Respond) -> None:
+        """👍 stored as feedback (source slack)."""
+        ack()
+        click = Click.parse(body, action)
+        if self.known(click, respond):
+            self.services.records.add_feedback(click.value, "up", [], None, "slack")
+            self.whisper(respond, click, plain("Danke für Ihre Rückmeldung! 👍"))
+
+    def on_feedback_down(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                         respond: Respond) -> None:
+        """👎 stored at once; then asks for the reason."""
+        ack()
+        click = Click.parse(body, action)
+        if self.known(click, respond):
+            feedback_id = self.services.records.add_feedback(click.value, "down", [], None, "slack")
+            self.whisper(respond, click, reason_prompt(feedback_id))
+
+    def on_reason(self, ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        """A reason button after 👎: adds its tag to the stored feedback."""
+        ack()
+        feedback_id, _, tag = str(action.get("value") or "").partition(":")
+        if tag not in REASONS or not self.services.records.add_feedback_tags(feedback_id, [tag]):
+            log.warning("Slack: unbekannte Feedback-Begründung %r", action.get("value"))
+            return
+        respond(replace_original=True, **reason_thanks(tag).as_kwargs())
+
+    def on_advisor(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                   respond: Respond, client: WebClient) -> None:
+        """Question, answer and sources to the advisors' channel; a note to the asker."""
+        ack()
+        click = Click.parse(body, action)
+        record = self.services.records.get_answer(click.value)
+        if record is None:
+            self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
+            return
+        if not self.advisor_channel:
+            self.whisper(respond, click, plain(
+                "Für Berater*innen ist noch kein Kanal eingerichtet (LOTSE_ADVISOR_CHANNEL)."
+            ))
+            return
+        permalink = None
+        if click.in_shared_channel and click.channel and click.thread_ts:
+            try:
+                found = client.chat_getPermalink(channel=click.channel, message_ts=click.thread_ts)
+                permalink = found.get("permalink")
+            except SlackApiError as exc:
+                log.warning("Slack: chat.getPermalink fehlgeschlagen: %s", _error(exc))
+        forwarded = advisor_message(
+            record, user=click.user, channel=click.channel, permalink=permalink
+        )
+        try:
+            client.chat_postMessage(
+                channel=self.advisor_channel, unfurl_links=False, unfurl_media=False,
+                **forwarded.as_kwargs(),
+            )
+        except SlackApiError as exc:
+            reference = new_id("ref")
+            log.warning(
+                "Slack: Weitergabe an Berater*innen fehlgeschlagen: %s (Referenz %s)",
+                _error(exc), reference,
+            )
+            self.whisper(respond, click, plain(
+                "Entschuldigung, die Weitergabe an die Berater*innen ist fehlgeschlagen. "
+                f"Referenz: `{reference}`"
+            ))
+            return
+        if permalink and click.channel and click.thread_ts:
+            note = advisor_note(click.user)
+            if self.post(client, click.channel, click.thread_ts, note):
+                return
+        self.whisper(respond, click, plain(
+            "Ich habe Ihre Frage an die Berater*innen weitergegeben. "
+            "Eine Berater*in meldet sich direkt bei Ihnen."
+        ))
+
+    def on_share(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                 respond: Respond, client: WebClient) -> None:
+        """Post a private /lotse answer in the channel for everyone."""
+        ack()
+        click = Click.parse(body, action)
+        record = self.services.records.get_answer(click.value)
+        if record is None or not click.channel:
+            self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
+            return
+        who = f"<@{click.user}> teilt" if click.user else "Geteilt:"
+        heading = f"{who} eine Antwort auf die Frage „{escape(str(record['question']))}“"
+        message = answer_message(
+            record["answer"], click.value, advisor=bool(self.advisor_channel), heading=heading
+        )
+        try:
+            posted = client.chat_postMessage(
+                channel=click.channel, unfurl_links=False, unfurl_media=False,
+                **message.as_kwargs(),
+            )
+        except SlackApiError as exc:
+            # the bot is not a member of the channel: post through the response_url instead
+            log.info("Slack: Teilen per chat.postMessage nicht möglich (%s)", _error(exc))
+            respond(response_type="in_channel", replace_original=False, **message.as_kwargs())
+            respond(delete_original=True)
+            return
+        if posted.get("ts"):
+            self.services.records.link_slack_thread(
+                click.channel, str(posted["ts"]), str(record["conversation_id"])
+            )
+        respond(replace_original=True, text="✅ Die Antwort ist jetzt im Kanal sichtbar.")
+
+    def on_error(self, error: Exception) -> None:
+        """Last resort for listener errors: log with a reference (never the payload)."""
+        log.error(
+            "Slack: Fehler im Listener (Referenz %s): %s", new_id("ref"), type(error).__name__,
+            exc_info=error,
+        )
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def answer(
+        self,
+        question: str,
+        conversation: str | None,
+        *,
+        share: bool = False,
+        heading: str | None = None,
+    ) -> Message:
+        """Ask the engine; the answer message, or a short apology with a reference id."""
+        try:
+            result = self.services.engine.ask(question, conversation)
+        except InvalidRequest as exc:
+            return invalid_message(str(exc).split(": ", 1)[-1])
+        except Exception:  # any core failure becomes an apology, never silence
+            reference = new_id("ref")
+            log.exception("Slack: Antwort fehlgeschlagen (Referenz %s)", reference)
+            return error_message(reference)
+        return answer_message(
+            result.as_dict(),
+            result.answer_id,
+            advisor=bool(self.advisor_channel),
+            share=share,
+            heading=heading,
+        )
+
+    def post(self, client: WebClient, channel: str, thread_ts: str, message: Message) -> str | None:
+        """chat.postMessage in a thread (text only when Slack rejects the blocks); its ts."""
+        try:
+            response = client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                **message.as_kwargs(),
+            )
+        except SlackApiError as exc:
+            if _error(exc) not in BLOCK_ERRORS:
+                log.warning("Slack: chat.postMessage fehlgeschlagen: %s", _error(exc))
+                return None
+            log.warning("Slack: Blöcke abgelehnt (%s) – sende nur Text", _error(exc))
+            try:
+                response = client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, text=message.text,
+                    unfurl_links=False, unfurl_media=False,
+                )
+            except SlackApiError as again:
+                log.warning("Slack: chat.postMessage fehlgeschlagen: %s", _error(again))
+                return None
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    def reaction(self, client: WebClient, verb: str, channel: str, ts: str) -> None:
+        """Add or remove the working reaction (failures only logged)."""
+        try:
+            if verb == "add":
+                client.reactions_add(channel=channel, timestamp=ts, name=WORKING_REACTION)
+            else:
+                client.reactions_remove(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        except SlackApiError as exc:
+            log.debug("Slack: reactions.%s fehlgeschlagen: %s", verb, _error(exc))
+
+    def known(self, click: Click, respond: Respond) -> bool:
+        """Whether the clicked answer is stored (tells the user when not)."""
+        if click.value and self.services.records.get_answer(click.value) is not None:
+            return True
+        self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
+        return False
+
+    def whisper(self, respond: Respond, click: Click, message: Message) -> None:
+        """An ephemeral message to the clicking user, in the clicked message's thread."""
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            thread_ts=click.thread_ts,
+            **message.as_kwargs(),
+        )
+
+
+def _error(exc: SlackApiError) -> str:
+    try:
+        return str(exc.response.get("error") or "unknown")
+    except AttributeError:
+        return "unknown"
