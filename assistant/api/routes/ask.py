@@ -26,7 +26,7 @@ def to_filters(filters: FiltersIn | None) -> Filters | None:
     if filters is None:
         return None
     stand = int(filters.stand_from.replace("-", "")) if filters.stand_from else None
-    doc_types = list(filters.doc_type) if filters.doc_type else None
+    doc_types = [str(t) for t in filters.doc_type] if filters.doc_type else None
     return Filters(doc_types, filters.jurisdiction, filters.doc_id, stand)
 
 
