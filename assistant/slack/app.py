@@ -31,6 +31,33 @@ def api_url(services: Services) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+class SlackLogFilter(logging.Filter):
+    """Keeps tokens, secrets and unverified request bodies out of Slack-related log records."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__("slack")
+        self.secrets = tuple(s for s in secrets if len(s) >= 6)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = message
+        if cleaned.startswith("Invalid request signature detected"):
+            cleaned = "Invalid request signature detected (request body not logged)"
+        for value in self.secrets:
+            cleaned = cleaned.replace(value, "[entfernt]")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def _filtered_logger(name: str, secrets: tuple[str, ...]) -> logging.Logger:
+    logger = logging.getLogger(name)
+    for old in [f for f in logger.filters if isinstance(f, SlackLogFilter)]:
+        logger.removeFilter(old)
+    logger.addFilter(SlackLogFilter(secrets))
+    return logger
+
+
 def build_slack_app(
     services: Services, client: WebClient | None = None, *, socket_mode: bool = False
 ) -> App:
@@ -40,13 +67,16 @@ def build_slack_app(
     made here: the token is checked with auth.test on the first request.
     """
     settings = services.settings
+    secrets = settings.secret_values()
     token = secret(settings.slack_bot_token)
     signing_secret = secret(settings.slack_signing_secret)
     if client is None:
         if not token:
             raise ConfigError("LOTSE_SLACK_BOT_TOKEN fehlt (Bot-Token xoxb-…)")
         client = WebClient(
-            token=token, base_url=api_url(services), logger=logging.getLogger("assistant.slack.web")
+            token=token,
+            base_url=api_url(services),
+            logger=_filtered_logger("assistant.slack.web", secrets),
         )
     elif client.token is None:
         if not token:
@@ -61,7 +91,8 @@ def build_slack_app(
         token_verification_enabled=False,
         request_verification_enabled=not socket_mode,
         process_before_response=False,
-        logger=logging.getLogger("assistant.slack.bolt"),
+        logger=_filtered_logger("assistant.slack.bolt", secrets),
     )
+    _filtered_logger("assistant.slack", secrets)
     SlackBot(services).register(app)
     return app

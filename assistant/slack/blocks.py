@@ -250,7 +250,7 @@ def fallback_text(payload: dict[str, Any], heading: str | None = None) -> str:
     if labels:
         text += "\nQuellen: " + truncate(labels, 600)
     if heading:
-        text = f"{heading}\n{text}"
+        text = f"{truncate(heading, 300)}\n{text}"
     return truncate(text, TEXT_LIMIT)
 
 

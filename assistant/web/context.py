@@ -10,6 +10,7 @@ from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
 
 MAX_OVERLAP = 1500
 MIN_OVERLAP = 12
+_PIECE = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _flexible(sentence: str) -> re.Pattern[str] | None:
@@ -20,26 +21,36 @@ def _flexible(sentence: str) -> re.Pattern[str] | None:
     return re.compile(r"\s+".join(re.escape(w) for w in words))
 
 
+def _find(text: str, sentence: str) -> tuple[int, int] | None:
+    pattern = _flexible(sentence)
+    match = pattern.search(text) if pattern else None
+    return (match.start(), match.end()) if match and match.end() > match.start() else None
+
+
 def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    """Character spans of text that the quote cites (each quoted sentence found on its own)."""
+    """Character spans of text that the quote cites (each quoted sentence found on its own).
+
+    Spans that touch or are separated only by whitespace are merged into one.
+    """
     quote = quote.strip().removesuffix("…").strip()
     if not quote or not text:
         return []
     spans: list[tuple[int, int]] = []
     for sentence in split_sentences(quote) or [quote]:
-        pattern = _flexible(sentence)
-        match = pattern.search(text) if pattern else None
-        if match and match.end() > match.start():
-            spans.append((match.start(), match.end()))
-    if not spans:
-        pattern = _flexible(quote)
-        match = pattern.search(text) if pattern else None
-        if match:
-            spans.append((match.start(), match.end()))
+        span = _find(text, sentence)
+        if span:
+            spans.append(span)
+            continue
+        # the quote joins sentences with a space; where the splitter saw no boundary (the next
+        # sentence starts in lower case), look for the pieces one by one
+        for piece in _PIECE.split(sentence):
+            span = _find(text, piece) if len(piece.split()) >= 3 else None
+            if span:
+                spans.append(span)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and start <= merged[-1][1]:
+        if merged and not text[merged[-1][1] : start].strip():
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))

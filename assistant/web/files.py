@@ -1,9 +1,10 @@
 """Original documents for the source link: only ingested files, unchanged since ingest.
 
-A document is looked up by doc_id in the manifest, never by a path from the request. The file
-must still be a regular file (no symlink) whose bytes hash to the manifest's content_hash, so
-exactly the ingested document is served. PDFs are served inline as application/pdf (so that
-`#page=N` opens the page); everything else as plain text or a download, never as HTML.
+A document is looked up by doc_id in the manifest, never by a path from the request. The file's
+bytes must hash to the manifest's content_hash, so exactly the ingested document is served (a
+file changed, swapped or re-pointed since ingest is refused). PDFs are served inline as
+application/pdf (so that `#page=N` opens the page); everything else as plain text or a
+download, never as HTML.
 
 When API keys are configured, a link carries an HMAC signature over (doc_id, expiry) derived
 from the configured keys, so a plain <a href> works without a Bearer header.
@@ -69,7 +70,7 @@ def read_document(doc: DocumentRecord) -> bytes:
     path = Path(doc.path)
     if not path.is_absolute():
         path = Path.cwd() / path
-    if path.is_symlink() or not path.is_file():
+    if not path.is_file():
         raise FileUnavailable("Originaldatei nicht mehr vorhanden")
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != doc.content_hash:
@@ -80,7 +81,9 @@ def read_document(doc: DocumentRecord) -> bytes:
 def disposition(path: Path, inline: bool) -> str:
     """Content-Disposition with an ASCII fallback and the UTF-8 file name."""
     name = path.name
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
-                         for c in name) or "dokument"
+    ascii_name = (
+        "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+        or "dokument"
+    )
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -157,16 +157,16 @@ def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
         return {
             **body,
             "file_url": file_url(doc.doc_id, signing_key),
-            "file_kind": "pdf" if kind == "application/pdf" else "text"
+            "file_kind": "pdf"
+            if kind == "application/pdf"
+            else "text"
             if kind.startswith("text/")
             else "other",
-            "file_available": path.is_file() and not path.is_symlink(),
+            "file_available": path.is_file(),
         }
 
     @router.get("/web/api/recent", include_in_schema=False)
-    def recent(
-        _: AskScope, limit: Annotated[int, Query(ge=1, le=100)] = 30
-    ) -> dict[str, Any]:
+    def recent(_: AskScope, limit: Annotated[int, Query(ge=1, le=100)] = 30) -> dict[str, Any]:
         items: list[dict[str, Any]] = []
         for row in services.records.recent(limit):
             record = services.records.get_answer(row["answer_id"]) or {}

@@ -81,8 +81,7 @@ def _flatten(match: re.Match[str]) -> str:
 
 
 def _drop_raw_text(markup: str) -> str:
-    """Remove <script> and <style> elements (content is never shown; '<' in code confuses
-    the nesting estimate). Linear: unclosed elements swallow the rest."""
+    """Remove <script>/<style> elements in linear time (unclosed ones swallow the rest)."""
     lower = markup.lower()
     out: list[str] = []
     pos = 0

@@ -113,9 +113,12 @@ class _Builder:
         heading = _Heading(level, text, section)
         if section is not None and (section.section or "").startswith("Art."):
             self.article = heading
-        elif self.article is not None and level <= self.article.level:
-            if section is None or not (section.section or "").startswith("§"):
-                self.article = None
+        elif (
+            self.article is not None
+            and level <= self.article.level
+            and not (section is not None and (section.section or "").startswith("§"))
+        ):
+            self.article = None
         self.stack.append(heading)
 
 

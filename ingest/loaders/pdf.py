@@ -19,6 +19,7 @@ from ingest.loaders.pdftext import (
     clean_page,
     first_line_title,
     remove_running_lines,
+    repeated_lines,
     sensible_title,
 )
 from ingest.loaders.text import format_size
@@ -26,9 +27,11 @@ from ingest.models import Block, LoadedDocument
 
 SIGNATURE_WINDOW = 1024
 MAX_PAGE_WARNINGS = 50
+IMAGE_PROBE_PAGES = 20
 NO_TEXT_LAYER = "kein Textlayer (gescannt?) – OCR nötig"
 ONLY_GARBAGE = "nur unlesbarer Text (Schriftkodierung)"
 ENCRYPTED = "PDF ist verschlüsselt (Passwort nötig)"
+BLANK_PAGES = "nur leere Seiten, kein Text"
 
 
 @contextmanager
@@ -88,6 +91,22 @@ def _open(path: Path, limits: LoadLimits) -> tuple[PdfReader, int]:
     return reader, pages
 
 
+def _has_images(reader: PdfReader, pages: int) -> bool:
+    """Do the first pages carry image XObjects (a scan) rather than being blank?"""
+    try:
+        for number in range(min(pages, IMAGE_PROBE_PAGES)):
+            resources: Any = reader.pages[number].get("/Resources")
+            xobjects: Any = resources.get_object().get("/XObject") if resources else None
+            if not xobjects:
+                continue
+            for ref in xobjects.get_object().values():
+                if ref.get_object().get("/Subtype") in ("/Image", "/Form"):
+                    return True
+    except Exception:  # unsure: assume a scan, the more helpful message
+        return True
+    return False
+
+
 def _metadata_title(reader: PdfReader) -> str | None:
     """/Title from the document information, if it is a real title."""
     try:
@@ -144,14 +163,17 @@ def load_pdf(path: Path, limits: LoadLimits) -> LoadedDocument:
         reader, pages = _open(path, limits)
         texts, notes, statuses, errors = _extract(path, reader, pages, limits)
         meta_title = _metadata_title(reader)
-    if not texts:
-        if statuses[PageStatus.GARBAGE]:
-            raise LoadError(path, ONLY_GARBAGE)
-        if errors and not statuses[PageStatus.EMPTY]:
-            raise LoadError(path, f"Text nicht extrahierbar ({errors[0]})")
-        raise LoadError(path, NO_TEXT_LAYER)
+        if not texts:
+            if statuses[PageStatus.GARBAGE]:
+                raise LoadError(path, ONLY_GARBAGE)
+            if errors and not statuses[PageStatus.EMPTY]:
+                raise LoadError(path, f"Text nicht extrahierbar ({errors[0]})")
+            raise LoadError(path, NO_TEXT_LAYER if _has_images(reader, pages) else BLANK_PAGES)
     numbers = sorted(texts)
-    cleaned = remove_running_lines([texts[n] for n in numbers])
+    pages_text = [texts[n] for n in numbers]
+    cleaned = remove_running_lines(pages_text)
     blocks = [Block(text=text, page=n) for n, text in zip(numbers, cleaned, strict=True) if text]
-    title = meta_title or (first_line_title(blocks[0].text) if blocks else None) or path.stem
+    if not meta_title and blocks:
+        meta_title = first_line_title(blocks[0].text, repeated_lines(pages_text))
+    title = meta_title or path.stem
     return LoadedDocument(path=path, title=title, blocks=blocks, warnings=_cap(notes))

@@ -24,6 +24,7 @@ MIN_TOKENS_FOR_VOWEL_TEST = 20
 MIN_LETTERS = 3
 HEADER_ZONE_LINES = 3
 HEADER_MIN_SHARE = 0.6
+HEADER_MIN_PAGES = 3
 TITLE_MAX_JOIN = 100
 
 _PUNCT = frozenset(".,;:!?()[]{}\"'-–—‒/\\%&§€$£@#*+=<>«»„“”‚‘’…•·▪■►→_|°^~´`")
@@ -146,9 +147,18 @@ def _zone(lines: list[str]) -> list[int]:
     return sorted(set(filled[:HEADER_ZONE_LINES] + filled[-HEADER_ZONE_LINES:]))
 
 
+def repeated_lines(pages: list[str]) -> set[str]:
+    """Header keys of top/bottom lines that occur on at least two pages."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = page.split("\n")
+        counts.update({_header_key(lines[i]) for i in _zone(lines)})
+    return {key for key, n in counts.items() if n >= 2}
+
+
 def remove_running_lines(pages: list[str]) -> list[str]:
     """Remove header/footer lines that repeat (digits ignored) on most pages."""
-    if len(pages) < 2:
+    if len(pages) < HEADER_MIN_PAGES:
         return pages
     split = [page.split("\n") for page in pages]
     counts: Counter[str] = Counter()
@@ -196,11 +206,11 @@ def _continues(title: str, follow: str) -> bool:
     return follow[0].islower() or title.endswith("-") or last in _FUNCTION_WORDS
 
 
-def first_line_title(text: str) -> str | None:
-    """The first meaningful line of a page as a title (joined with obvious continuations)."""
+def first_line_title(text: str, skip: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """First meaningful line (plus obvious continuations) of a page, skipping running lines."""
     lines = [line.strip() for line in text.split("\n")]
     for index, line in enumerate(lines):
-        if not _title_line(line):
+        if not _title_line(line) or _header_key(line) in skip:
             continue
         title = line
         for follow in lines[index + 1 : index + 3]:

@@ -66,7 +66,7 @@ def get_document(doc_id: str, services: ServicesDep, _: AdminScope) -> dict[str,
     "",
     response_model=UploadOut,
     status_code=201,
-    responses={**ERRORS, 207: {"model": UploadOut}, 422: {"model": UploadOut}},
+    responses={**ERRORS, 207: {"model": UploadOut}},
 )
 async def upload_documents(
     services: ServicesDep,
@@ -75,7 +75,8 @@ async def upload_documents(
 ) -> Any:
     """Upload and ingest files; one result per file.
 
-    201 when every file was ingested, 207 when some failed, 422 when all failed.
+    201 when every file was ingested (or was unchanged or a duplicate), 207 (multi-status)
+    when at least one file failed: each result then says why.
     """
     settings = services.settings
     if len(files) > settings.max_upload_files:
@@ -106,7 +107,7 @@ async def upload_documents(
         ]
     }
     failed = sum(1 for r in results if r.status == "failed")
-    status = 201 if failed == 0 else 422 if failed == len(results) else 207
+    status = 201 if failed == 0 else 207
     return JSONResponse(body, status_code=status)
 
 

@@ -417,6 +417,7 @@ function renderTurn(turn, index, latest) {
       label,
     );
   article.append(
+    ...[
     el("p", { class: "turn-label", text: latest ? `Frage ${number} – aktuell` : `Frage ${number}` }),
     el("h3", { class: "turn-question", id: `turn-q-${index}`, text: turn.question }),
     answerBox,
@@ -447,6 +448,7 @@ function renderTurn(turn, index, latest) {
       "aria-live": "polite",
       text: turn.feedback ? "Rückmeldung gespeichert." : "",
     }),
+    ].filter(Boolean),
   );
   return article;
 }
@@ -567,8 +569,14 @@ function renderContext(context, c) {
     );
   }
   box.replaceChildren(...nodes);
+  // Scroll the cited passage into view inside the box (not the page); keep the mark visible.
+  const cited = box.querySelector(".passage.cited");
   const first = box.querySelector("mark");
-  box.scrollTop = first ? Math.max(0, first.offsetTop - box.offsetTop - 48) : 0;
+  let top = cited ? cited.offsetTop - 8 : 0;
+  if (first && first.offsetTop + first.offsetHeight - top > box.clientHeight - 16) {
+    top = first.offsetTop - 48;
+  }
+  box.scrollTop = Math.max(0, top);
 
   const links = $("source-links");
   links.replaceChildren();

@@ -1,0 +1,70 @@
+"""lotse slack: the Slack bot over Socket Mode (no public URL needed)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+
+import typer
+
+from assistant.config import Settings
+from assistant.errors import LotseError
+from assistant.logs import configure_logging
+
+
+def register(app: typer.Typer) -> None:
+    """Add the slack command."""
+
+    @app.command()
+    def slack() -> None:
+        """Slack-Bot im Socket Mode starten (LOTSE_SLACK_BOT_TOKEN, LOTSE_SLACK_APP_TOKEN)."""
+        from slack_sdk.errors import SlackApiError
+
+        from assistant.services import Services
+        from assistant.slack.app import secret
+        from assistant.slack.socket_mode import run_socket_mode
+
+        configure_logging()
+        log = logging.getLogger("assistant.slack")
+        try:
+            settings = Settings()
+        except ValueError as exc:
+            typer.echo(f"Fehler: Ungültige Einstellung: {str(exc).splitlines()[0]}", err=True)
+            raise typer.Exit(2) from None
+        missing = [
+            name
+            for name, value in (
+                ("LOTSE_SLACK_BOT_TOKEN", settings.slack_bot_token),
+                ("LOTSE_SLACK_APP_TOKEN", settings.slack_app_token),
+            )
+            if not secret(value)
+        ]
+        if missing:
+            typer.echo(f"Fehler: {' und '.join(missing)} nicht gesetzt", err=True)
+            raise typer.Exit(2)
+        if not (settings.advisor_channel or "").strip():
+            log.warning("LOTSE_ADVISOR_CHANNEL nicht gesetzt: kein Button „Berater*in fragen“")
+        try:
+            services = Services.build(settings)
+        except LotseError as exc:
+            typer.echo(f"Fehler: {exc}", err=True)
+            raise typer.Exit(1) from None
+        stop = threading.Event()
+        with contextlib.suppress(ValueError):  # only possible in the main thread
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            services.index.lexical()  # load or build the lexical index before connecting
+            run_socket_mode(services, stop)
+        except KeyboardInterrupt:
+            typer.echo("beendet", err=True)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else "unbekannt"
+            typer.echo(f"Fehler: Slack lehnt die Verbindung ab ({error})", err=True)
+            raise typer.Exit(1) from None
+        except LotseError as exc:
+            typer.echo(f"Fehler: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            services.close()
