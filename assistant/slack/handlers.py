@@ -134,14 +134,15 @@ class SlackBot:
     ) -> BoltResponse | None:
         """Ack an Events API delivery whose event_id was already handled (Slack retries)."""
         event_id = body.get("event_id")
-        if (
-            body.get("type") == "event_callback"
-            and isinstance(event_id, str)
-            and event_id
-            and not self.services.records.claim_slack_event(event_id)
-        ):
-            log.info("Slack-Event %s schon bearbeitet (Wiederholung) – übersprungen", event_id)
-            return BoltResponse(status=200, body="")
+        if body.get("type") == "event_callback" and isinstance(event_id, str) and event_id:
+            try:
+                first = self.services.records.claim_slack_event(event_id)
+            except Exception:  # better a rare duplicate than silence
+                log.exception("Slack: Event-Dedupe nicht möglich – bearbeite %s trotzdem", event_id)
+                first = True
+            if not first:
+                log.info("Slack-Event %s schon bearbeitet (Wiederholung) – übersprungen", event_id)
+                return BoltResponse(status=200, body="")
         next_()
         return None
 
@@ -170,13 +171,19 @@ class SlackBot:
             return
         self.reaction(client, "add", channel, ts)
         try:
-            conversation = self.services.records.slack_thread_conversation(
-                channel, thread_ts
-            ) or conversation_id(channel, thread_ts)
-            message = self.answer(question, conversation)
+            message = self.answer(question, self.conversation(channel, thread_ts))
             self.post(client, channel, thread_ts, message)
         finally:
             self.reaction(client, "remove", channel, ts)
+
+    def conversation(self, channel: str, thread_ts: str) -> str:
+        """The thread's conversation: a linked one (shared /lotse answer) or slack-<ch>-<ts>."""
+        try:
+            linked = self.services.records.slack_thread_conversation(channel, thread_ts)
+        except Exception:  # the engine reports store failures itself
+            log.warning("Slack: Thread-Zuordnung nicht lesbar", exc_info=True)
+            linked = None
+        return linked or conversation_id(channel, thread_ts)
 
     # -- slash command --------------------------------------------------------------------------
 
@@ -300,12 +307,20 @@ class SlackBot:
             )
         respond(replace_original=True, text="✅ Die Antwort ist jetzt im Kanal sichtbar.")
 
-    def on_error(self, error: Exception) -> None:
-        """Last resort for listener errors: log with a reference (never the payload)."""
+    def on_error(self, error: Exception, respond: Respond | None) -> None:
+        """Last resort for listener errors: log with a reference (never the payload) and tell
+        the user when Slack gave a response_url (commands, buttons)."""
+        reference = new_id("ref")
         log.error(
-            "Slack: Fehler im Listener (Referenz %s): %s", new_id("ref"), type(error).__name__,
+            "Slack: Fehler im Listener (Referenz %s): %s", reference, type(error).__name__,
             exc_info=error,
         )
+        if respond is not None and respond.response_url:
+            try:
+                message = error_message(reference)
+                respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+            except Exception:
+                log.warning("Slack: Fehlermeldung über response_url nicht zustellbar")
 
     # -- helpers --------------------------------------------------------------------------------
 

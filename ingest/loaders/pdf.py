@@ -28,6 +28,7 @@ from ingest.models import Block, LoadedDocument
 SIGNATURE_WINDOW = 1024
 MAX_PAGE_WARNINGS = 50
 IMAGE_PROBE_PAGES = 20
+MIN_DRAWING_BYTES = 200
 NO_TEXT_LAYER = "kein Textlayer (gescannt?) – OCR nötig"
 ONLY_GARBAGE = "nur unlesbarer Text (Schriftkodierung)"
 ENCRYPTED = "PDF ist verschlüsselt (Passwort nötig)"
@@ -92,10 +93,14 @@ def _open(path: Path, limits: LoadLimits) -> tuple[PdfReader, int]:
 
 
 def _has_images(reader: PdfReader, pages: int) -> bool:
-    """Do the first pages carry image XObjects (a scan) rather than being blank?"""
+    """Do the first pages carry images or drawings (a scan) rather than being blank?"""
     try:
         for number in range(min(pages, IMAGE_PROBE_PAGES)):
-            resources: Any = reader.pages[number].get("/Resources")
+            page = reader.pages[number]
+            contents = page.get_contents()
+            if contents is not None and len(contents.get_data()) > MIN_DRAWING_BYTES:
+                return True  # inline images or vector outlines of text
+            resources: Any = page.get("/Resources")
             xobjects: Any = resources.get_object().get("/XObject") if resources else None
             if not xobjects:
                 continue

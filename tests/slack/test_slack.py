@@ -4,8 +4,11 @@ of the running app; every Web API call and response_url post is checked at the f
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
+
+import pytest
 
 from assistant.slack.blocks import (
     ACTION_ADVISOR,
@@ -16,7 +19,7 @@ from assistant.slack.blocks import (
 )
 from assistant.store.records import RecordStore
 from tests.fakes.slack_server import SlackCall
-from tests.slack.conftest import ADVISORS, EGOVG_URL, SlackEnv, new_ts, sign
+from tests.slack.conftest import ADVISORS, EGOVG_URL, SIGNING_SECRET, SlackEnv, new_ts, sign
 
 PORTAL = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
 EGOVG = "Was regelt § 7 EGovG?"
@@ -127,7 +130,10 @@ def test_retries_never_produce_a_second_answer(slack_env: SlackEnv) -> None:
     assert len(slack_env.fake.calls_to("chat.postMessage", channel="C0RETRY01")) == 1
 
 
-def test_bad_or_stale_signatures_are_rejected(slack_env: SlackEnv) -> None:
+def test_bad_or_stale_signatures_are_rejected(
+    slack_env: SlackEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     ts = new_ts()
     body = slack_env.event_body({"type": "app_mention", "user": "U0ASKER01", "ts": ts,
                                  "text": f"<@{slack_env.bot}> {PORTAL}", "channel": "C0SIGNED1"})
@@ -146,6 +152,9 @@ def test_bad_or_stale_signatures_are_rejected(slack_env: SlackEnv) -> None:
     sentinel(slack_env)
     assert not slack_env.fake.calls_to("chat.postMessage", channel="C0SIGNED1")
     assert not slack_env.fake.calls_to("reactions.add", channel="C0SIGNED1")
+    assert "Invalid request signature detected (request body not logged)" in caplog.text
+    assert "C0SIGNED1" not in caplog.text
+    assert SIGNING_SECRET not in caplog.text and slack_env.fake.bot_token not in caplog.text
 
 
 def test_slash_command_answers_privately_and_shares(slack_env: SlackEnv) -> None:
@@ -250,3 +259,48 @@ def test_engine_failure_gives_an_apology_with_reference(
     assert "Entschuldigung" in post.params["text"] and "Referenz: `ref_" in post.params["text"]
     assert "Referenz: `ref_" in private[0].params["text"]
     slack_env.fake.wait_for("reactions.remove", channel="C0FAILURE")
+
+
+def test_share_without_channel_membership_goes_through_the_response_url(
+    slack_env: SlackEnv,
+) -> None:
+    fake = slack_env.fake
+    key = slack_env.key("cmd")
+    slack_env.command("C0NOMEMBER", PORTAL, key)
+    private = slack_env.responded(key)[0]
+    fake.errors["chat.postMessage:C0NOMEMBER"] = "not_in_channel"
+    try:
+        share_key = slack_env.key("share")
+        slack_env.click(private, ACTION_SHARE, share_key, channel="C0NOMEMBER")
+        public, deleted = slack_env.responded(share_key, count=2)
+    finally:
+        del fake.errors["chat.postMessage:C0NOMEMBER"]
+    assert public.params["response_type"] == "in_channel" and "[1]" in public.params["text"]
+    assert deleted.params["delete_original"] is True
+
+
+def test_advisor_channel_failure_is_reported_with_reference(slack_env: SlackEnv) -> None:
+    fake = slack_env.fake
+    event = slack_env.mention("C0ADVFAIL1", PORTAL)
+    post = slack_env.answers_in("C0ADVFAIL1", thread_ts=event["ts"])[0]
+    fake.errors[f"chat.postMessage:{ADVISORS}"] = "not_in_channel"
+    try:
+        key = slack_env.key("advisor")
+        slack_env.click(post, ACTION_ADVISOR, key)
+        sorry = slack_env.responded(key)[0]
+    finally:
+        del fake.errors[f"chat.postMessage:{ADVISORS}"]
+    assert "fehlgeschlagen" in sorry.params["text"] and "Referenz: `ref_" in sorry.params["text"]
+    assert len(fake.calls_to("chat.postMessage", channel="C0ADVFAIL1")) == 1
+
+
+def test_empty_and_too_long_questions_get_a_helpful_reply(slack_env: SlackEnv) -> None:
+    empty = slack_env.mention("C0USAGE01", "")
+    usage = slack_env.answers_in("C0USAGE01", thread_ts=empty["ts"])[0]
+    assert "/lotse" in usage.params["text"]
+    long = slack_env.dm("D0USAGE02", "Gilt das OZG für Gemeinden? " * 100)
+    rejected = slack_env.answers_in("D0USAGE02", thread_ts=long["ts"])[0]
+    assert "zu lang" in rejected.params["text"]
+    key = slack_env.key("help")
+    response = slack_env.command("C0USAGE01", "", key)
+    assert "/lotse" in response.json()["text"]

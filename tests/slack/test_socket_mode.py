@@ -54,6 +54,12 @@ def test_socket_mode_answers_mentions_and_commands(socket_bot: SlackEnv) -> None
     assert "[1]" in post.params["text"]
     retry = fake.send_envelope("events_api", body, retry_attempt=1)
     fake.wait_for("socket_mode.ack", envelope_id=retry)
+    later = new_ts()
+    sentinel = {**body, "event_id": "Ev0SOCKET0002",
+                "event": {**event, "channel": "C0SOCKET2", "ts": later, "event_ts": later}}
+    fake.send_envelope("events_api", sentinel)
+    fake.wait_for("chat.postMessage", channel="C0SOCKET2", thread_ts=later)
+    assert len(fake.calls_to("chat.postMessage", channel="C0SOCKET1")) == 1
 
     key = socket_bot.key("socket-cmd")
     command = {"command": "/lotse", "text": QUESTION, "channel_id": "C0SOCKET1",

@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 import re
 import time
+from pathlib import Path
 
 import httpx
 from docx import Document
+from fastapi.testclient import TestClient
 
+from assistant.api.app import create_app
+from assistant.services import Services
 from assistant.web.files import link_key, sign
+from ingest.pipeline import Ingestor
 from tests.api.conftest import ADMIN_KEY, ASK_KEY, Server
 from tests.web.conftest import PDF_NAME
 
@@ -163,3 +168,23 @@ def test_page_is_open_without_a_key(web_server: Server) -> None:
     """The page and its assets load without a key; only data needs one."""
     assert httpx.get(web_server.url + "/", timeout=10).status_code == 200
     assert httpx.head(web_server.url + "/", timeout=10).status_code == 200
+
+
+def test_open_mode_without_keys(services: Services, tmp_path: Path) -> None:
+    """Without LOTSE_API_KEYS (loopback only) the page's data and plain file links are open."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "notiz.md").write_text(
+        "# Notiz\n\nDie Stadt Musterhausen stellt ihre Bauakten seit 2023 digital bereit.\n",
+        encoding="utf-8",
+    )
+    Ingestor(services.index, services.settings).run([folder])
+    chunk_id = next(iter(services.manifest.chunk_ids()))
+    with TestClient(create_app(services)) as client:
+        assert client.get("/web/api/filters").json()["documents"] == 1
+        body = client.get(f"/web/api/chunks/{chunk_id}", params={"quote": "seit 2023"}).json()
+        assert body["file_url"] == "/web/files/notiz"
+        assert [s["text"] for s in body["passages"][0]["segments"] if s["mark"]] == ["seit 2023"]
+        original = client.get(body["file_url"])
+        assert original.status_code == 200 and "Bauakten" in original.text
+        assert client.get("/web/api/recent").json() == {"questions": []}

@@ -273,7 +273,7 @@ def test_api_key_is_asked_for_and_kept_in_session(open_page: Any) -> None:
     page.fill("#api-key", ASK_KEY)
     page.press("#api-key", "Enter")
     page.wait_for_selector("#key-section", state="hidden")
-    page.wait_for_function("document.getElementById('corpus-info').textContent.includes('5')")
+    page.wait_for_selector("#corpus-info:has-text('5 Dokumente')")
     assert page.evaluate("sessionStorage.getItem('lotse.apiKey')") == ASK_KEY
     assert page.evaluate("localStorage.length") == 0
     ask(page, QUESTION)

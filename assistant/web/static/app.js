@@ -322,7 +322,6 @@ function feedbackForm(turn, index, article) {
   const legend = el("legend");
   const choices = el("div", { class: "choices" });
   const comment = el("textarea", { id: `fb-comment-${index}`, rows: "2", maxlength: "2000" });
-  const status = el("p", { class: "feedback-status", role: "status", "aria-live": "polite" });
   form.append(
     el("fieldset", {}, legend, choices),
     el("label", { for: `fb-comment-${index}`, class: "field-label", text: "Kommentar (optional)" }),
@@ -379,7 +378,8 @@ function feedbackForm(turn, index, article) {
       article.querySelector(`.rate[data-rating="${rating}"]`)?.focus();
       if ($("recent").childElementCount) loadRecent();
     } catch (error) {
-      status.textContent = `Rückmeldung nicht gespeichert: ${error.message}`;
+      article.querySelector(".feedback-status").textContent =
+        `Rückmeldung nicht gespeichert: ${error.message}`;
     }
   });
   return form;
@@ -513,9 +513,16 @@ function showSources(turnIndex) {
             onclick: (event) => openSource(turnIndex, c.n, event.currentTarget),
           },
           el("span", { class: "n", text: `[${c.n}]` }),
-          citationLabel(c),
-          c.law && c.title ? ` – ${c.title}` : "",
-          el("span", { class: "stand", text: stand ? `Stand ${stand}` : "Stand nicht angegeben" }),
+          el("span", { class: "label", text: citationLabel(c) }),
+          el("span", {
+            class: "stand",
+            text: [
+              c.law && c.title ? c.title : null,
+              stand ? `Stand ${stand}` : "Stand nicht angegeben",
+            ]
+              .filter(Boolean)
+              .join(" · "),
+          }),
         ),
       );
     }),
@@ -547,16 +554,20 @@ function renderFacts(c, context) {
   fact(facts, "Datei", doc.file_name);
 }
 
+function passageWhere(passage) {
+  if (passage.section) return [passage.section, passage.section_title].filter(Boolean).join(" ");
+  if (passage.page) return `Seite ${passage.page}`;
+  const crumbs = String(passage.breadcrumb || "").split("›");
+  return crumbs.length > 1 ? crumbs[crumbs.length - 1].trim() : "";
+}
+
 function renderContext(context, c) {
   const box = $("source-context");
   const nodes = [];
   for (const passage of context.passages) {
     const p = el("p", { class: `passage ${passage.role}`, dataset: { chunk: passage.chunk_id } });
-    if (passage.role !== "cited") {
-      p.append(el("span", { class: "passage-label", text: passage.role === "before" ? "davor" : "danach" }));
-    } else {
-      p.append(el("span", { class: "passage-label", text: "zitierter Abschnitt" }));
-    }
+    const role = { before: "Davor", cited: "Zitierte Stelle", after: "Danach" }[passage.role];
+    p.append(el("span", { class: "passage-label", text: [role, passageWhere(passage)].filter(Boolean).join(" · ") }));
     for (const segment of passage.segments) {
       p.append(segment.mark ? el("mark", { text: segment.text }) : segment.text);
     }
