@@ -74,6 +74,11 @@ class IngestReport:
         }
 
 
+# Bump when loaders or chunking change their output: documents are then re-chunked (only
+# texts that actually changed are embedded again, thanks to the embedding cache).
+INGEST_VERSION = "3"
+
+
 def content_hash(data: bytes) -> str:
     """SHA-256 of file bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -86,6 +91,7 @@ class Ingestor:
         self.index = index
         self.settings = settings
         self.chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
+        self.recipe = f"v{INGEST_VERSION}-t{settings.chunk_tokens}-o{settings.chunk_overlap}"
         self.progress = progress or (lambda event, data: None)
 
     def limits(self) -> LoadLimits:
@@ -150,7 +156,12 @@ class Ingestor:
         digest = content_hash(data)
         manifest = self.index.manifest
         existing = manifest.find_by_path(key)
-        if existing and existing.content_hash == digest and doc_type in (None, existing.doc_type):
+        if (
+            existing
+            and existing.content_hash == digest
+            and existing.recipe == self.recipe
+            and doc_type in (None, existing.doc_type)
+        ):
             return FileResult(shown, "unchanged", existing.doc_id, chunks=existing.chunk_count)
         twin = manifest.find_by_hash(digest)
         if twin and twin.path != key:
@@ -194,6 +205,7 @@ class Ingestor:
             source_url=loaded.source_url,
             warnings=loaded.warnings,
             ingested_at=time.time(),
+            recipe=self.recipe,
         )
         self.index.store_document(record, records, vectors)
         status = "updated" if existing else "added"

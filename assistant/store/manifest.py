@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS documents (
     source_url TEXT,
     chunk_count INTEGER NOT NULL,
     warnings TEXT NOT NULL DEFAULT '[]',
-    ingested_at REAL NOT NULL
+    ingested_at REAL NOT NULL,
+    recipe TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -60,6 +61,7 @@ class DocumentRecord:
     chunk_count: int = 0
     warnings: list[str] = field(default_factory=list)
     ingested_at: float = 0.0
+    recipe: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output."""
@@ -86,7 +88,7 @@ def law_key_of(jurabk: str) -> str:
 
 _DOC_COLUMNS = (
     "doc_id, path, content_hash, title, doc_type, stand, jurisdiction, law, law_title, "
-    "source_url, chunk_count, warnings, ingested_at"
+    "source_url, chunk_count, warnings, ingested_at, recipe"
 )
 
 
@@ -110,6 +112,9 @@ class Manifest:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(documents)")}
+        if "recipe" not in columns:  # manifests written before recipes existed
+            self._conn.execute("ALTER TABLE documents ADD COLUMN recipe TEXT NOT NULL DEFAULT ''")
         self._conn.commit()
 
     @contextmanager
@@ -150,7 +155,7 @@ class Manifest:
             )
             doc.chunk_count = len(chunks)
             conn.execute(
-                f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({','.join('?' * 13)})",
+                f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({','.join('?' * 14)})",
                 (
                     doc.doc_id,
                     doc.path,
@@ -165,6 +170,7 @@ class Manifest:
                     doc.chunk_count,
                     json.dumps(doc.warnings, ensure_ascii=False),
                     doc.ingested_at or time.time(),
+                    doc.recipe,
                 ),
             )
             conn.executemany(

@@ -156,3 +156,15 @@ def test_kill_during_ingest_leaves_a_consistent_index(settings, tmp_path) -> Non
     with Services.build(settings) as services:
         consistent(services)
         assert len(services.manifest.documents()) == 40
+
+
+def test_changed_chunking_settings_rechunk_unchanged_files(settings, law_dir) -> None:
+    with Services.build(settings) as services:
+        Ingestor(services.index, services.settings).run([law_dir])
+        before = services.manifest.get_document("ifg").chunk_count
+    smaller = settings.model_copy(update={"chunk_tokens": 120, "chunk_overlap": 20})
+    with Services.build(smaller) as services:
+        report = Ingestor(services.index, smaller).run([law_dir])
+        assert report.count("updated") == 3
+        assert services.manifest.get_document("ifg").chunk_count > before
+        consistent(services)
