@@ -20,7 +20,12 @@ run: $(STAMP)
 	$(BIN)/lotse ingest corpus
 	$(BIN)/lotse serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
 	$(BIN)/python -m pytest -q

@@ -49,11 +49,20 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     advisor_channel: str | None = None
+    slack_api_url: str | None = None
 
-    @field_validator("chroma_url", "embedding_base_url", "llm_base_url")
+    @field_validator("chroma_url", "embedding_base_url", "llm_base_url", "slack_api_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator(
+        "api_keys", "llm_api_key", "embedding_api_key", "slack_bot_token", "slack_app_token",
+        "slack_signing_secret", mode="before",
+    )
+    @classmethod
+    def _blank_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def embedding_cache_path(self) -> Path:

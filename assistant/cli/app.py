@@ -11,6 +11,7 @@ import typer
 
 from assistant.cli import query as query_commands
 from assistant.cli import server as server_commands
+from assistant.cli import slack as slack_commands
 from assistant.cli.progress import IngestProgress
 from assistant.config import Settings
 from assistant.errors import LotseError
@@ -127,6 +128,7 @@ def purge(
 
 query_commands.register(app, _services)
 server_commands.register(app)
+slack_commands.register(app)
 
 
 def main() -> None:

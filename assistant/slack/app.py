@@ -25,9 +25,9 @@ def secret(value: SecretStr | None) -> str | None:
 
 
 def api_url(services: Services) -> str:
-    """Web API base URL (LOTSE_SLACK_API_URL when the setting exists, e.g. for tests/proxies)."""
-    configured = getattr(services.settings, "slack_api_url", None)
-    url = str(configured).strip() if configured else SLACK_API_URL
+    """Web API base URL (LOTSE_SLACK_API_URL, e.g. for tests or proxies)."""
+    configured = services.settings.slack_api_url
+    url = configured.strip() if configured else SLACK_API_URL
     return url if url.endswith("/") else url + "/"
 
 

@@ -223,6 +223,11 @@ def source_blocks(citations: list[dict[str, Any]], quotes: bool = True) -> list[
     return [section(piece) for piece in pack_lines(["*Quellen*", *lines])]
 
 
+def _quotes_add_something(payload: dict[str, Any]) -> bool:
+    """Extractive answers consist of the quoted sentences already; LLM answers do not."""
+    return payload.get("mode") != "extractive"
+
+
 def confidence_note(payload: dict[str, Any]) -> str:
     """One line: how sure the answer is and how it was made."""
     if payload.get("abstained"):
@@ -279,7 +284,7 @@ def answer_message(
     citations = list(payload.get("citations") or [])
     if citations:
         blocks.append({"type": "divider"})
-        blocks.extend(source_blocks(citations))
+        blocks.extend(source_blocks(citations, quotes=_quotes_add_something(payload)))
     blocks.append(context(confidence_note(payload)))
     abstained = bool(payload.get("abstained"))
     elements: list[Block] = []
@@ -370,7 +375,7 @@ def advisor_message(
     blocks.append(section(f"*{label} des Digitallotsen:*\n{answer}"))
     citations = list(payload.get("citations") or [])
     if citations:
-        blocks.extend(source_blocks(citations, quotes=True))
+        blocks.extend(source_blocks(citations, quotes=_quotes_add_something(payload)))
     blocks.append(
         context(f"{confidence_note(payload)} · Antwort-ID `{escape(str(record.get('answer_id')))}`")
     )

@@ -20,7 +20,8 @@ def mount_slack(app: FastAPI, services: Services) -> None:
     """Mount /slack/events when a signing secret and bot token are configured."""
     settings = services.settings
     if not secret(settings.slack_signing_secret) or not secret(settings.slack_bot_token):
-        log.debug("Slack: nicht konfiguriert (LOTSE_SLACK_BOT_TOKEN/LOTSE_SLACK_SIGNING_SECRET)")
+        if secret(settings.slack_signing_secret):
+            log.warning("Slack: LOTSE_SLACK_BOT_TOKEN fehlt – /slack/events nicht aktiv")
         return
     bolt = build_slack_app(services)
     app.state.slack_app = bolt

@@ -39,12 +39,6 @@ EGOVG_URL = "https://www.gesetze-im-internet.de/egovg/__7.html"
 _counter = itertools.count(1)
 
 
-class SlackTestSettings(Settings):
-    """Settings plus the Web API base URL (proposed as Settings.slack_api_url)."""
-
-    slack_api_url: str | None = None
-
-
 def new_ts() -> str:
     """A fresh Slack message timestamp."""
     return f"{int(time.time())}.{next(_counter):06d}"
@@ -235,11 +229,11 @@ def slack_settings(
     embedding_cache: Path,
     slack_corpus: Path,
     fake_slack: FakeSlack,
-) -> SlackTestSettings:
+) -> Settings:
     """Settings over a freshly built index, pointing the bot at the fake Slack."""
     data_dir = tmp_path_factory.mktemp("slack") / "data"
     build_index(data_dir, embedding_cache, [slack_corpus])
-    return SlackTestSettings(
+    return Settings(
         data_dir=data_dir,
         embedding_cache=embedding_cache,
         slack_bot_token=SecretStr(fake_slack.bot_token),
@@ -251,7 +245,7 @@ def slack_settings(
 
 
 @pytest.fixture(scope="package")
-def slack_env(slack_settings: SlackTestSettings, fake_slack: FakeSlack) -> Iterator[SlackEnv]:
+def slack_env(slack_settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackEnv]:
     """create_app(Services.build(settings)) served by uvicorn in a thread."""
     services = Services.build(slack_settings)
     port = free_port()

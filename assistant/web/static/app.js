@@ -517,8 +517,8 @@ function showSources(turnIndex) {
           el("span", {
             class: "stand",
             text: [
-              c.law && c.title ? c.title : null,
               stand ? `Stand ${stand}` : "Stand nicht angegeben",
+              c.law && c.title ? c.title : null,
             ]
               .filter(Boolean)
               .join(" · "),
