@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +101,16 @@ class HybridRetriever:
                 self._parser_generation = generation
             return self._parser
 
+    def _mentions(self, law: str, section: str, allowed: set[str] | None) -> list[str]:
+        """Chunks that cite '§ n <law>' (for laws that are not themselves indexed)."""
+        pattern = _mention_pattern(self.parser().aliases(law), section)
+        number = section.split(" ", 1)[-1]
+        return [
+            cid
+            for cid, text in self.index.manifest.chunks_containing(number)
+            if (allowed is None or cid in allowed) and pattern.search(text)
+        ][:CANDIDATES]
+
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
         """The k best chunks for a query."""
         filters = filters or Filters()
@@ -128,13 +139,17 @@ class HybridRetriever:
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
 
         referenced: list[str] = []
+        mentioning: list[str] = []
         for law, section in parsed.refs:
-            for cid in self.index.manifest.section_chunks(law, section):
-                if allowed_ids is None or cid in allowed_ids:
-                    referenced.append(cid)
+            found = self.index.manifest.section_chunks(law, section)
+            referenced.extend(c for c in found if allowed_ids is None or c in allowed_ids)
+            if not found:  # the law itself is not indexed: prefer texts that cite that section
+                mentioning.extend(self._mentions(law, section, allowed_ids))
         top = max(fused.values(), default=0.0)
         for order, cid in enumerate(referenced):
             fused[cid] = top + 1.0 - order * 1e-3
+        for order, cid in enumerate(mentioning):
+            fused[cid] = fused.get(cid, 0.0) + top * 0.5 / (1 + order)
 
         records = self.index.manifest.chunks(fused)
         law_keys = set(parsed.laws)
@@ -156,6 +171,17 @@ class HybridRetriever:
             top_dense=max(dense_score.values(), default=0.0),
             top_lexical=max(lexical_score.values(), default=0.0),
         )
+
+
+def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
+    number = re.escape(section.split(" ", 1)[-1])
+    law = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
+    sign = r"(?:§§?|Art\.?|Artikel)" if section.startswith("Art") else r"§§?"
+    return re.compile(
+        rf"{sign}\s*{number}(?![0-9a-z])[^§\n]{{0,40}}?\b(?:{law})|(?:{law})[^§\n]{{0,20}}{sign}\s*"
+        rf"{number}(?![0-9a-z])",
+        re.IGNORECASE,
+    )
 
 
 def _law_key(record: ChunkRecord) -> str | None:

@@ -281,6 +281,17 @@ class Manifest:
             ).fetchall()
         return [cid for cid, law in rows if law_key_of(law) == law_key]
 
+    def chunks_containing(self, needle: str, limit: int = 5000) -> list[tuple[str, str]]:
+        """(chunk_id, breadcrumb + text) of chunks whose breadcrumb or text contains needle."""
+        pattern = "%" + needle.replace("%", "").replace("_", "") + "%"
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT chunk_id, breadcrumb || char(10) || text FROM chunks "
+                "WHERE text LIKE ? OR breadcrumb LIKE ? LIMIT ?",
+                (pattern, pattern, limit),
+            ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     def filter_chunk_ids(self, filters: dict[str, Any]) -> set[str]:
         """Chunk ids matching metadata filters (doc_type, jurisdiction, doc_id, stand_from)."""
         clauses, args = [], []
