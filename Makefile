@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint eval bench install clean
+.PHONY: run test eval bench bench-scale install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,12 +29,16 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
 	$(BIN)/python -m pytest -q
+	bash scripts/test-chroma-server.sh
 
 eval: $(STAMP)
 	$(BIN)/python -m evals.run
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench
+
+bench-scale: $(STAMP)
+	$(BIN)/python -m evals.scale
 
 clean:
 	rm -rf $(VENV) data

@@ -87,8 +87,15 @@ def content_hash(data: bytes) -> str:
 class Ingestor:
     """Runs ingest over paths against one Index."""
 
-    def __init__(self, index: Index, settings: Settings, progress: ProgressCallback | None = None):
+    def __init__(
+        self,
+        index: Index,
+        settings: Settings,
+        progress: ProgressCallback | None = None,
+        defer_vectors: bool = False,
+    ):
         self.index = index
+        self.defer_vectors = defer_vectors
         self.settings = settings
         self.chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
         self.recipe = f"v{INGEST_VERSION}-t{settings.chunk_tokens}-o{settings.chunk_overlap}"
@@ -108,7 +115,7 @@ class Ingestor:
         """Ingest files and folders; with prune, remove documents whose files are gone."""
         started = time.monotonic()
         report = IngestReport()
-        repaired = self.index.repair()
+        repaired = self.index.repair(restore=not self.defer_vectors)
         report.repaired = {k: v for k, v in asdict(repaired).items() if v}
         candidates = [c for t in targets for c in discover(t)]
         self.progress("start", {"files": len(candidates)})
@@ -190,7 +197,9 @@ class Ingestor:
             for c in chunks
         ]
         before = self.index.embeddings.embedded_count
-        vectors = self.index.embeddings.embed_passages([indexed_text(r) for r in records])
+        vectors = None
+        if not self.defer_vectors:
+            vectors = self.index.embeddings.embed_passages([indexed_text(r) for r in records])
         embedded = self.index.embeddings.embedded_count - before
         record = DocumentRecord(
             doc_id=doc_id,

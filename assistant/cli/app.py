@@ -71,13 +71,21 @@ def ingest(
     prune: Annotated[bool, typer.Option("--prune", help="Fehlende Dateien entfernen")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Zusammenfassung als JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Kein Fortschritt")] = False,
+    defer_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--defer-vectors", help="Nur lexikalisch indexieren; Vektoren mit `lotse embed`"
+        ),
+    ] = False,
 ) -> None:
     """Dokumente einlesen (inkrementell): PDF, Markdown, HTML, Text."""
     if doc_type is not None and doc_type not in DOC_TYPES:
         typer.echo(f"Fehler: --type muss einer von {', '.join(DOC_TYPES)} sein", err=True)
         raise typer.Exit(2)
     with _services() as services, services.writer_lock():
-        ingestor = Ingestor(services.index, services.settings, IngestProgress(quiet or as_json))
+        ingestor = Ingestor(
+            services.index, services.settings, IngestProgress(quiet or as_json), defer_vectors
+        )
         try:
             report = ingestor.run(paths, doc_type=doc_type, prune=prune)
         except LotseError as exc:
@@ -87,6 +95,39 @@ def ingest(
     else:
         _print_report(report)
     raise typer.Exit(3 if report.failed else 0)
+
+
+@app.command()
+def embed(
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Chunks pro Schritt")] = 256,
+) -> None:
+    """Fehlende Vektoren berechnen (nach --defer-vectors); jederzeit abbrechbar und fortsetzbar."""
+    with _services() as services, services.writer_lock():
+        missing = services.index.missing_vectors()
+        typer.echo(f"{len(missing)} Chunks ohne Vektor", err=True)
+
+        def report(done: int, total: int) -> None:
+            typer.echo(f"embed: {done}/{total}", err=True)
+
+        try:
+            done = services.index.fill_vectors(missing, batch, report)
+        except LotseError as exc:
+            _fail(str(exc))
+    typer.echo(f"{done} Vektoren ergänzt")
+
+
+@app.command(
+    name="eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def run_eval(ctx: typer.Context) -> None:
+    """Qualitätsauswertung (evals/run.py im Checkout): schreibt evals/report.md."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "evals" / "run.py").exists():
+        _fail("evals/ nicht gefunden – `lotse eval` läuft aus einem Checkout des Projekts", code=2)
+    result = subprocess.run([sys.executable, "-m", "evals.run", *ctx.args], cwd=root)
+    raise typer.Exit(result.returncode)
 
 
 @app.command()

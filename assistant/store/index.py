@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,15 +50,16 @@ class Index:
         self._lexical_lock = threading.Lock()
 
     def store_document(
-        self, doc: DocumentRecord, chunks: list[ChunkRecord], vectors: np.ndarray
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], vectors: np.ndarray | None
     ) -> None:
-        """Replace a document's chunks; a crash at any point is repaired by repair()."""
-        self.vectors.upsert(
-            [c.chunk_id for c in chunks],
-            vectors,
-            [indexed_text(c) for c in chunks],
-            [c.metadata for c in chunks],
-        )
+        """Replace a document's chunks (vectors None: dense vectors follow via fill_vectors)."""
+        if vectors is not None:
+            self.vectors.upsert(
+                [c.chunk_id for c in chunks],
+                vectors,
+                [indexed_text(c) for c in chunks],
+                [c.metadata for c in chunks],
+            )
         stale = self.manifest.replace_document(doc, chunks)
         if stale:
             self.vectors.delete(stale)
@@ -72,8 +74,8 @@ class Index:
             self.vectors.delete(ids)
         return doc
 
-    def repair(self) -> RepairReport:
-        """Delete vectors the manifest does not know; restore vectors the manifest lacks."""
+    def repair(self, restore: bool = True) -> RepairReport:
+        """Delete vectors the manifest does not know; with restore, add vectors it lacks."""
         report = RepairReport()
         known = self.manifest.chunk_ids()
         present = self.vectors.all_ids()
@@ -81,20 +83,39 @@ class Index:
         if orphans:
             self.vectors.delete(orphans)
             report.orphans_deleted = len(orphans)
-        missing = sorted(known - present)
-        if missing:
-            records = list(self.manifest.chunks(missing).values())
-            vectors = self.embeddings.embed_passages([indexed_text(c) for c in records])
-            self.vectors.upsert(
-                [c.chunk_id for c in records],
-                vectors,
-                [indexed_text(c) for c in records],
-                [c.metadata for c in records],
-            )
-            report.vectors_restored = len(records)
-        if orphans or missing:
+        if restore:
+            report.vectors_restored = self.fill_vectors(sorted(known - present))
+        if report.orphans_deleted or report.vectors_restored:
             log.info("index repaired: %s", report)
         return report
+
+    def missing_vectors(self) -> list[str]:
+        """Chunk ids in the manifest that have no dense vector yet."""
+        return sorted(self.manifest.chunk_ids() - self.vectors.all_ids())
+
+    def fill_vectors(
+        self,
+        missing: list[str] | None = None,
+        batch: int = 256,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Embed and store missing dense vectors in batches; resumable after any interruption."""
+        todo = self.missing_vectors() if missing is None else missing
+        done = 0
+        for start in range(0, len(todo), batch):
+            records = list(self.manifest.chunks(todo[start : start + batch]).values())
+            if records:  # chunks removed meanwhile are simply skipped
+                texts = [indexed_text(c) for c in records]
+                self.vectors.upsert(
+                    [c.chunk_id for c in records],
+                    self.embeddings.embed_passages(texts),
+                    texts,
+                    [c.metadata for c in records],
+                )
+            done += len(records)
+            if progress:
+                progress(done, len(todo))
+        return done
 
     def lexical(self) -> LexicalIndex:
         """The lexical index for the manifest's current generation (loaded or rebuilt)."""
