@@ -27,9 +27,6 @@ def main() -> None:
         "machine": f"{platform.machine()}, {_cores()} cores",
     }
     previous = RESULTS / "eval.json"
-    if previous.exists():
-        old = json.loads(previous.read_text(encoding="utf-8"))
-        results.update({k: v for k, v in old.items() if k not in ("date", "machine")})
     for name in selected:
         started = time.monotonic()
         print(f"== {name}")
@@ -42,6 +39,9 @@ def main() -> None:
         else:
             results["xquad"] = xquad.run()
         print(f"   {time.monotonic() - started:.0f} s")
+    if previous.exists():  # merge with results of other sets, read as late as possible
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        results = {**{k: v for k, v in old.items() if k not in results}, **results}
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     write_report(results, ROOT / "evals" / "report.md")
     print(f"wrote {ROOT / 'evals' / 'report.md'} and {previous}")

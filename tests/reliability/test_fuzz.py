@@ -1,0 +1,103 @@
+"""Property tests: chunker, German analyzer and query parser never fail on arbitrary text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.retrieval.query import QueryParser
+from assistant.store.analysis import GermanAnalyzer
+from ingest.chunking import Chunker, count_tokens
+from ingest.models import Block, LoadedDocument
+
+FUZZ = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+# Text that looks like our documents: German words, §, numbers, breaks, plus arbitrary unicode.
+WORDS = [
+    "§", "§ 3a", "Art. 37", "OZG", "EGovG", "Onlinezugangsgesetz", "E-Akte", "Straße", "Übersicht",
+    "Bürger", "Datenschutz-Grundverordnung", "ß", "ẞ", "ﬁ", ".", "!", "?", ";", ":", "„", "\"",
+    "(", ")", "-", "--", "–", "\n", "\n\n", "\n \n", "\t", " ", "   ", "\r\n", "\u00a0", "\u200b",
+    "\ufeff", "😀", "👩‍👩‍👧", "漢字", "e\u0301", "<|endoftext|>", "<|fim_prefix|>", "0", "12345",
+    "Abs.", "Nr.", "Satz", "ab", "ein", "und", "Ä", "a" * 40, "xyz" * 30,
+]
+documentish = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.text(max_size=30)), max_size=300
+).map("".join)
+text = st.one_of(st.text(max_size=3000), documentish)
+
+
+@FUZZ
+@given(text=text, chunk_tokens=st.integers(32, 200), overlap=st.integers(0, 120))
+def test_split_text_bounded_and_never_empty(text: str, chunk_tokens: int, overlap: int) -> None:
+    chunks = Chunker(chunk_tokens, overlap).split_text(text)
+    for chunk in chunks:
+        assert chunk.strip(), repr(chunk)
+        assert count_tokens(chunk) <= chunk_tokens, (count_tokens(chunk), chunk_tokens)
+    if text.strip():
+        # something of every non-blank text survives
+        assert chunks or not any(u.strip() for u in text.split())
+
+
+@FUZZ
+@given(
+    blocks=st.lists(
+        st.tuples(text, st.lists(st.text(max_size=20), max_size=3), st.none() | st.integers(1, 9)),
+        max_size=4,
+    ),
+    title=st.text(max_size=40),
+    chunk_tokens=st.integers(32, 160),
+)
+def test_split_document_positions_ids_and_bounds(
+    blocks: list[tuple[str, list[str], int | None]], title: str, chunk_tokens: int
+) -> None:
+    doc = LoadedDocument(
+        path=Path("x.md"),
+        title=title,
+        blocks=[Block(t, headings=h, page=p) for t, h, p in blocks],
+        law="OZG",
+        law_title=title or None,
+    )
+    chunks = Chunker(chunk_tokens, 16).split_document(doc, "doc", "other", "x.md")
+    assert [c.position for c in chunks] == list(range(len(chunks)))
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+    for chunk in chunks:
+        assert chunk.text.strip()
+        assert count_tokens(chunk.text) <= chunk_tokens
+        assert chunk.metadata["position"] == chunk.position
+        assert all(v is not None for v in chunk.metadata.values())
+
+
+ANALYZER = GermanAnalyzer({"online", "zugang", "gesetz", "verwaltung", "akte", "daten", "schutz"})
+
+
+@FUZZ
+@given(text=text)
+def test_analyzer_terms_never_raise(text: str) -> None:
+    terms = ANALYZER.terms(text)
+    assert all(isinstance(t, str) and t for t in terms)
+    assert ANALYZER.terms(text) == terms  # deterministic (caches do not change results)
+
+
+PARSER = QueryParser(
+    [
+        ("ozg", "OZG", "Gesetz zur Verbesserung des Onlinezugangs zu Verwaltungsleistungen"),
+        ("egovg", "EGovG", "Gesetz zur Förderung der elektronischen Verwaltung"),
+        ("dsgvo", "DSGVO", "Datenschutz-Grundverordnung"),
+        ("weird", "a(b)*[c]+?", "Titel mit .* Regex-Zeichen (und) [Klammern]"),
+    ]
+)
+
+
+@FUZZ
+@given(text=st.one_of(text, st.text(alphabet="§ 0123456789aArt.OZGDSGVO()[]*+?\\", max_size=200)))
+def test_query_parser_never_raises(text: str) -> None:
+    parsed = PARSER.parse(text)
+    assert parsed.text == text
+    for law, label in parsed.refs:
+        assert law in PARSER.names
+        assert label.startswith(("§ ", "Art. "))
+    assert all(law in PARSER.names for law in parsed.laws)
