@@ -47,6 +47,23 @@ def _run_lines(handler: Callable[[str], dict[str, Any]]) -> None:
         typer.echo(json.dumps(out, ensure_ascii=False))
 
 
+def _run(
+    handler: Callable[[str], dict[str, Any]], text: str | None, jsonl: bool, what: str
+) -> dict[str, Any] | None:
+    """One question (errors → exit 1/2) or --jsonl batches (None)."""
+    if jsonl:
+        _run_lines(handler)
+        return None
+    if not text:
+        typer.echo(f"Fehler: {what} fehlt (oder --jsonl)", err=True)
+        raise typer.Exit(2)
+    try:
+        return handler(text)
+    except LotseError as exc:
+        typer.echo(f"Fehler: {exc}", err=True)
+        raise typer.Exit(2 if exc.code == "invalid_request" else 1) from None
+
+
 def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None:
     """Add the search and ask commands."""
 
@@ -63,21 +80,14 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
         """Passagen suchen (hybrid: dicht + lexikalisch)."""
         filters = Filters(doc_type=doc_type or None)
         with services_factory() as services:
-
-            def run(q: str) -> dict[str, Any]:
-                return search_payload(services.engine.search(q, k, filters))
-
-            if jsonl:
-                _run_lines(run)
-                return
-            if not query:
-                typer.echo("Fehler: Suchanfrage fehlt (oder --jsonl)", err=True)
-                raise typer.Exit(2)
-            try:
-                payload = run(query)
-            except LotseError as exc:
-                typer.echo(f"Fehler: {exc}", err=True)
-                raise typer.Exit(2 if exc.code == "invalid_request" else 1) from None
+            payload = _run(
+                lambda q: search_payload(services.engine.search(q, k, filters)),
+                query,
+                jsonl,
+                "Suchanfrage",
+            )
+        if payload is None:
+            return
         if as_json:
             typer.echo(json.dumps(payload, ensure_ascii=False))
             return
@@ -103,21 +113,14 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
         """Eine Frage beantworten, mit Quellen."""
         filters = Filters(doc_type=doc_type or None)
         with services_factory() as services:
-
-            def run(q: str) -> dict[str, Any]:
-                return services.engine.ask(q, conversation, filters, mode).as_dict()
-
-            if jsonl:
-                _run_lines(run)
-                return
-            if not question:
-                typer.echo("Fehler: Frage fehlt (oder --jsonl)", err=True)
-                raise typer.Exit(2)
-            try:
-                payload = run(question)
-            except LotseError as exc:
-                typer.echo(f"Fehler: {exc}", err=True)
-                raise typer.Exit(2 if exc.code == "invalid_request" else 1) from None
+            payload = _run(
+                lambda q: services.engine.ask(q, conversation, filters, mode).as_dict(),
+                question,
+                jsonl,
+                "Frage",
+            )
+        if payload is None:
+            return
         if as_json:
             typer.echo(json.dumps(payload, ensure_ascii=False))
             return

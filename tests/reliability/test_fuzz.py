@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,10 @@ from ingest.chunking import Chunker, count_tokens
 from ingest.models import Block, LoadedDocument
 
 FUZZ = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
+    deadline=None,
+    database=None,  # write nothing outside tests/reliability
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 # Text that looks like our documents: German words, §, numbers, breaks, plus arbitrary unicode.
@@ -38,8 +42,7 @@ def test_split_text_bounded_and_never_empty(text: str, chunk_tokens: int, overla
         assert chunk.strip(), repr(chunk)
         assert count_tokens(chunk) <= chunk_tokens, (count_tokens(chunk), chunk_tokens)
     if text.strip():
-        # something of every non-blank text survives
-        assert chunks or not any(u.strip() for u in text.split())
+        assert chunks  # something of every non-blank text survives
 
 
 @FUZZ

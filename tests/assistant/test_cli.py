@@ -1,0 +1,81 @@
+"""The lotse command line over a real index: search/ask JSON contracts, --jsonl, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from assistant.services import Services
+from tests.conftest import ROOT
+
+
+def _lotse(services: Services, *args: str, stdin: str | None = None):
+    settings = services.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
+    env.update(
+        LOTSE_DATA_DIR=str(settings.data_dir),
+        LOTSE_COLLECTION=settings.collection,
+        LOTSE_EMBEDDING_CACHE=str(settings.embedding_cache),
+    )
+    if settings.chroma_url:
+        env["LOTSE_CHROMA_URL"] = settings.chroma_url
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_search_json_contract(indexed: Services) -> None:
+    run = _lotse(indexed, "search", "§ 9 OZG", "--k", "3", "--json")
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)["results"]
+    assert len(results) == 3
+    assert set(results[0]) == {"chunk_id", "score", "text", "source"}
+    assert set(results[0]["source"]) == {
+        "doc_id",
+        "path",
+        "title",
+        "doc_type",
+        "law",
+        "section",
+        "page",
+        "stand",
+    }
+    assert results[0]["source"]["section"] == "§ 9"
+
+
+def test_ask_json_contract_and_jsonl_batch(indexed: Services) -> None:
+    run = _lotse(indexed, "ask", "Was ist der Portalverbund?", "--json")
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    for key in ("answer", "abstained", "confidence", "mode", "citations", "answer_id"):
+        assert key in body
+    citation = body["citations"][0]
+    assert {"n", "chunk_id", "doc_id", "path", "title", "law", "section", "page", "quote"} <= set(
+        citation
+    )
+    lines = '{"id": "a", "q": "Was ist der Portalverbund?"}\n\nWas regelt § 7 EGovG?\n{"q": ""}\n'
+    batch = _lotse(indexed, "ask", "--jsonl", stdin=lines)
+    assert batch.returncode == 0, batch.stderr
+    outputs = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert len(outputs) == 3 and outputs[0]["id"] == "a" and "answer" in outputs[1]
+    assert outputs[2]["error"]["code"] == "invalid_request"
+
+
+def test_usage_errors_exit_2_without_traceback(indexed: Services) -> None:
+    for args in (("ask",), ("search", "x", "--k", "0"), ("ingest", "corpus", "--type", "bogus")):
+        run = _lotse(indexed, *args)
+        assert run.returncode == 2, (args, run.stdout, run.stderr)
+        assert "Traceback" not in run.stderr
+    documents = _lotse(indexed, "documents", "--json")
+    ids = {d["doc_id"] for d in json.loads(documents.stdout)["documents"]}
+    assert {"ozg", "egovg", "erechv"} <= ids
+    missing = _lotse(indexed, "remove", "no-such-doc")
+    assert missing.returncode == 1 and "nicht gefunden" in missing.stderr
