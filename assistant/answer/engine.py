@@ -143,7 +143,7 @@ class AnswerEngine:
         language = detect_language(question)
         result = self.retriever.search(resolved, 10, filters)
         lexical = self.retriever.index.lexical()
-        conf = extractive.confidence(lexical, result)
+        conf = extractive.confidence(lexical, result, language)
         hits = result.hits[:ANSWER_HITS]
         prepared = Prepared(question, resolved, language, mode, result, hits, conf)
         if not hits or conf < self.abstain_below:

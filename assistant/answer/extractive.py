@@ -111,15 +111,32 @@ def compose(
     return body, citations
 
 
-def confidence(lexical: LexicalIndex, result: SearchResult) -> float:
-    """0..1 from dense similarity and lexical coverage of the top passages."""
+# Logistic model over retrieval signals, fitted on the gold questions (evals/calibrate.py):
+# weights for (dense - DENSE_CENTER) * DENSE_SCALE, coverage, unknown share, English, bias.
+DENSE_CENTER = 0.85
+DENSE_SCALE = 20.0
+WEIGHTS = (8.674, 2.757, -0.663, 3.72, -0.532)
+
+
+def signals(lexical: LexicalIndex, result: SearchResult, language: str) -> tuple[float, ...]:
+    """Features for confidence: top dense similarity, coverage, unknown terms, English."""
+    terms = query_terms(lexical, result)
+    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
+    cov = coverage(lexical, terms, top_text)
+    own = {t: lexical.idf(t) for t in lexical.analyzer.terms(result.parsed.text)}
+    unknown = sum(w for t, w in own.items() if t not in lexical.terms) / max(
+        sum(own.values()), 1e-9
+    )
+    return (result.top_dense, cov, unknown, 1.0 if language == "en" else 0.0)
+
+
+def confidence(lexical: LexicalIndex, result: SearchResult, language: str = "de") -> float:
+    """0..1: how likely the retrieved passages answer the question."""
     if not result.hits:
         return 0.0
     if any(h.reference for h in result.hits[:1]):
         return 0.95
-    terms = query_terms(lexical, result)
-    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
-    cov = coverage(lexical, terms, top_text)
-    dense = result.top_dense
-    z = 14.0 * (dense - 0.82) + 4.0 * (cov - 0.45)
-    return 1.0 / (1.0 + math.exp(-z))
+    dense, cov, unknown, english = signals(lexical, result, language)
+    features = ((dense - DENSE_CENTER) * DENSE_SCALE, cov, unknown, english, 1.0)
+    z = sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
