@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout: float = Field(default=30.0, gt=0)
 
-    abstain_below: float = Field(default=0.5, ge=0.0, le=1.0)
+    abstain_below: float = Field(default=0.45, ge=0.0, le=1.0)
 
     api_keys: SecretStr | None = None
     rate_limit_per_minute: int = Field(default=600, ge=0)

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from assistant.answer.engine import AnswerEngine
 from assistant.config import Settings
 from assistant.errors import InvalidRequest
-from assistant.providers.chroma import build_chroma_client
+from assistant.providers.chroma import build_chroma_client, reopen_chroma_client
 from assistant.providers.embeddings import CachedEmbeddings, build_embeddings
 from assistant.providers.llm import build_chat_model
 from assistant.retrieval.hybrid import HybridRetriever
@@ -46,7 +47,8 @@ class Services:
         """Build clients and stores from settings (the model is loaded here, once)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(settings.manifest_path)
-        vectors = VectorStore(build_chroma_client(settings), settings.collection)
+        reopen = None if settings.chroma_url else partial(reopen_chroma_client, settings=settings)
+        vectors = VectorStore(build_chroma_client(settings), settings.collection, reopen)
         embeddings = build_embeddings(settings)
         index = Index(manifest, vectors, embeddings, settings.lexical_dir)
         records = RecordStore(settings.records_path)
@@ -67,6 +69,7 @@ class Services:
         with path.open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                self.vectors.follow(self.manifest.generation())  # see other writers' vectors
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)

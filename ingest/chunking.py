@@ -88,22 +88,30 @@ class Chunker:
             if len(tokens) <= self.chunk_tokens:
                 pieces.append((unit, len(tokens)))
                 continue
-            step = self.chunk_tokens - self.overlap
-            for start in range(0, len(tokens), step):
+            step, start = self.chunk_tokens - self.overlap, 0
+            while True:
+                while start and 0x80 <= enc.decode_single_token_bytes(tokens[start])[0] < 0xC0:
+                    start -= 1  # begin where a (multi-byte, multi-token) character begins
                 window = tokens[start : start + self.chunk_tokens]
-                pieces.append((enc.decode(window), len(window)))
+                # whole characters only: the window's end may cut a character in two
+                piece = enc.decode_bytes(window).decode("utf-8", errors="ignore").strip()
+                if piece:
+                    pieces.append((piece, len(window)))
                 if start + self.chunk_tokens >= len(tokens):
                     break
+                start += step
         chunks: list[str] = []
         current: list[tuple[str, int]] = []
         size = 0
         for piece, n in pieces:
-            if current and size + n > self.chunk_tokens:
+            if current and not self._fits(current, piece, size + n):
                 chunks.append(" ".join(p for p, _ in current))
                 carried: list[tuple[str, int]] = []
                 carried_size = 0
                 for prev in reversed(current):
-                    if carried_size + prev[1] > self.overlap or prev[1] + n > self.chunk_tokens:
+                    if carried_size + prev[1] > self.overlap or not self._fits(
+                        [prev, *carried], piece, carried_size + prev[1] + n
+                    ):
                         break
                     carried.insert(0, prev)
                     carried_size += prev[1]
@@ -113,6 +121,14 @@ class Chunker:
         if current:
             chunks.append(" ".join(p for p, _ in current))
         return chunks
+
+    def _fits(self, current: list[tuple[str, int]], piece: str, size: int) -> bool:
+        """Do current and piece fit? Joining spaces can cost tokens: count exactly near limit."""
+        if size + len(current) <= self.chunk_tokens:
+            return True
+        if size > self.chunk_tokens:
+            return False
+        return count_tokens(" ".join([*(p for p, _ in current), piece])) <= self.chunk_tokens
 
     def split_document(
         self, doc: LoadedDocument, doc_id: str, doc_type: str, path: str

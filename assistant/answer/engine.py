@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.answer import extractive, llm
 from assistant.answer.language import detect_language
-from assistant.answer.models import Answer
+from assistant.answer.models import Answer, Citation
 from assistant.errors import InvalidRequest
 from assistant.retrieval.hybrid import Filters, HybridRetriever, SearchResult
 from assistant.store.records import RecordStore, new_id
@@ -67,7 +67,7 @@ class AnswerEngine:
         retriever: HybridRetriever,
         records: RecordStore,
         chat_model: Any | None = None,
-        abstain_below: float = 0.5,
+        abstain_below: float = 0.45,
         secrets: tuple[str, ...] = (),
     ) -> None:
         self.retriever = retriever
@@ -173,7 +173,7 @@ class AnswerEngine:
             False,
             p.confidence,
             "extractive",
-            citations,
+            self._redact_citations(citations),
             notice,
             p.language,
             p.question,
@@ -209,7 +209,7 @@ class AnswerEngine:
             False,
             p.confidence,
             "llm",
-            checked.citations,
+            self._redact_citations(checked.citations),
             "; ".join(notes) or None,
             p.language,
             p.question,
@@ -241,6 +241,13 @@ class AnswerEngine:
             conversation_id, answer.question, answer.resolved_question, answer.as_dict()
         )
         return AskResult(answer, answer_id, conversation_id)
+
+    def redact(self, text: str) -> str:
+        """Text with configured secrets removed (for anything shown that comes from documents)."""
+        return self._redact(text)
+
+    def _redact_citations(self, citations: list[Citation]) -> list[Citation]:
+        return [replace(c, quote=self._redact(c.quote)) for c in citations]
 
     def _redact(self, text: str) -> str:
         for secret in self.secrets:

@@ -115,7 +115,7 @@ def compose(
 # weights for (dense - DENSE_CENTER) * DENSE_SCALE, coverage, unknown share, English, bias.
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
-WEIGHTS = (8.674, 2.757, -0.663, 3.72, -0.532)
+WEIGHTS = (4.234, 1.006, -0.806, 1.231, -0.169)
 
 
 def signals(lexical: LexicalIndex, result: SearchResult, language: str) -> tuple[float, ...]:

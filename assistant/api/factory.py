@@ -6,9 +6,11 @@ from fastapi import FastAPI
 
 from assistant.api.app import create_app
 from assistant.config import Settings
+from assistant.logs import configure_logging
 from assistant.services import Services
 
 
 def app_from_env() -> FastAPI:
-    """Settings from LOTSE_* → Services → app."""
+    """Settings from LOTSE_* → Services → app (logging with masking, as in `lotse serve`)."""
+    configure_logging()
     return create_app(Services.build(Settings()))

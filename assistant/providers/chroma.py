@@ -30,3 +30,17 @@ def build_chroma_client(settings: Settings) -> Any:
         )
     except Exception as exc:  # chromadb raises plain exceptions when the server is down
         raise StoreUnavailable(f"Chroma-Server nicht erreichbar ({url.hostname}:{port})") from exc
+
+
+def reopen_chroma_client(stale: Any, settings: Settings) -> Any:
+    """A fresh embedded client that sees what other processes wrote since `stale` was opened.
+
+    Chroma caches one system (with its in-memory HNSW index) per path and process; the stale one
+    is dropped from that cache, not stopped, so queries still running on it finish normally.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(getattr(stale, "_identifier", ""))
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return build_chroma_client(settings)

@@ -84,7 +84,7 @@ class SearchResult:
 class HybridRetriever:
     """Fuses dense and lexical rankings with reciprocal rank fusion."""
 
-    def __init__(self, index: Index, dense_weight: float = 1.0, lexical_weight: float = 1.0):
+    def __init__(self, index: Index, dense_weight: float = 1.5, lexical_weight: float = 1.0):
         self.index = index
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight

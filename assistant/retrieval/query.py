@@ -42,6 +42,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "datenschutzbeauftragter": ("Datenschutzbeauftragte",),
 }
 
+# Question patterns that point at typical section titles of German laws.
+INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\b(gilt|gelten|anwendbar|für wen|für welche)\b", ("Geltungsbereich", "Anwendungsbereich")),
+    (r"\b(was ist|was sind|was bedeutet|was versteht man|begriff)", ("Begriffsbestimmungen",)),
+    (r"\b(zuständig\w*|wer ist für)", ("Zuständigkeit",)),
+    (r"\b(ziel|zweck)\b", ("Zweck des Gesetzes",)),
+)
+
 _SECTION = r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b"
 _SECTION_RE = re.compile(_SECTION, re.IGNORECASE)
 
@@ -113,6 +121,9 @@ class QueryParser:
                 if len(alias) <= 40:
                     parsed.expansions.append((alias, 0.5))
         lowered = text.lower()
+        for pattern, titles in INTENTS:
+            if re.search(pattern, lowered):
+                parsed.expansions.extend((title, 0.6) for title in titles)
         for short, long_forms in SYNONYMS.items():
             if re.search(rf"(?<!\w){re.escape(short)}", lowered):
                 parsed.expansions.extend((form, 0.5) for form in long_forms)

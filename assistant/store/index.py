@@ -127,6 +127,7 @@ class Index:
             current = self._lexical
             if current is not None and current.generation == generation:
                 return current
+            self.vectors.follow(generation)
             loaded = LexicalIndex.load(self.lexical_dir)
             if loaded is None or loaded.generation != generation:
                 loaded = self.rebuild_lexical(generation)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,10 +34,26 @@ def _reconnecting(method: Any) -> Any:
 class VectorStore:
     """Thin wrapper over one Chroma collection using cosine distance."""
 
-    def __init__(self, client: Any, collection: str) -> None:
+    def __init__(
+        self, client: Any, collection: str, reopen: Callable[[Any], Any] | None = None
+    ) -> None:
         self._client = client
         self._name = collection
         self._collection: Any = None
+        self._reopen = reopen  # embedded Chroma only: see follow()
+        self._generation: str | None = None
+        self._follow_lock = threading.Lock()
+
+    def follow(self, generation: str) -> None:
+        """Reopen an embedded Chroma when the index generation changed (maybe in another process):
+        its HNSW index is cached per process and would not show vectors written elsewhere."""
+        with self._follow_lock:
+            if self._reopen is not None and self._generation not in (None, generation):
+                try:
+                    self._client, self._collection = self._reopen(self._client), None
+                except Exception as exc:
+                    raise _unavailable(exc) from exc
+            self._generation = generation
 
     @property
     def collection(self) -> Any:

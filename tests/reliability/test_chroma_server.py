@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,8 +15,8 @@ import httpx
 import pytest
 
 from assistant.config import Settings
-from tests.api.conftest import ADMIN_KEY, Server, stop_server
-from tests.conftest import LAWS
+from tests.api.conftest import ADMIN_KEY, Server, free_port, stop_server
+from tests.conftest import LAWS, ROOT
 from tests.reliability.support import ChromaServer, build, start_api, start_chroma, wait_for
 
 QUESTION = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
@@ -112,3 +115,18 @@ def test_chroma_outage_gives_503_and_recovers_without_api_restart(stack: Stack) 
         ]
         assert client.post("/v1/search", json={"query": "Portalverbund"}).status_code == 200
         assert client.get("/readyz").json()["documents"] == 1
+
+
+def test_serve_with_chroma_down_fails_fast_with_a_clear_message(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
+    env.update(LOTSE_DATA_DIR=str(tmp_path / "data"), LOTSE_CHROMA_URL=dead)
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(free_port())],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Chroma" in run.stderr and "nicht erreichbar" in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert time.monotonic() - started < 60

@@ -84,7 +84,7 @@ def test_kill_during_upload_leaves_nothing_half_indexed(
     build(settings, [LAWS / "ozg.md"])
     with open_services(settings) as services:
         before = snapshot(services)
-    uploads = write_generated(tmp_path / "gen", seed=time.time_ns(), count=4, paragraphs=5)
+    uploads = write_generated(tmp_path / "gen", seed=time.time_ns(), count=6, paragraphs=3)
     server = _serve(settings)
     outcome: dict[str, Any] = {}
 
@@ -100,8 +100,8 @@ def test_kill_during_upload_leaves_nothing_half_indexed(
         thread.start()
         stored = settings.uploads_dir
         # the handler writes each file just before ingesting it: kill while the 2nd is embedded
-        wait_for(lambda: len(list(stored.glob("*/*.md"))) >= 2, timeout=60, interval=0.05)
-        time.sleep(0.5)
+        wait_for(lambda: len(list(stored.glob("*/*.md"))) >= 2, timeout=60, interval=0.02)
+        time.sleep(0.2)
         _crash(server)
         thread.join(30)
     finally:
@@ -263,3 +263,40 @@ def test_ingest_while_eight_clients_query(tmp_path: Path, embedding_cache: Path)
         paths = Counter(d.path for d in services.manifest.documents())
         assert all(str(p.absolute()) in paths for p in generated)
         assert all(n == 1 for n in paths.values())
+
+
+def test_cli_ingest_reaches_a_server_started_on_an_empty_index(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    settings = _settings(tmp_path, embedding_cache, "empty")
+    server = _serve(settings)
+    try:
+        with _client(server) as client:
+            first = client.post("/v1/ask", json={"question": QUESTIONS[0]})
+            assert first.status_code == 200 and first.json()["abstained"]
+            ingest = lotse("ingest", str(LAWS / "ozg.md"), "--quiet", env=cli_env(settings))
+            assert ingest.returncode == 0, ingest.stderr
+            assert client.get("/readyz").json()["documents"] == 1
+            response = client.post("/v1/ask", json={"question": QUESTIONS[0]})
+            assert response.status_code == 200, response.text
+            assert response.json()["citations"]
+    finally:
+        stop_server(server)
+
+
+def test_a_running_process_sees_vectors_another_process_wrote(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    settings = _settings(tmp_path, embedding_cache, "follow")
+    build(settings, [LAWS / "ozg.md"])
+    folder = tmp_path / "later"
+    write_generated(folder, seed=time.time_ns(), count=1, paragraphs=2)
+    with open_services(settings) as services:  # a long-lived reader, like an API worker
+        assert services.retriever.search("Portalverbund", 5).hits
+        ingest = lotse("ingest", str(folder), "--quiet", env=cli_env(settings))
+        assert ingest.returncode == 0, ingest.stderr
+        doc = next(d for d in services.manifest.documents() if d.doc_id != "ozg")
+        chunk = services.manifest.document_chunks(doc.doc_id)[0]
+        hits = services.retriever.search(chunk.text, 10).hits
+        dense = {h.chunk.chunk_id for h in hits if h.dense is not None}
+        assert chunk.chunk_id in dense, "dense retrieval does not see the new document"

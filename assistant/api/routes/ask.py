@@ -110,7 +110,7 @@ def search(body: SearchIn, services: ServicesDep, _: AskScope) -> dict[str, Any]
             {
                 "chunk_id": h.chunk.chunk_id,
                 "score": h.score,
-                "text": h.chunk.text,
+                "text": services.engine.redact(h.chunk.text),
                 "source": h.source(),
             }
             for h in result.hits
