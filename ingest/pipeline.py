@@ -31,7 +31,7 @@ class FileResult:
     """Outcome for one file."""
 
     path: str
-    status: str  # added | updated | unchanged | duplicate | failed | removed | missing
+    status: str  # added | updated | unchanged | duplicate | skipped | failed | removed | missing
     doc_id: str | None = None
     reason: str | None = None
     chunks: int = 0
@@ -64,6 +64,9 @@ class IngestReport:
             "updated": self.count("updated"),
             "unchanged": self.count("unchanged"),
             "duplicates": self.count("duplicate"),
+            "skipped": [
+                {"path": f.path, "reason": f.reason} for f in self.files if f.status == "skipped"
+            ],
             "removed": self.count("removed"),
             "missing": self.count("missing"),
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
@@ -77,6 +80,7 @@ class IngestReport:
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
 INGEST_VERSION = "3"
+NO_TEXT = "kein Text gefunden"
 
 
 def content_hash(data: bytes) -> str:
@@ -146,6 +150,8 @@ class Ingestor:
         try:
             return self._ingest(path, doc_type)
         except LoadError as exc:
+            if exc.reason == NO_TEXT:  # e.g. a navigation page with front matter only
+                return FileResult(shown, "skipped", reason=f"{exc.reason} – übersprungen")
             return FileResult(shown, "failed", reason=exc.reason)
         except LotseError:
             raise
@@ -191,7 +197,7 @@ class Ingestor:
             )
         chunks = self.chunker.split_document(loaded, doc_id, resolved_type, key)
         if not chunks:
-            raise LoadError(path, "kein Text gefunden")
+            raise LoadError(path, NO_TEXT)
         records = [
             ChunkRecord(c.chunk_id, doc_id, c.position, c.text, c.breadcrumb, c.metadata)
             for c in chunks

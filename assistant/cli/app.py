@@ -49,7 +49,7 @@ def _print_report(report: IngestReport) -> None:
     for item in report.files:
         if item.status == "failed":
             typer.echo(f"FEHLER  {item.path}: {item.reason}", err=True)
-        elif item.status in ("duplicate", "missing", "removed"):
+        elif item.status in ("duplicate", "missing", "removed", "skipped"):
             note = f": {item.reason}" if item.reason else ""
             typer.echo(f"{item.status.upper():8}{item.path}{note}", err=True)
         for warning in item.warnings:

@@ -106,7 +106,7 @@ def test_hostile_inputs_are_reported_and_nothing_is_lost(settings, law_dir, tmp_
     by_name = {Path(f["path"]).name: f for f in report["files"]}
     assert set(by_name) == {p.name for p in HOSTILE.iterdir()}
     for name, item in by_name.items():
-        assert item["status"] in ("added", "failed", "duplicate"), name
+        assert item["status"] in ("added", "failed", "duplicate", "skipped"), name
         if item["status"] != "added":
             assert item["reason"], name
     assert by_name["symlink_to_etc_passwd.md"]["status"] == "failed"
