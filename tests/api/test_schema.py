@@ -20,7 +20,7 @@ def test_every_operation_conforms_to_the_schema(server: Server) -> None:
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=12,
+            max_examples=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,
