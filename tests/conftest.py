@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,3 +62,32 @@ def law_dir(tmp_path: Path) -> Path:
     for name in ("ozg.md", "ifg.md", "erechv.md"):
         shutil.copy(LAWS / name, folder / name)
     return folder
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for `lotse` subprocesses on the same data (no other LOTSE_* leaks in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
+    env.update(
+        LOTSE_DATA_DIR=str(settings.data_dir),
+        LOTSE_EMBEDDING_CACHE=str(settings.embedding_cache),
+        LOTSE_COLLECTION=settings.collection,
+        **extra,
+    )
+    if settings.chroma_url:
+        env["LOTSE_CHROMA_URL"] = settings.chroma_url
+    return env
+
+
+def lotse(
+    *args: str, env: dict[str, str], timeout: float = 600, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

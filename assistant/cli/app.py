@@ -12,8 +12,8 @@ import typer
 from assistant.cli import query as query_commands
 from assistant.cli import server as server_commands
 from assistant.cli import slack as slack_commands
+from assistant.cli.common import settings_or_exit
 from assistant.cli.progress import IngestProgress
-from assistant.config import Settings
 from assistant.errors import LotseError
 from assistant.services import Services
 from ingest.models import DOC_TYPES
@@ -27,12 +27,11 @@ app = typer.Typer(
 
 
 def _services() -> Services:
+    settings = settings_or_exit()
     try:
-        return Services.build(Settings())
+        return Services.build(settings)
     except LotseError as exc:
         _fail(str(exc))
-    except ValueError as exc:  # pydantic validation of LOTSE_* variables
-        _fail(f"Ungültige Einstellung: {str(exc).splitlines()[0]}", code=2)
     raise AssertionError("unreachable")
 
 

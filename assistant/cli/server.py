@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.config import Settings
+from assistant.cli.common import settings_or_exit
 from assistant.errors import LotseError
 from assistant.logs import configure_logging
 
@@ -31,11 +31,7 @@ def register(app: typer.Typer) -> None:
 
         configure_logging()
         log = logging.getLogger("assistant.serve")
-        try:
-            settings = Settings()
-        except ValueError as exc:
-            typer.echo(f"Fehler: Ungültige Einstellung: {str(exc).splitlines()[0]}", err=True)
-            raise typer.Exit(2) from None
+        settings = settings_or_exit()
         if settings.api_keys is None and host not in LOOPBACK:
             log.warning(
                 "Keine API-Schlüssel (LOTSE_API_KEYS) gesetzt: binde nur an 127.0.0.1 statt %s",
@@ -54,8 +50,12 @@ def register(app: typer.Typer) -> None:
         if workers > 1:
             services.close()
             uvicorn.run(
-                "assistant.api.factory:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="info",
+                "assistant.api.factory:app_from_env",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="info",
             )
             return
         uvicorn.run(create_app(services), host=host, port=port, log_level="info")

@@ -9,7 +9,7 @@ import threading
 
 import typer
 
-from assistant.config import Settings
+from assistant.cli.common import settings_or_exit
 from assistant.errors import LotseError
 from assistant.logs import configure_logging
 
@@ -28,11 +28,7 @@ def register(app: typer.Typer) -> None:
 
         configure_logging()
         log = logging.getLogger("assistant.slack")
-        try:
-            settings = Settings()
-        except ValueError as exc:
-            typer.echo(f"Fehler: Ungültige Einstellung: {str(exc).splitlines()[0]}", err=True)
-            raise typer.Exit(2) from None
+        settings = settings_or_exit()
         missing = [
             name
             for name, value in (

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from assistant.services import Services
-from tests.conftest import ROOT
+from tests.conftest import cli_env, lotse
 
 
 def _lotse(services: Services, *args: str, stdin: str | None = None):
-    settings = services.settings
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
-    env.update(
-        LOTSE_DATA_DIR=str(settings.data_dir),
-        LOTSE_COLLECTION=settings.collection,
-        LOTSE_EMBEDDING_CACHE=str(settings.embedding_cache),
-    )
-    if settings.chroma_url:
-        env["LOTSE_CHROMA_URL"] = settings.chroma_url
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return lotse(*args, env=cli_env(services.settings), stdin=stdin, timeout=300)
 
 
 def test_search_json_contract(indexed: Services) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import HOSTILE, ROOT
+from tests.conftest import HOSTILE, ROOT, cli_env, lotse
 
 
 def consistent(services: Services) -> None:
@@ -45,9 +44,7 @@ def test_laws_carry_sections_and_reingest_is_free(services: Services, law_dir: P
     assert again.embedded == 0 and again.count("unchanged") == 3
 
 
-def test_edit_reembeds_only_that_file_and_prune_removes(
-    services: Services, law_dir: Path
-) -> None:
+def test_edit_reembeds_only_that_file_and_prune_removes(services: Services, law_dir: Path) -> None:
     ingestor = Ingestor(services.index, services.settings)
     ingestor.run([law_dir])
     before = {d.doc_id: d for d in services.manifest.documents()}
@@ -73,33 +70,14 @@ def test_edit_reembeds_only_that_file_and_prune_removes(
     consistent(services)
 
 
-def _lotse(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-
-
-def _env(settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
-    env.update(
-        LOTSE_DATA_DIR=str(settings.data_dir),
-        LOTSE_EMBEDDING_CACHE=str(settings.embedding_cache),
-        LOTSE_COLLECTION=settings.collection,
-    )
-    if settings.chroma_url:
-        env["LOTSE_CHROMA_URL"] = settings.chroma_url
-    return env
-
-
 def test_hostile_inputs_are_reported_and_nothing_is_lost(settings, law_dir, tmp_path) -> None:
-    env = _env(settings)
-    assert _lotse("ingest", str(law_dir), "--quiet", env=env).returncode == 0
+    env = cli_env(settings)
+    assert lotse("ingest", str(law_dir), "--quiet", env=env).returncode == 0
     hostile = tmp_path / "hostile"
     shutil.copytree(HOSTILE, hostile, symlinks=True)
     (hostile / "symlink_to_etc_passwd.md").unlink()
     (hostile / "symlink_to_etc_passwd.md").symlink_to("/etc/passwd")
-    run = _lotse("ingest", str(hostile), "--json", env=env)
+    run = lotse("ingest", str(hostile), "--json", env=env)
     assert run.returncode == 3, run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     report = json.loads(run.stdout)
@@ -112,8 +90,15 @@ def test_hostile_inputs_are_reported_and_nothing_is_lost(settings, law_dir, tmp_
     assert by_name["symlink_to_etc_passwd.md"]["status"] == "failed"
     assert "Link" in by_name["symlink_to_etc_passwd.md"]["reason"]
     assert "duplicate" in {by_name["duplicate_a.md"]["status"], by_name["duplicate_b.md"]["status"]}
-    for bad in ("empty.pdf", "encrypted.pdf", "not_really_a.pdf", "truncated.pdf",
-                "binary_garbage.md", "huge_single_line.txt", "three_thousand_blank_pages.pdf"):
+    for bad in (
+        "empty.pdf",
+        "encrypted.pdf",
+        "not_really_a.pdf",
+        "truncated.pdf",
+        "binary_garbage.md",
+        "huge_single_line.txt",
+        "three_thousand_blank_pages.pdf",
+    ):
         assert by_name[bad]["status"] == "failed", bad
     assert by_name["latin1_encoded.txt"]["status"] == "added"
     with Services.build(settings) as services:
@@ -124,8 +109,10 @@ def test_hostile_inputs_are_reported_and_nothing_is_lost(settings, law_dir, tmp_
 
 def _generated_corpus(folder: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
-    vocab = ("Verwaltung Kommune Antrag Portal Bürger Akte Daten Frist Amt Dienst Gebühr Satzung "
-             "Register Nachweis Schnittstelle Sicherheit Konto Formular Bescheid Signatur").split()
+    vocab = (
+        "Verwaltung Kommune Antrag Portal Bürger Akte Daten Frist Amt Dienst Gebühr Satzung "
+        "Register Nachweis Schnittstelle Sicherheit Konto Formular Bescheid Signatur"
+    ).split()
     folder.mkdir()
     for n in range(count):
         paragraphs = [
@@ -137,13 +124,16 @@ def _generated_corpus(folder: Path, count: int, seed: int) -> None:
 
 
 def test_kill_during_ingest_leaves_a_consistent_index(settings, tmp_path) -> None:
-    env = _env(settings)
+    env = cli_env(settings)
     folder = tmp_path / "gen"
     _generated_corpus(folder, 40, seed=int(time.time()))
     for delay in (2.0, 4.5):
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--quiet"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
@@ -151,7 +141,7 @@ def test_kill_during_ingest_leaves_a_consistent_index(settings, tmp_path) -> Non
         with Services.build(settings) as services:
             services.index.repair()
             consistent(services)
-    finished = _lotse("ingest", str(folder), "--json", env=env)
+    finished = lotse("ingest", str(folder), "--json", env=env)
     assert finished.returncode == 0, finished.stderr
     with Services.build(settings) as services:
         consistent(services)

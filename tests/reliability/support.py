@@ -20,7 +20,7 @@ from assistant.config import Settings
 from assistant.services import Services
 from ingest.pipeline import Ingestor
 from tests.api.conftest import Server, free_port, start_server
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli_env, lotse  # noqa: F401 (re-exported for the tests)
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -43,9 +43,19 @@ class ChromaServer:
         started = time.monotonic()
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                 "--port", str(self.port)],
-                cwd=self.path.parent, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    str(CHROMA),
+                    "run",
+                    "--path",
+                    str(self.path),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=self.path.parent,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
             )
         while time.monotonic() - started < timeout:
@@ -80,30 +90,6 @@ def build(settings: Settings, sources: list[Path]) -> None:
     with Services.build(settings) as services, services.writer_lock():
         report = Ingestor(services.index, settings).run(sources)
         assert not report.failed, report.failed
-
-
-def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """Environment for `lotse` subprocesses on the same data (no other LOTSE_* leaks in)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")}
-    env.update(
-        LOTSE_DATA_DIR=str(settings.data_dir),
-        LOTSE_EMBEDDING_CACHE=str(settings.embedding_cache),
-        LOTSE_COLLECTION=settings.collection,
-        **extra,
-    )
-    if settings.chroma_url:
-        env["LOTSE_CHROMA_URL"] = settings.chroma_url
-    return env
-
-
-def lotse(
-    *args: str, env: dict[str, str], timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
-    )
 
 
 VOCAB = (
