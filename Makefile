@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m evals.bench
 
 bench-scale: $(STAMP)
-	$(BIN)/python -m evals.scale
+	$(BIN)/python -m evals.scale --fresh --embed-seconds 300 --synthetic-dense
 
 clean:
 	rm -rf $(VENV) data

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -114,5 +116,12 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment, with explicit overrides on top."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Settings from the environment (overrides on top); ConfigError names each bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:  # the message never repeats the value: it may be a secret
+        problems = [
+            f"LOTSE_{'_'.join(str(p) for p in error['loc']).upper() or '*'}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise ConfigError("Ungültige Einstellung: " + "; ".join(problems)) from None

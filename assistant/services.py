@@ -81,14 +81,20 @@ class Services:
             ingestor = Ingestor(self.index, self.settings)
             for filename, data in files:
                 try:
-                    path = store_upload(self.settings.uploads_dir, filename, data)
+                    stored = store_upload(self.settings.uploads_dir, filename, data)
                 except InvalidRequest as exc:
                     results.append(FileResult(filename, "failed", reason=str(exc)))
                     continue
-                result = ingestor.ingest_file(Candidate(path, None))
+                try:
+                    result = ingestor.ingest_file(Candidate(stored.path, None))
+                except BaseException:
+                    stored.roll_back()
+                    raise
                 result.path = filename
-                if result.status == "failed":
-                    path.unlink(missing_ok=True)
+                if result.status in ("failed", "skipped", "duplicate"):
+                    stored.roll_back()  # a refused new version never costs the stored one
+                else:
+                    stored.commit()
                 results.append(result)
             self.index.lexical()
         return results

@@ -25,12 +25,13 @@ GoldMatcher = Callable[[dict[str, Any], dict[str, Any]], bool]
 def eval_services(name: str, **overrides: Any) -> Services:
     """Services on evals/.data/<name> sharing one embedding cache across eval sets."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    settings = Settings(
-        data_dir=EVAL_DATA / name,
-        embedding_cache=EVAL_DATA / "embeddings.sqlite3",
-        collection=f"eval-{name}",
+    values: dict[str, Any] = {
+        "data_dir": EVAL_DATA / name,
+        "embedding_cache": EVAL_DATA / "embeddings.sqlite3",
+        "collection": f"eval-{name}",
         **overrides,
-    )
+    }
+    settings = Settings(**values)
     return Services.build(settings)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+SETS = ("starter", "laws", "laws_heldout")
+
 
 def _f(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
@@ -28,7 +30,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "| set / pipeline | n | hit@1 | hit@5 | MRR@10 |",
         "|---|---|---|---|---|",
     ]
-    for name in ("starter", "laws"):
+    for name in SETS:
         if name in results:
             lines.append(_retrieval_row(f"{name}: Digitallotse", results[name]["retrieval"]))
     for name, r in results.get("laws_baselines", {}).items():
@@ -44,7 +46,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "| citations retrieved | search p50/p95 ms | ask p50/p95 ms |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name in ("starter", "laws"):
+    for name in SETS:
         if name not in results:
             continue
         a = results[name].get("answers", {})
@@ -58,7 +60,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
             f"| {lat['ask']['p50_ms']}/{lat['ask']['p95_ms']} |"
         )
     lines += ["", "## Misses", ""]
-    for name in ("starter", "laws"):
+    for name in SETS:
         for row in results.get(name, {}).get("rows", []):
             bad_rank = row.get("rank") != 1 and "rank" in row
             bad_abstain = row.get("abstained") == bool(row["gold"])

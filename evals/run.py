@@ -33,7 +33,7 @@ def main() -> None:
         if name == "starter":
             results["starter"] = starter.run()
         elif name == "laws":
-            results["laws"] = laws.run()
+            results.update(laws.run())
             if not args.no_baselines:
                 results["laws_baselines"] = laws.run_baselines()
         else:

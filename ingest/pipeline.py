@@ -79,7 +79,7 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "3"
+INGEST_VERSION = "4"
 NO_TEXT = "kein Text gefunden"
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from assistant.api.app import create_app
-from assistant.config import Settings
+from assistant.config import load_settings
+from assistant.errors import LotseError
 from assistant.logs import configure_logging
 from assistant.services import Services
 
+log = logging.getLogger("assistant.serve")
+
 
 def app_from_env() -> FastAPI:
-    """Settings from LOTSE_* → Services → app (logging with masking, as in `lotse serve`)."""
+    """Settings from LOTSE_* → Services → app; a start failure is one clear log line, exit 1."""
     configure_logging()
-    return create_app(Services.build(Settings()))
+    try:
+        return create_app(Services.build(load_settings()))
+    except LotseError as exc:  # an invalid setting, an unreachable Chroma server, ...
+        log.error("Start abgebrochen: %s", exc)
+        raise SystemExit(1) from None

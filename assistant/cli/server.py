@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -49,6 +50,9 @@ def register(app: typer.Typer) -> None:
         log.info("Digitallotse auf http://%s:%s (API-Doku /docs)", host, port)
         if workers > 1:
             services.close()
+            # One model thread per worker unless configured: several workers each running a
+            # multi-threaded model on few cores slow each other down (measured 3.5x per query).
+            os.environ.setdefault("LOTSE_EMBEDDING_THREADS", "1")
             uvicorn.run(
                 "assistant.api.factory:app_from_env",
                 factory=True,

@@ -11,11 +11,13 @@ import numpy as np
 
 from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.store.index import Index
+from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord
 
 RRF_K = 60
 CANDIDATES = 60
 MAX_PER_DOC = 3
+TITLE_CANDIDATES = 20  # candidates ranked by § title match that take part in the fusion
 
 
 @dataclass
@@ -84,10 +86,17 @@ class SearchResult:
 class HybridRetriever:
     """Fuses dense and lexical rankings with reciprocal rank fusion."""
 
-    def __init__(self, index: Index, dense_weight: float = 1.5, lexical_weight: float = 1.0):
+    def __init__(
+        self,
+        index: Index,
+        dense_weight: float = 1.5,
+        lexical_weight: float = 1.0,
+        title_weight: float = 0.3,
+    ):
         self.index = index
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
+        self.title_weight = title_weight
         self._parser: QueryParser | None = None
         self._parser_generation = ""
         self._lock = threading.Lock()
@@ -137,6 +146,8 @@ class HybridRetriever:
             fused[cid] = fused.get(cid, 0.0) + self.dense_weight / (RRF_K + rank + 1)
         for rank, (cid, _) in enumerate(lex_hits):
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
+        for rank, cid in enumerate(_by_title(lexical, parsed, fused)):
+            fused[cid] += self.title_weight / (RRF_K + rank + 1)
 
         referenced: list[str] = []
         mentioning: list[str] = []
@@ -173,6 +184,12 @@ class HybridRetriever:
         )
 
 
+def _by_title(lexical: LexicalIndex, parsed: ParsedQuery, fused: dict[str, float]) -> list[str]:
+    """Candidates whose § title matches the question's topic, best title first."""
+    titles = lexical.title_scores(parsed.topic, list(fused), parsed.topic_expansions)
+    return sorted(titles, key=lambda cid: -titles[cid])[:TITLE_CANDIDATES]
+
+
 def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
     number = re.escape(section.split(" ", 1)[-1])
     law = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
@@ -192,16 +209,24 @@ def _law_key(record: ChunkRecord) -> str | None:
 
 
 def _diversify(hits: list[Hit], k: int, focus_laws: set[str]) -> list[Hit]:
-    """At most MAX_PER_DOC chunks per document unless the query names that law."""
+    """At most MAX_PER_DOC chunks per document unless the query names that law; one per §.
+
+    Chunks over the limit, and further chunks of a § already listed, move behind the rest.
+    """
     kept: list[Hit] = []
     overflow: list[Hit] = []
     per_doc: dict[str, int] = {}
+    sections: set[tuple[str, str]] = set()
     for hit in hits:
         doc = hit.chunk.doc_id
+        section = hit.chunk.metadata.get("section")
         focused = hit.reference or (_law_key(hit.chunk) in focus_laws if focus_laws else False)
-        if per_doc.get(doc, 0) >= MAX_PER_DOC and not focused:
+        repeat = section is not None and (doc, section) in sections
+        if (per_doc.get(doc, 0) >= MAX_PER_DOC and not focused) or (repeat and not hit.reference):
             overflow.append(hit)
             continue
+        if section is not None:
+            sections.add((doc, str(section)))
         per_doc[doc] = per_doc.get(doc, 0) + 1
         kept.append(hit)
         if len(kept) == k:

@@ -10,6 +10,7 @@ from assistant.store.manifest import law_key_of
 # Common names of laws that their official titles do not contain (domain knowledge).
 COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "ozg": ("onlinezugangsgesetz", "onlinezugang"),
+    "gg": ("grundgesetz",),
     "egovg": ("e-government-gesetz", "egovernment-gesetz", "egov-gesetz"),
     "vwvfg": ("verwaltungsverfahrensgesetz",),
     "ifg": ("informationsfreiheitsgesetz",),
@@ -56,10 +57,40 @@ _SECTION_RE = re.compile(_SECTION, re.IGNORECASE)
 
 @dataclass
 class LawName:
-    """One way of naming a law and the key it stands for."""
+    """One way of naming a law, the key it stands for and a literal every match contains.
+
+    Two-letter abbreviations (GG, AO) only count when written in capitals, as in the text.
+    """
 
     key: str
-    pattern: re.Pattern[str]
+    variant: str
+    _pattern: re.Pattern[str] | None = None
+
+    @property
+    def short(self) -> bool:
+        """A two-letter abbreviation."""
+        return len(self.variant) < 3
+
+    @property
+    def literal(self) -> str:
+        """Text every match contains (lower case, except for two-letter abbreviations)."""
+        return self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
+
+    def found_in(self, text: str, lowered: str) -> bool:
+        """Cheap filter before the regular expression."""
+        return self.literal in (text if self.short else lowered)
+
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern (built on first use: thousands of laws, few ever asked about)."""
+        if self._pattern is None:
+            if self.short:
+                self._pattern = re.compile(rf"(?<![\w-]){re.escape(self.literal)}(?![\w-])")
+            else:
+                escaped = re.escape(self.variant).replace(r"\-", "[- ]?")
+                self._pattern = re.compile(
+                    rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE
+                )
+        return self._pattern
 
 
 @dataclass
@@ -70,6 +101,8 @@ class ParsedQuery:
     refs: list[tuple[str, str]] = field(default_factory=list)  # (law key, "§ 3a" | "Art. 37")
     laws: list[str] = field(default_factory=list)
     expansions: list[tuple[str, float]] = field(default_factory=list)
+    topic: str = ""  # the question without law names and § references: what it is about
+    topic_expansions: list[tuple[str, float]] = field(default_factory=list)
 
 
 class QueryParser:
@@ -85,14 +118,12 @@ class QueryParser:
         for key, aliases in COMMON_NAMES.items():
             names.setdefault(key, set()).update({key, *aliases})
         self.names = names
-        self._patterns: list[LawName] = []
+        self._names: list[LawName] = []
         for key, variants in names.items():
             for variant in sorted(variants, key=len, reverse=True):
-                if len(variant) < 3:
+                if len(variant) < 2 or not variant.strip():
                     continue
-                escaped = re.escape(variant).replace(r"\-", "[- ]?")
-                pattern = re.compile(rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE)
-                self._patterns.append(LawName(key, pattern))
+                self._names.append(LawName(key, variant.lower()))
 
     def aliases(self, key: str) -> list[str]:
         """Every known name of a law."""
@@ -102,13 +133,16 @@ class QueryParser:
         """Find law mentions, section references and lexical expansions."""
         parsed = ParsedQuery(text)
         mentions: list[tuple[int, int, str]] = []
-        for name in self._patterns:
-            for match in name.pattern.finditer(text):
+        short: set[tuple[int, int, str]] = set()
+        lowered = text.lower()
+        for name in self._names:
+            if not name.found_in(text, lowered):
+                continue
+            for match in name.pattern().finditer(text):
                 mentions.append((match.start(), match.end(), name.key))
+                if name.short:
+                    short.add(mentions[-1])
         mentions.sort()
-        for _, _, key in mentions:
-            if key not in parsed.laws:
-                parsed.laws.append(key)
         for match in _SECTION_RE.finditer(text):
             number = re.sub(r"\s", "", match.group(1)).lower()
             is_article = match.group(0).lower().startswith("art")
@@ -116,18 +150,36 @@ class QueryParser:
             law = _nearest_law(match.start(), match.end(), mentions)
             if law:
                 parsed.refs.append((law, label))
+        # "GG", "AO", "WG": a two-letter abbreviation names a law only next to a § / Art.
+        cited = {law for law, _ in parsed.refs}
+        mentions = [m for m in mentions if m not in short or m[2] in cited]
+        for _, _, key in mentions:
+            if key not in parsed.laws:
+                parsed.laws.append(key)
         for key in parsed.laws:
             for alias in self.aliases(key):
                 if len(alias) <= 40:
                     parsed.expansions.append((alias, 0.5))
-        lowered = text.lower()
-        for pattern, titles in INTENTS:
-            if re.search(pattern, lowered):
-                parsed.expansions.extend((title, 0.6) for title in titles)
-        for short, long_forms in SYNONYMS.items():
-            if re.search(rf"(?<!\w){re.escape(short)}", lowered):
-                parsed.expansions.extend((form, 0.5) for form in long_forms)
+        parsed.expansions.extend(_expansions(text))
+        topic = text
+        for start, end, _ in mentions:
+            topic = topic[:start] + " " * (end - start) + topic[end:]
+        parsed.topic = _SECTION_RE.sub(" ", topic)
+        parsed.topic_expansions = _expansions(parsed.topic)
         return parsed
+
+
+def _expansions(text: str) -> list[tuple[str, float]]:
+    """Section-title intents and synonyms the text triggers, with their weights."""
+    lowered = text.lower()
+    out: list[tuple[str, float]] = []
+    for pattern, titles in INTENTS:
+        if re.search(pattern, lowered):
+            out.extend((title, 0.6) for title in titles)
+    for short, long_forms in SYNONYMS.items():
+        if re.search(rf"(?<!\w){re.escape(short)}", lowered):
+            out.extend((form, 0.5) for form in long_forms)
+    return out
 
 
 def _nearest_law(start: int, end: int, mentions: list[tuple[int, int, str]]) -> str | None:

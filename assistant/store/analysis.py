@@ -306,23 +306,30 @@ class GermanAnalyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index/query terms: stems of words, hyphen parts and compound parts, no stop words."""
-        out: list[str] = []
+        return [term for group in self.word_terms(text) for term in group]
+
+    def word_terms(self, text: str) -> list[list[str]]:
+        """The terms of each (non stop) word: its stem, then hyphen and compound parts."""
+        out: list[list[str]] = []
         for word in words(text):
             if word in STOP_WORDS:
                 continue
             if word.startswith("§"):
-                out.append(word)
+                out.append([word])
                 continue
             pieces = [word]
             if "-" in word:
                 parts = [p for p in word.split("-") if p]
                 pieces = [word.replace("-", ""), *[p for p in parts if len(p) > 1]]
+            group: list[str] = []
             for piece in pieces:
                 if piece in STOP_WORDS or (len(piece) < 2 and not piece.isdigit()):
                     continue
-                out.append(self.stem(piece))
+                group.append(self.stem(piece))
                 for part in self.split_compound(piece):
-                    out.append(self.stem(part))
+                    group.append(self.stem(part))
+            if group:
+                out.append(group)
         return out
 
 

@@ -24,6 +24,12 @@ def indexed_text(chunk: ChunkRecord) -> str:
     return f"{chunk.breadcrumb}\n{chunk.text}"
 
 
+def section_title(chunk: ChunkRecord) -> str | None:
+    """The official heading of a legal norm (§ / Art.) the chunk belongs to, if any."""
+    meta = chunk.metadata
+    return str(meta["section_title"]) if meta.get("section") and meta.get("section_title") else None
+
+
 @dataclass
 class RepairReport:
     """What a consistency check fixed."""
@@ -137,8 +143,13 @@ class Index:
     def rebuild_lexical(self, generation: str | None = None) -> LexicalIndex:
         """Build the lexical index from the manifest and persist it."""
         generation = generation or self.manifest.generation()
-        index = LexicalIndex.build(
-            ((c.chunk_id, indexed_text(c)) for c in self.manifest.iter_chunks()), generation
-        )
+        texts: list[tuple[str, str]] = []
+        titles: dict[str, str] = {}
+        for chunk in self.manifest.iter_chunks():
+            texts.append((chunk.chunk_id, indexed_text(chunk)))
+            title = section_title(chunk)
+            if title:
+                titles[chunk.chunk_id] = title
+        index = LexicalIndex.build(texts, generation, titles)
         index.save(self.lexical_dir)
         return index

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from assistant.store.analysis import GermanAnalyzer, build_vocabulary
 
 K1 = 1.2
 B = 0.75
-FORMAT = 2
+FORMAT = 3
 
 
 class LexicalIndex:
@@ -29,10 +29,14 @@ class LexicalIndex:
         weights: sp.csc_matrix,
         analyzer: GermanAnalyzer,
         generation: str,
+        title_weights: sp.csc_matrix | None = None,
     ) -> None:
         self.chunk_ids = chunk_ids
         self.terms = terms
         self.weights = weights
+        self.title_weights = (
+            title_weights if title_weights is not None else sp.csc_matrix(weights.shape)
+        )
         self.analyzer = analyzer
         self.generation = generation
         self._position = {cid: i for i, cid in enumerate(chunk_ids)}
@@ -49,37 +53,42 @@ class LexicalIndex:
         return len(self.chunk_ids)
 
     @classmethod
-    def build(cls, items: Iterable[tuple[str, str]], generation: str) -> LexicalIndex:
-        """Index (chunk_id, text) pairs."""
+    def build(
+        cls,
+        items: Iterable[tuple[str, str]],
+        generation: str,
+        titles: Mapping[str, str] | None = None,
+    ) -> LexicalIndex:
+        """Index (chunk_id, text) pairs; titles maps chunk ids to a section title field."""
         pairs = list(items)
         analyzer = GermanAnalyzer(build_vocabulary(text for _, text in pairs))
         terms: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        lengths = np.zeros(len(pairs), dtype=np.float32)
-        for row, (_, text) in enumerate(pairs):
-            counts: dict[int, int] = {}
-            doc_terms = analyzer.terms(text)
-            lengths[row] = len(doc_terms)
-            for term in doc_terms:
-                col = terms.setdefault(term, len(terms))
-                counts[col] = counts.get(col, 0) + 1
-            rows.extend([row] * len(counts))
-            cols.extend(counts.keys())
-            vals.extend(counts.values())
-        n_docs = max(len(pairs), 1)
-        tf = sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(pairs), len(terms))
+        body = _bm25([analyzer.terms(text) for _, text in pairs], terms)
+        titles = titles or {}
+        title = _bm25([analyzer.terms(titles.get(cid, "")) for cid, _ in pairs], terms)
+        shape = (len(pairs), len(terms))
+        return cls(
+            [cid for cid, _ in pairs],
+            terms,
+            _resize(body, shape),
+            analyzer,
+            generation,
+            _resize(title, shape),
         )
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(terms)).astype(np.float32)
-        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = float(lengths.mean()) if len(pairs) else 1.0
-        norm = K1 * (1 - B + B * lengths / max(avg, 1e-6))
-        tf = tf.tocoo()
-        data = tf.data * (K1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
-        weights = sp.csc_matrix((data.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
-        return cls([cid for cid, _ in pairs], terms, weights, analyzer, generation)
+
+    def _query(self, query: str, extra_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
+        """Column -> weight of the query's terms (repeats add up, extra terms at their weight)."""
+        weighted: dict[int, float] = {}
+        for term in self.analyzer.terms(query):
+            col = self.terms.get(term)
+            if col is not None:
+                weighted[col] = weighted.get(col, 0.0) + 1.0
+        for text, weight in extra_terms:
+            for term in self.analyzer.terms(text):
+                col = self.terms.get(term)
+                if col is not None:
+                    weighted[col] = max(weighted.get(col, 0.0), weight)
+        return weighted
 
     def search(
         self,
@@ -91,16 +100,7 @@ class LexicalIndex:
         """Top-k (chunk_id, score); allowed masks chunks by position; extra terms are weighted."""
         if not self.chunk_ids:
             return []
-        weighted: dict[int, float] = {}
-        for term in self.analyzer.terms(query):
-            col = self.terms.get(term)
-            if col is not None:
-                weighted[col] = weighted.get(col, 0.0) + 1.0
-        for text, weight in extra_terms:
-            for term in self.analyzer.terms(text):
-                col = self.terms.get(term)
-                if col is not None:
-                    weighted[col] = max(weighted.get(col, 0.0), weight)
+        weighted = self._query(query, extra_terms)
         if not weighted:
             return []
         cols = list(weighted)
@@ -113,6 +113,27 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top])]
         return [(self.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def title_scores(
+        self, query: str, chunk_ids: Sequence[str], extra_terms: Sequence[tuple[str, float]] = ()
+    ) -> dict[str, float]:
+        """Section-title match of the given chunks (> 0 only): each query word counts once."""
+        groups: dict[tuple[int, ...], float] = {}
+        for text, weight in [(query, 1.0), *extra_terms]:
+            for word in self.analyzer.word_terms(text):
+                cols = tuple(sorted({self.terms[t] for t in word if t in self.terms}))
+                if cols:
+                    groups[cols] = max(groups.get(cols, 0.0), weight)
+        rows = [(cid, self._position[cid]) for cid in chunk_ids if cid in self._position]
+        if not groups or not rows:
+            return {}
+        columns = sorted({c for cols in groups for c in cols})
+        where = {c: i for i, c in enumerate(columns)}
+        sub = self.title_weights[:, columns].tocsr()[[pos for _, pos in rows]].toarray()
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for cols, weight in groups.items():
+            scores += weight * sub[:, [where[c] for c in cols]].max(axis=1)
+        return {cid: float(s) for (cid, _), s in zip(rows, scores, strict=True) if s > 0}
+
     def position(self, chunk_id: str) -> int | None:
         """Row of a chunk in the index."""
         return self._position.get(chunk_id)
@@ -124,6 +145,7 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         sp.save_npz(tmp / "weights.npz", self.weights.tocsc())
+        sp.save_npz(tmp / "title_weights.npz", self.title_weights.tocsc())
         (tmp / "index.json").write_text(
             json.dumps(
                 {
@@ -151,8 +173,43 @@ class LexicalIndex:
             if meta.get("format") != FORMAT:
                 return None
             weights = sp.load_npz(folder / "weights.npz").tocsc()
+            title_weights = sp.load_npz(folder / "title_weights.npz").tocsc()
         except (OSError, ValueError, KeyError):
             return None
         terms = {t: i for i, t in enumerate(meta["terms"])}
         analyzer = GermanAnalyzer(meta["vocabulary"])
-        return cls(meta["chunk_ids"], terms, weights, analyzer, meta["generation"])
+        return cls(meta["chunk_ids"], terms, weights, analyzer, meta["generation"], title_weights)
+
+
+def _bm25(docs: list[list[str]], terms: dict[str, int]) -> sp.coo_matrix:
+    """Okapi BM25 weights (rows = docs); new terms are added to the shared term columns."""
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lengths = np.zeros(len(docs), dtype=np.float32)
+    for row, doc_terms in enumerate(docs):
+        counts: dict[int, int] = {}
+        lengths[row] = len(doc_terms)
+        for term in doc_terms:
+            col = terms.setdefault(term, len(terms))
+            counts[col] = counts.get(col, 0) + 1
+        rows.extend([row] * len(counts))
+        cols.extend(counts.keys())
+        vals.extend(counts.values())
+    tf = sp.coo_matrix(
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(docs), len(terms))
+    )
+    tf.sum_duplicates()
+    df = np.bincount(tf.col, minlength=len(terms)).astype(np.float32)
+    n_docs = max(int(np.count_nonzero(lengths)), 1)
+    idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    nonempty = lengths[lengths > 0]
+    avg = float(nonempty.mean()) if len(nonempty) else 1.0
+    norm = K1 * (1 - B + B * lengths / max(avg, 1e-6))
+    data = tf.data * (K1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
+    return sp.coo_matrix((data.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
+
+
+def _resize(matrix: sp.coo_matrix, shape: tuple[int, int]) -> sp.csc_matrix:
+    """The matrix padded with empty columns for terms added after it was built."""
+    return sp.csc_matrix((matrix.data, (matrix.row, matrix.col)), shape=shape)

@@ -152,6 +152,11 @@ def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
         if found is None:
             raise ApiError(404, "not_found", f"Abschnitt nicht gefunden: {chunk_id}")
         doc, body = found
+        redact = services.engine.redact
+        for passage in body.get("passages", []):
+            passage["breadcrumb"] = redact(passage["breadcrumb"])
+            for segment in passage["segments"]:
+                segment["text"] = redact(segment["text"])
         path = Path(doc.path)
         kind, _inline = media_type(path)
         return {
@@ -225,7 +230,14 @@ def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
         if kind != "application/pdf":
             headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         if kind.startswith("text/"):
-            data = _decode_text(data).encode("utf-8")
+            data = services.engine.redact(_decode_text(data)).encode("utf-8")
+        elif any(
+            services.engine.redact(c.text) != c.text
+            for c in services.manifest.document_chunks(doc_id)
+        ):  # a PDF or other binary cannot be redacted: not served at all
+            raise ApiError(
+                403, "forbidden", "Originaldatei enthält vertrauliche Werte: nicht abrufbar"
+            )
         return Response(data, media_type=kind, headers=headers)
 
     return router

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,17 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
+@contextmanager
+def serving(data_dir: Path, cache: Path, corpora: list[Path]) -> Iterator[Server]:
+    """Build an index over the corpora, run the API on it, stop it afterwards."""
+    build_index(data_dir, cache, corpora)
+    running = start_server(data_dir, cache)
+    try:
+        yield running
+    finally:
+        stop_server(running)
+
+
 @pytest.fixture(scope="module")
 def api_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three real laws and four starter-corpus documents."""
@@ -113,8 +125,5 @@ def server(
     tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path, api_corpus: Path
 ) -> Iterator[Server]:
     """API process over a freshly built index."""
-    data_dir = tmp_path_factory.mktemp("api") / "data"
-    build_index(data_dir, embedding_cache, [api_corpus])
-    running = start_server(data_dir, embedding_cache)
-    yield running
-    stop_server(running)
+    with serving(tmp_path_factory.mktemp("api") / "data", embedding_cache, [api_corpus]) as running:
+        yield running

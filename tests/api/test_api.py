@@ -65,8 +65,10 @@ def test_follow_up_uses_the_conversation(server: Server) -> None:
         first = client.post("/v1/ask", json={"question": "Was regelt § 7 EGovG?"}).json()
         follow = client.post(
             "/v1/ask",
-            json={"question": "Und gilt das auch für Gemeinden?",
-                  "conversation_id": first["conversation_id"]},
+            json={
+                "question": "Und gilt das auch für Gemeinden?",
+                "conversation_id": first["conversation_id"],
+            },
         ).json()
         assert follow["conversation_id"] == first["conversation_id"]
         record = client.get(f"/v1/answers/{follow['answer_id']}").json()
@@ -102,8 +104,11 @@ def test_stream_sends_sources_deltas_done(server: Server) -> None:
 
 @pytest.mark.parametrize(
     ("key", "path", "status"),
-    [(None, "/v1/search", 401), ("wrong-key-000000", "/v1/search", 401),
-     (ASK_KEY, "/v1/documents", 403)],
+    [
+        (None, "/v1/search", 401),
+        ("wrong-key-000000", "/v1/search", 401),
+        (ASK_KEY, "/v1/documents", 403),
+    ],
 )
 def test_auth_errors_have_one_shape(server: Server, key: str | None, path: str, status: int):
     with server.client(key) as client:
@@ -141,8 +146,10 @@ def test_documents_list_get_upload_delete(server: Server, tmp_path: Path) -> Non
         assert "§ 9" in law["sections"]
         files = [
             ("files", (note.name, note.read_bytes(), "text/markdown")),
-            ("files", ("../../evil.pdf", (HOSTILE / "not_really_a.pdf").read_bytes(),
-                       "application/pdf")),
+            (
+                "files",
+                ("../../evil.pdf", (HOSTILE / "not_really_a.pdf").read_bytes(), "application/pdf"),
+            ),
         ]
         upload = client.post("/v1/documents", files=files)
         assert upload.status_code == 207, upload.text
@@ -160,6 +167,29 @@ def test_documents_list_get_upload_delete(server: Server, tmp_path: Path) -> Non
         assert not Path(stored["path"]).exists()
 
 
+def test_refused_reupload_keeps_the_stored_version_and_names_never_collide(
+    server: Server,
+) -> None:
+    plan = "---\ntitle: Ausbauplan\n---\n# Ausbau\n\nBeispielburg verlegt Glasfaser bis 2027.\n"
+    other = "---\ntitle: Ausbauplan alt\n---\n# Alt\n\nBeispielburg plante Richtfunk.\n"
+    with server.client() as client:
+
+        def upload(name: str, text: str) -> dict:
+            response = client.post("/v1/documents", files=[("files", (name, text.encode()))])
+            return response.json()["results"][0]
+
+        first = upload("Ausbau Plan.md", plan)
+        second = upload("ausbau-plan.md", other)  # sanitises to the same file name
+        assert first["status"] == second["status"] == "added"
+        assert first["doc_id"] != second["doc_id"]
+        refused = upload("Ausbau Plan.md", "---\ntitle: leer\n---\n")  # front matter only
+        assert refused["status"] in ("skipped", "failed"), refused
+        for result, text in ((first, "Glasfaser"), (second, "Richtfunk")):
+            stored = client.get(f"/v1/documents/{result['doc_id']}").json()
+            assert text in Path(stored["path"]).read_text(encoding="utf-8")
+            assert client.delete(f"/v1/documents/{result['doc_id']}").status_code == 204
+
+
 def test_openai_client_chat_completions(server: Server) -> None:
     client = OpenAI(base_url=f"{server.url}/v1", api_key=ASK_KEY)
     completion = client.chat.completions.create(
@@ -174,9 +204,7 @@ def test_openai_client_chat_completions(server: Server) -> None:
     assert len(pieces) > 2 and "Quellen:" in "".join(pieces)
 
 
-def test_rate_limit_answers_429_with_retry_after(
-    server: Server, embedding_cache: Path
-) -> None:
+def test_rate_limit_answers_429_with_retry_after(server: Server, embedding_cache: Path) -> None:
     limited = start_server(server.data_dir, embedding_cache, LOTSE_RATE_LIMIT_PER_MINUTE="2")
     try:
         with limited.client(ASK_KEY) as client:

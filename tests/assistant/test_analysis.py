@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.store.analysis import GermanAnalyzer, build_vocabulary, words
 from assistant.store.lexical import LexicalIndex
 
@@ -42,3 +44,51 @@ def test_lexical_index_round_trips(tmp_path) -> None:
     assert loaded is not None and loaded.generation == "7"
     assert loaded.search("Portalverbund", k=1)[0][0] == "a"
     assert LexicalIndex.load(tmp_path / "missing") is None
+
+
+def test_word_terms_group_compound_parts_by_word() -> None:
+    analyzer = GermanAnalyzer(build_vocabulary(["online zugang gesetz " * 2]))
+    groups = analyzer.word_terms("Das Onlinezugangsgesetz regelt Portale")
+    assert len(groups) == 3  # "das" is a stop word
+    assert analyzer.stem("gesetz") in groups[0] and len(groups[0]) > 1
+    assert analyzer.terms("Das Onlinezugangsgesetz regelt Portale") == [
+        t for g in groups for t in g
+    ]
+
+
+def _titled_index() -> LexicalIndex:
+    body = "Personal und Ausweis. Personal und Ausweis. Akten werden elektronisch geführt."
+    return LexicalIndex.build(
+        [("a", body), ("b", body), ("c", body), ("d", body)],
+        generation="1",
+        titles={
+            "a": "Personalausweis",
+            "b": "Ausstellung; Ausweis",
+            "c": "Akteneinsicht",
+        },
+    )
+
+
+def test_section_titles_are_a_field_of_their_own() -> None:
+    index = _titled_index()
+    scores = index.title_scores("Wie funktioniert die Akteneinsicht?", ["a", "b", "c", "d"])
+    assert set(scores) == {"c"}  # untitled "d" and non-matching titles score nothing
+    assert index.title_scores("Akteneinsicht", ["a", "b"]) == {}  # only the given candidates
+
+
+def test_each_query_word_counts_once_in_titles() -> None:
+    index = _titled_index()
+    scores = index.title_scores("Ausstellung Personalausweis", ["a", "b", "c"])
+    # "Personalausweis" matches with all its parts (personal, ausweis) but is one word of the
+    # question; the title matching two of its words ranks higher.
+    assert scores["b"] > scores["a"] > 0
+
+
+def test_titles_survive_a_round_trip(tmp_path) -> None:
+    index = _titled_index()
+    index.save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded is not None
+    assert loaded.title_scores("Akteneinsicht", ["a", "b", "c"]) == pytest.approx(
+        index.title_scores("Akteneinsicht", ["a", "b", "c"])
+    )

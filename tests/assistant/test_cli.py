@@ -59,3 +59,13 @@ def test_usage_errors_exit_2_without_traceback(indexed: Services) -> None:
     assert {"ozg", "egovg", "erechv"} <= ids
     missing = _lotse(indexed, "remove", "no-such-doc")
     assert missing.returncode == 1 and "nicht gefunden" in missing.stderr
+
+
+def test_invalid_setting_names_the_variable_and_hides_values(indexed: Services) -> None:
+    env = cli_env(
+        indexed.settings, LOTSE_CHUNK_TOKENS="viele", LOTSE_LLM_API_KEY="sk-geheim-123456"
+    )
+    run = lotse("search", "Portalverbund", env=env, timeout=120)
+    assert run.returncode == 2
+    assert "LOTSE_CHUNK_TOKENS" in run.stderr and "Traceback" not in run.stderr
+    assert "viele" not in run.stderr and "sk-geheim" not in run.stderr + run.stdout

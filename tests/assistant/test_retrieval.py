@@ -6,6 +6,7 @@ import pytest
 
 from assistant.retrieval.hybrid import Filters
 from assistant.retrieval.langchain import LotseRetriever
+from assistant.retrieval.query import QueryParser
 from assistant.services import Services
 
 
@@ -63,3 +64,45 @@ def test_langchain_retriever_returns_documents_with_provenance(indexed) -> None:
     assert documents[0].metadata["law"] == "OZG"
     assert documents[0].metadata["section"] == "§ 9"
     assert documents[0].metadata["chunk_id"] == documents[0].id
+
+
+def test_question_topic_leaves_out_law_names_and_references(indexed) -> None:
+    parsed = indexed.retriever.parser().parse(
+        "Für welche Auftraggeber gilt die E-Rechnungsverordnung nach § 3?"
+    )
+    assert "Auftraggeber" in parsed.topic
+    assert "Rechnungsverordnung" not in parsed.topic and "§" not in parsed.topic
+    assert ("Geltungsbereich", 0.6) in parsed.topic_expansions
+    # the law's name still expands the lexical query, but is no topic for § titles
+    assert any("Rechnung" in text for text, _ in parsed.expansions)
+    assert not any("Rechnung" in text for text, _ in parsed.topic_expansions)
+
+
+def test_section_title_matching_the_question_lifts_that_section(indexed) -> None:
+    # § 5 ERechV is titled "Inhalt der elektronischen Rechnung"; without the title field a
+    # starter-corpus overview of e-invoicing ranks first.
+    query = "Welche Angaben muss eine elektronische Rechnung enthalten?"
+    assert _top(indexed, query, 1) == [("erechv", "§ 5")]
+
+
+def test_further_chunks_of_a_section_come_after_other_sections(indexed) -> None:
+    hits = indexed.retriever.search("Portalverbund Nutzerkonten Verwaltungsleistungen", 6).hits
+    keys = [
+        (h.chunk.doc_id, h.chunk.metadata["section"])
+        for h in hits
+        if h.chunk.metadata.get("section")
+    ]
+    assert len(hits) == 6 and len(keys) == len(set(keys))
+
+
+def test_two_letter_abbreviations_name_a_law_only_next_to_a_reference() -> None:
+    parser = QueryParser(
+        [
+            ("gg", "GG", "Grundgesetz für die Bundesrepublik Deutschland"),
+            ("wg", "WG", "Wechselgesetz"),
+        ]
+    )
+    assert parser.parse("Was steht in Art. 20 GG?").refs == [("gg", "Art. 20")]
+    assert parser.parse("Art. 20 Grundgesetz").refs == [("gg", "Art. 20")]
+    assert parser.parse("Eine WG will sich ummelden, geht das online?").laws == []
+    assert parser.parse("gg Art. 20").refs == []  # lower case: not the abbreviation

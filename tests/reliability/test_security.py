@@ -84,8 +84,16 @@ def test_prompt_injection_is_flagged_cited_but_never_obeyed(server: Server) -> N
     with _client(server) as admin, _client(server, ASKER) as client:
         upload = admin.post(
             "/v1/documents",
-            files=[("files", ("prompt_injection.md", (HOSTILE / "prompt_injection.md").read_bytes(),
-                              "text/markdown"))],
+            files=[
+                (
+                    "files",
+                    (
+                        "prompt_injection.md",
+                        (HOSTILE / "prompt_injection.md").read_bytes(),
+                        "text/markdown",
+                    ),
+                )
+            ],
         )
         bodies.append(upload.text)
         assert upload.status_code == 201, upload.text
@@ -128,8 +136,11 @@ def test_prompt_injection_is_flagged_cited_but_never_obeyed(server: Server) -> N
         for stream_flag in (False, True):
             chat = client.post(
                 "/v1/chat/completions",
-                json={"model": "lotse", "stream": stream_flag,
-                      "messages": [{"role": "user", "content": PARKING}]},
+                json={
+                    "model": "lotse",
+                    "stream": stream_flag,
+                    "messages": [{"role": "user", "content": PARKING}],
+                },
             )
             assert chat.status_code == 200
             bodies.append(chat.text)
@@ -158,7 +169,17 @@ def test_secret_inside_a_document_is_never_returned(server: Server, tmp_path: Pa
         )
         assert upload.status_code == 201, upload.text
         question = "Welchen Zugangsschlüssel nutzt die Schnittstelle zum Sprachmodell?"
+        doc_id = upload.json()["results"][0]["doc_id"]
+        chunk_id = admin.post(
+            "/v1/search", json={"query": question, "k": 1, "filters": {"doc_id": [doc_id]}}
+        ).json()["results"][0]["chunk_id"]
+        view = admin.get(f"/web/api/chunks/{chunk_id}")  # the advisors' page: cited passage
+        original = admin.get(f"/web/files/{doc_id}")  # and the original file
+        assert view.status_code == 200 and "[entfernt]" in view.text
+        assert original.status_code == 200 and "[entfernt]" in original.text
         bodies = [
+            view.text,
+            original.text,
             admin.post("/v1/ask", json={"question": question}).text,
             admin.post("/v1/ask/stream", json={"question": question}).text,
             admin.post("/v1/search", json={"query": question, "k": 5}).text,
@@ -167,7 +188,7 @@ def test_secret_inside_a_document_is_never_returned(server: Server, tmp_path: Pa
                 json={"model": "m", "messages": [{"role": "user", "content": question}]},
             ).text,
         ]
-        admin.delete(f"/v1/documents/{upload.json()['results'][0]['doc_id']}")
+        admin.delete(f"/v1/documents/{doc_id}")
     for body in bodies:
         _no_secrets(body)
 
@@ -195,7 +216,10 @@ def test_lotse_serve_masks_personal_data_too(settings: Settings, tmp_path: Path)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=out,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
         )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -208,8 +232,10 @@ def test_lotse_serve_masks_personal_data_too(settings: Settings, tmp_path: Path)
 
         wait_for(up, timeout=90)
         response = httpx.post(
-            f"{url}/v1/ask", json={"question": f"Kontakt {EMAIL}: Was ist der Portalverbund?"},
-            headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120,
+            f"{url}/v1/ask",
+            json={"question": f"Kontakt {EMAIL}: Was ist der Portalverbund?"},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+            timeout=120,
         )
         assert response.status_code == 200
     finally:
@@ -287,12 +313,13 @@ def test_hostile_upload_names_stay_inside_uploads(server: Server, settings: Sett
         for raw_name in (b"raw\x00nul.md", b"../../raw-dots.md", b"\xff\xfe.md", b"/"):
             boundary = b"lotse-boundary"
             body = (
-                b"--" + boundary + b"\r\nContent-Disposition: form-data; name=\"files\"; "
-                b"filename=\"" + raw_name + b"\"\r\nContent-Type: text/plain\r\n\r\n"
+                b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; '
+                b'filename="' + raw_name + b'"\r\nContent-Type: text/plain\r\n\r\n'
                 b"# Roh\n\nText.\r\n--" + boundary + b"--\r\n"
             )
             raw = admin.post(
-                "/v1/documents", content=body,
+                "/v1/documents",
+                content=body,
                 headers={"Content-Type": f"multipart/form-data; boundary={boundary.decode()}"},
             )
             assert raw.status_code in (201, 207, 422), (raw_name, raw.text)

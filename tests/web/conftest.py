@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import ASK_KEY, Server, build_index, start_server, stop_server
+from tests.api.conftest import ASK_KEY, Server, serving
 from tests.conftest import HOSTILE, LAWS, PDFS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,11 +77,8 @@ def web_server(
     tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path, web_corpus: Path
 ) -> Iterator[Server]:
     """The app (with API keys configured) over a freshly built index."""
-    data_dir = tmp_path_factory.mktemp("web") / "data"
-    build_index(data_dir, embedding_cache, [web_corpus])
-    running = start_server(data_dir, embedding_cache)
-    yield running
-    stop_server(running)
+    with serving(tmp_path_factory.mktemp("web") / "data", embedding_cache, [web_corpus]) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
