@@ -64,17 +64,15 @@ class LawName:
 
     key: str
     variant: str
+    short: bool = field(init=False)  # a two-letter abbreviation
+    literal: str = field(init=False)  # lower case, except for two-letter abbreviations
     _pattern: re.Pattern[str] | None = None
 
-    @property
-    def short(self) -> bool:
-        """A two-letter abbreviation."""
-        return len(self.variant) < 3
-
-    @property
-    def literal(self) -> str:
-        """Text every match contains (lower case, except for two-letter abbreviations)."""
-        return self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
+    def __post_init__(self) -> None:
+        self.short = len(self.variant) < 3
+        self.literal = (
+            self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
+        )
 
     def found_in(self, text: str, lowered: str) -> bool:
         """Cheap filter before the regular expression."""

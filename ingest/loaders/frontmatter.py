@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ingest.models import DOC_TYPES
+from ingest.loaders.text import shorten
+from ingest.models import DOC_TYPES, Block, LoadedDocument
 
 FRONT_MATTER_WARNING = "Front Matter ungültig, ignoriert"
 MAX_FRONT_MATTER_CHARS = 200_000
@@ -37,6 +39,21 @@ class FrontMatter:
     law: str | None = None
     law_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    def document(self, path: Path, title: str, blocks: list[Block]) -> LoadedDocument:
+        """The loaded document: parsed blocks plus this metadata (title at most 200 chars)."""
+        return LoadedDocument(
+            path=path,
+            title=shorten(title, 200),
+            blocks=blocks,
+            doc_type=self.doc_type,
+            stand=self.stand,
+            jurisdiction=self.jurisdiction,
+            source_url=self.source_url,
+            law=self.law,
+            law_title=self.law_title,
+            warnings=list(self.warnings),
+        )
 
 
 def _scalar(value: object) -> str | None:

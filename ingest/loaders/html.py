@@ -13,7 +13,7 @@ from assistant.errors import LoadError
 from ingest.limits import LoadLimits
 from ingest.loaders.frontmatter import split_front_matter
 from ingest.loaders.markup import strip_liquid
-from ingest.loaders.text import collapse_spaces, read_text, shorten
+from ingest.loaders.text import collapse_spaces, read_text
 from ingest.models import Block, LoadedDocument
 
 MAX_HTML_DEPTH = 1000
@@ -209,13 +209,4 @@ def load_html(path: Path, limits: LoadLimits) -> LoadedDocument:
     root = tree.body or tree.root
     if root is not None:
         _walk(root, collector, limits, path)
-    return LoadedDocument(
-        path=path,
-        title=shorten(title, 200),
-        blocks=collector.blocks,
-        doc_type=front.doc_type,
-        stand=front.stand,
-        jurisdiction=front.jurisdiction,
-        source_url=front.source_url,
-        warnings=list(front.warnings),
-    )
+    return front.document(path, title, collector.blocks)

@@ -10,7 +10,7 @@ from ingest.limits import LoadLimits
 from ingest.loaders.frontmatter import split_front_matter
 from ingest.loaders.markup import clean_inline, strip_comments, strip_tags
 from ingest.loaders.sections import SectionHeading, parse_section_heading
-from ingest.loaders.text import collapse_spaces, read_text, shorten
+from ingest.loaders.text import collapse_spaces, read_text
 from ingest.models import Block, LoadedDocument
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -245,15 +245,4 @@ def load_markdown(path: Path, limits: LoadLimits) -> LoadedDocument:
     _parse(body, builder)
     limits.check_time(path)
     title = front.title or h1 or path.stem
-    return LoadedDocument(
-        path=path,
-        title=shorten(title, 200),
-        blocks=builder.blocks,
-        doc_type=front.doc_type,
-        stand=front.stand,
-        jurisdiction=front.jurisdiction,
-        source_url=front.source_url,
-        law=front.law,
-        law_title=front.law_title,
-        warnings=list(front.warnings),
-    )
+    return front.document(path, title, builder.blocks)
