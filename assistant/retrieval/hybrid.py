@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from assistant.retrieval.query import ParsedQuery, QueryParser
+from assistant.retrieval.signals import defines
 from assistant.store.index import Index
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord
@@ -17,6 +18,7 @@ from assistant.store.manifest import ChunkRecord
 RRF_K = 60
 CANDIDATES = 60
 MAX_PER_DOC = 3
+DEFINITION_POOL = 40  # best fused candidates checked for a definition of the asked term
 TITLE_CANDIDATES = 20  # candidates ranked by § title match that take part in the fusion
 
 
@@ -92,11 +94,13 @@ class HybridRetriever:
         dense_weight: float = 1.5,
         lexical_weight: float = 1.0,
         title_weight: float = 0.3,
+        definition_weight: float = 1.0,
     ):
         self.index = index
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.title_weight = title_weight
+        self.definition_weight = definition_weight
         self._parser: QueryParser | None = None
         self._parser_generation = ""
         self._lock = threading.Lock()
@@ -148,6 +152,12 @@ class HybridRetriever:
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
         for rank, cid in enumerate(_by_title(lexical, parsed, fused)):
             fused[cid] += self.title_weight / (RRF_K + rank + 1)
+        records = self.index.manifest.chunks(fused)
+        if parsed.defines and self.definition_weight:  # "Was ist X?": the text that defines X
+            pool = sorted(records, key=lambda c: -fused[c])[:DEFINITION_POOL]
+            for cid in pool:
+                if defines(parsed.defines, records[cid].text):
+                    fused[cid] += self.definition_weight / (RRF_K + 1)
 
         referenced: list[str] = []
         mentioning: list[str] = []
@@ -162,7 +172,7 @@ class HybridRetriever:
         for order, cid in enumerate(mentioning):
             fused[cid] = fused.get(cid, 0.0) + top * 0.5 / (1 + order)
 
-        records = self.index.manifest.chunks(fused)
+        records.update(self.index.manifest.chunks(c for c in fused if c not in records))
         law_keys = set(parsed.laws)
         hits: list[Hit] = []
         for cid, score in fused.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.retrieval.signals import definition_term
 from assistant.store.manifest import law_key_of
 
 # Common names of laws that their official titles do not contain (domain knowledge).
@@ -70,9 +71,7 @@ class LawName:
 
     def __post_init__(self) -> None:
         self.short = len(self.variant) < 3
-        self.literal = (
-            self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
-        )
+        self.literal = self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
 
     def found_in(self, text: str, lowered: str) -> bool:
         """Cheap filter before the regular expression."""
@@ -85,9 +84,7 @@ class LawName:
                 self._pattern = re.compile(rf"(?<![\w-]){re.escape(self.literal)}(?![\w-])")
             else:
                 escaped = re.escape(self.variant).replace(r"\-", "[- ]?")
-                self._pattern = re.compile(
-                    rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE
-                )
+                self._pattern = re.compile(rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE)
         return self._pattern
 
 
@@ -101,6 +98,7 @@ class ParsedQuery:
     expansions: list[tuple[str, float]] = field(default_factory=list)
     topic: str = ""  # the question without law names and § references: what it is about
     topic_expansions: list[tuple[str, float]] = field(default_factory=list)
+    defines: str | None = None  # the term a "Was ist …?" question wants defined
 
 
 class QueryParser:
@@ -113,6 +111,9 @@ class QueryParser:
             key = law_key_of(jurabk)
             self.display.setdefault(key, jurabk)
             names.setdefault(key, set()).update({key, jurabk.lower(), title.lower()})
+            subject = law_subject(title)
+            if subject:
+                names[key].add(subject)
         for key, aliases in COMMON_NAMES.items():
             names.setdefault(key, set()).update({key, *aliases})
         self.names = names
@@ -164,7 +165,23 @@ class QueryParser:
             topic = topic[:start] + " " * (end - start) + topic[end:]
         parsed.topic = _SECTION_RE.sub(" ", topic)
         parsed.topic_expansions = _expansions(parsed.topic)
+        parsed.defines = definition_term(text)
         return parsed
+
+
+# "Gesetz über das Bundesamt für Sicherheit in der Informationstechnik": what the law is about
+_SUBJECT = re.compile(r"^(?:gesetz|verordnung)\s+über\s+(?:den|die|das|dem)\s+(.+)$")
+
+
+def law_subject(title: str) -> str | None:
+    """The subject a 'Gesetz über das …' title names, when it is a short single phrase."""
+    match = _SUBJECT.match(title.strip().lower())
+    if not match:
+        return None
+    subject = match.group(1)
+    if len(subject) < 10 or len(subject.split()) > 6 or re.search(r",|\bund\b|\(", subject):
+        return None
+    return subject
 
 
 def _expansions(text: str) -> list[tuple[str, float]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.hybrid import Filters
+from assistant.retrieval.hybrid import Filters, HybridRetriever
 from assistant.retrieval.langchain import LotseRetriever
 from assistant.retrieval.query import QueryParser
 from assistant.services import Services
@@ -83,6 +83,18 @@ def test_section_title_matching_the_question_lifts_that_section(indexed) -> None
     # starter-corpus overview of e-invoicing ranks first.
     query = "Welche Angaben muss eine elektronische Rechnung enthalten?"
     assert _top(indexed, query, 1) == [("erechv", "§ 5")]
+
+
+def test_a_definition_question_lifts_the_text_that_defines_the_term(indexed) -> None:
+    # § 1 OZG is titled "Portalverbund …" and uses the word; § 2 defines it („Portalverbund“ ist …)
+    query = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
+    plain = HybridRetriever(indexed.index, definition_weight=0.0).search(query, 5).hits
+    lifted = indexed.retriever.search(query, 5).hits
+    before = {(h.chunk.doc_id, h.chunk.metadata.get("section")): h.score for h in plain}
+    after = {(h.chunk.doc_id, h.chunk.metadata.get("section")): h.score for h in lifted}
+    assert after[("ozg", "§ 2")] > before[("ozg", "§ 2")]
+    assert after[("ozg", "§ 1")] == pytest.approx(before[("ozg", "§ 1")])
+    assert _top(indexed, query, 1) == [("ozg", "§ 2")]
 
 
 def test_further_chunks_of_a_section_come_after_other_sections(indexed) -> None:
