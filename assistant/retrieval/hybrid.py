@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.retrieval.definitions import defines
 from assistant.retrieval.query import ParsedQuery, QueryParser
-from assistant.retrieval.signals import defines
 from assistant.store.index import Index
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.retrieval.signals import definition_term
+from assistant.retrieval.definitions import definition_term
 from assistant.store.manifest import law_key_of
 
 # Common names of laws that their official titles do not contain (domain knowledge).

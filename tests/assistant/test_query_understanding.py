@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.retrieval.definitions import defines, definition_term
 from assistant.retrieval.query import QueryParser, law_subject
-from assistant.retrieval.signals import defines, definition_term
 
 
 @pytest.mark.parametrize(

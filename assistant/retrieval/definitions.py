@@ -19,7 +19,7 @@ _ARTICLE = re.compile(
 # where the defined term ends: a preposition, a clause or the question mark
 _TERM_END = re.compile(
     r"\s+(?:nach|im|in|laut|gemäß|gemäss|des|der|bei|für|zum|zur|und|oder|zwischen|von|vom|"
-    r"mit|über|an|auf|als|wenn|wann|according|under|in|of|for|and)\b|[?,;:.!]",
+    r"mit|über|an|auf|als|wenn|wann|according|under|of|for|and)\b|[?,;:.!]",
     re.IGNORECASE,
 )
 
