@@ -107,13 +107,17 @@ class QueryParser:
     def __init__(self, laws: list[tuple[str, str, str]]) -> None:
         names: dict[str, set[str]] = {}
         self.display: dict[str, str] = {}
+        subjects: dict[str, set[str]] = {}
         for _doc_id, jurabk, title in laws:
             key = law_key_of(jurabk)
             self.display.setdefault(key, jurabk)
             names.setdefault(key, set()).update({key, jurabk.lower(), title.lower()})
             subject = law_subject(title)
             if subject:
-                names[key].add(subject)
+                subjects.setdefault(subject, set()).add(key)
+        for subject, keys in subjects.items():
+            if len(keys) == 1:  # a subject several laws share names none of them
+                names[next(iter(keys))].add(subject)
         for key, aliases in COMMON_NAMES.items():
             names.setdefault(key, set()).update({key, *aliases})
         self.names = names

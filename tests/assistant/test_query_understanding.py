@@ -49,6 +49,14 @@ def test_a_law_is_named_by_the_subject_of_its_title() -> None:
     assert "Aufgaben" in parsed.topic and "Informationstechnik" not in parsed.topic
 
 
+def test_a_subject_that_several_laws_share_names_none_of_them() -> None:
+    laws = [
+        ("av1", "AV1", "Verordnung über die Prüfung zum anerkannten Abschluss Geprüfter Meister"),
+        ("av2", "AV2", "Verordnung über die Prüfung zum anerkannten Abschluss Geprüfter Meister"),
+    ]
+    assert QueryParser(laws).parse("Prüfung zum anerkannten Abschluss Geprüfter Meister").laws == []
+
+
 @pytest.mark.parametrize(
     ("title", "subject"),
     [
