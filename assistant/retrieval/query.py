@@ -52,6 +52,9 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(ziel|zweck)\b", ("Zweck des Gesetzes",)),
 )
 
+# "Gesetz über das Bundesamt für Sicherheit in der Informationstechnik": what the law is about
+_SUBJECT = re.compile(r"^(?:gesetz|verordnung)\s+über\s+(?:den|die|das|dem)\s+(.+)$")
+
 _SECTION = r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b"
 _SECTION_RE = re.compile(_SECTION, re.IGNORECASE)
 
@@ -71,7 +74,9 @@ class LawName:
 
     def __post_init__(self) -> None:
         self.short = len(self.variant) < 3
-        self.literal = self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
+        self.literal = (
+            self.variant.upper() if self.short else max(self.variant.split("-"), key=len)
+        )
 
     def found_in(self, text: str, lowered: str) -> bool:
         """Cheap filter before the regular expression."""
@@ -84,7 +89,9 @@ class LawName:
                 self._pattern = re.compile(rf"(?<![\w-]){re.escape(self.literal)}(?![\w-])")
             else:
                 escaped = re.escape(self.variant).replace(r"\-", "[- ]?")
-                self._pattern = re.compile(rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE)
+                self._pattern = re.compile(
+                    rf"(?<![\w-]){escaped}(?:e?s)?(?![\w-])", re.IGNORECASE
+                )
         return self._pattern
 
 
@@ -171,10 +178,6 @@ class QueryParser:
         parsed.topic_expansions = _expansions(parsed.topic)
         parsed.defines = definition_term(text)
         return parsed
-
-
-# "Gesetz über das Bundesamt für Sicherheit in der Informationstechnik": what the law is about
-_SUBJECT = re.compile(r"^(?:gesetz|verordnung)\s+über\s+(?:den|die|das|dem)\s+(.+)$")
 
 
 def law_subject(title: str) -> str | None:
