@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+THESAURUS := /usr/share/mythes/th_de_DE_v2.dat
 
 .PHONY: run test eval bench bench-scale install clean
 
@@ -16,25 +18,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(THESAURUS)
 	$(BIN)/lotse ingest corpus
 	$(BIN)/lotse serve --host $(HOST) --port $(PORT)
-
-CHROMIUM := /usr/bin/chromium
 
 $(CHROMIUM):
 	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
 
-test: $(STAMP) $(CHROMIUM)
+# OpenThesaurus (German synonyms for everyday words in questions), from Debian's mythes-de
+$(THESAURUS):
+	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-de >/dev/null) || true
+
+test: $(STAMP) $(CHROMIUM) $(THESAURUS)
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
 	$(BIN)/python -m pytest -q
 	bash scripts/test-chroma-server.sh
 
-eval: $(STAMP)
+eval: $(STAMP) $(THESAURUS)
 	$(BIN)/python -m evals.run
 
-bench: $(STAMP)
+bench: $(STAMP) $(THESAURUS)
 	$(BIN)/python -m evals.bench
 
 bench-scale: $(STAMP)

@@ -40,8 +40,21 @@ class Settings(BaseSettings):
     llm_model: str = "local-model"
     llm_api_key: SecretStr | None = None
     llm_timeout: float = Field(default=30.0, gt=0)
+    llm_stage_timeout: float = Field(default=8.0, gt=0)  # query rewriting, listwise reranking
+    llm_rewrite: bool = True  # with an LLM: rewrite questions (multi-query, hypothetical answer)
+    llm_rerank: bool = True  # with an LLM and no /rerank endpoint: listwise reranking
 
-    abstain_below: float = Field(default=0.45, ge=0.0, le=1.0)
+    thesaurus_path: Path | None = Path("/usr/share/mythes/th_de_DE_v2.dat")  # Debian mythes-de
+
+    rerank_base_url: str | None = None
+    rerank_model: str = "reranker"
+    rerank_api_key: SecretStr | None = None
+    rerank_timeout: float = Field(default=5.0, gt=0)
+    rerank_api: Literal["cohere", "tei"] = "cohere"
+    rerank_candidates: int = Field(default=20, ge=2, le=100)
+
+    abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
+    answer_from: float | None = Field(default=None, ge=0.0, le=1.0)
 
     api_keys: SecretStr | None = None
     rate_limit_per_minute: int = Field(default=600, ge=0)
@@ -53,14 +66,22 @@ class Settings(BaseSettings):
     advisor_channel: str | None = None
     slack_api_url: str | None = None
 
-    @field_validator("chroma_url", "embedding_base_url", "llm_base_url", "slack_api_url")
+    @field_validator(
+        "chroma_url", "embedding_base_url", "llm_base_url", "slack_api_url", "rerank_base_url"
+    )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
     @field_validator(
-        "api_keys", "llm_api_key", "embedding_api_key", "slack_bot_token", "slack_app_token",
-        "slack_signing_secret", mode="before",
+        "api_keys",
+        "llm_api_key",
+        "embedding_api_key",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "rerank_api_key",
+        mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
@@ -82,6 +103,16 @@ class Settings(BaseSettings):
         return self.data_dir / "lexical"
 
     @property
+    def sentences_path(self) -> Path:
+        """SQLite file caching sentence boundaries by content hash (beside the embedding cache)."""
+        return self.embedding_cache_path.parent / "sentences.sqlite3"
+
+    @property
+    def enrichment_path(self) -> Path:
+        """SQLite file of the questions `lotse enrich` generated per §."""
+        return self.data_dir / "enrichment.sqlite3"
+
+    @property
     def records_path(self) -> Path:
         """SQLite file holding answers, conversations and feedback."""
         return self.data_dir / "records.sqlite3"
@@ -95,6 +126,7 @@ class Settings(BaseSettings):
             self.slack_bot_token,
             self.slack_app_token,
             self.slack_signing_secret,
+            self.rerank_api_key,
         ]
         values: list[str] = []
         for secret in secrets:

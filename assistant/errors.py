@@ -56,3 +56,14 @@ class InvalidRequest(LotseError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class ProviderError(LotseError):
+    """An optional remote stage (reranker, LLM stage) failed; the offline path takes over."""
+
+    code = "provider_error"
+
+    def __init__(self, stage: str, reason: str) -> None:
+        super().__init__(f"{stage}: {reason}")
+        self.stage = stage
+        self.reason = reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,10 +18,17 @@ from assistant.errors import InvalidRequest
 from assistant.providers.chroma import build_chroma_client, reopen_chroma_client
 from assistant.providers.embeddings import CachedEmbeddings, build_embeddings
 from assistant.providers.llm import build_chat_model
+from assistant.providers.rerank import build_reranker
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.ranker import ranker_model
+from assistant.retrieval.register import OffTopic, RegisterCache
+from assistant.retrieval.stages import Stages
+from assistant.retrieval.thesaurus import Thesaurus
+from assistant.store.enrichment import EnrichmentStore
 from assistant.store.index import Index
 from assistant.store.manifest import DocumentRecord, Manifest
 from assistant.store.records import RecordStore
+from assistant.store.sentences import SentenceStore
 from assistant.store.vectors import VectorStore
 from ingest.discovery import Candidate
 from ingest.pipeline import FileResult, Ingestor
@@ -52,13 +60,37 @@ class Services:
         embeddings = build_embeddings(settings)
         index = Index(manifest, vectors, embeddings, settings.lexical_dir)
         records = RecordStore(settings.records_path)
-        retriever = HybridRetriever(index)
+        chat_model = build_chat_model(settings)
+        stages = Stages(
+            build_chat_model(settings, timeout=settings.llm_stage_timeout),
+            build_reranker(settings),
+            rewrite=settings.llm_rewrite,
+            llm_rerank=settings.llm_rerank,
+            candidates=settings.rerank_candidates,
+        )
+        # read once next to the embedding cache (shared by data dirs that share that cache)
+        thesaurus = Thesaurus(
+            settings.thesaurus_path, settings.embedding_cache_path.parent / "thesaurus.json"
+        )
+        if thesaurus.available:
+            threading.Thread(target=thesaurus.load, name="thesaurus", daemon=True).start()
+        retriever = HybridRetriever(
+            index,
+            register=RegisterCache(embeddings, EnrichmentStore(settings.enrichment_path)),
+            thesaurus=thesaurus,
+            stages=stages if stages.rewrite_enabled or stages.rerank_enabled else None,
+            ranker=ranker_model(embeddings.backend.model_id),
+            off_topic=OffTopic(embeddings),
+        )
+        sentences = SentenceStore(settings.sentences_path)
         engine = AnswerEngine(
             retriever,
             records,
-            build_chat_model(settings),
+            chat_model,
             abstain_below=settings.abstain_below,
             secrets=settings.secret_values(),
+            sentences=sentences,
+            answer_from=settings.answer_from,
         )
         return cls(settings, manifest, vectors, embeddings, index, records, retriever, engine)
 
@@ -113,6 +145,11 @@ class Services:
         """Release files and connections."""
         self.manifest.close()
         self.records.close()
+        if self.engine.sentences is not None:
+            self.engine.sentences.close()
+        register = self.retriever.register
+        if register is not None and register.generated is not None:
+            register.generated.close()
         self.embeddings.cache.close()
 
     def __enter__(self) -> Services:

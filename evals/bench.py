@@ -10,16 +10,20 @@ import shutil
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from assistant.answer.language import detect_language
 from assistant.config import Settings
 from assistant.services import Services
 from assistant.store.index import indexed_text
+from assistant.store.sentences import segment
 from evals.harness import EVAL_DATA, RESULTS, SHARED, eval_services, load_jsonl
+from evals.laws import HELDOUT_DEV
 from evals.metrics import percentiles
 from ingest.chunking import count_tokens
 from ingest.pipeline import Ingestor
@@ -78,20 +82,55 @@ def reingest(log: Any) -> dict[str, Any]:
 
 
 def query_latency(log: Any) -> dict[str, Any]:
-    """Warm p50/p95 of search and extractive ask over the laws."""
+    """Warm p50/p95 of search and extractive ask over the laws, and what each stage costs."""
     questions = [q["q"] for q in load_jsonl(SHARED / "evals" / "dev_laws_qa.jsonl")]
+    questions += [q["q"] for q in load_jsonl(HELDOUT_DEV)]
     with eval_services("laws") as services:
-        services.engine.search(questions[0], 10)  # warm up
+        retriever = services.retriever
+        for q in questions:  # warm up: model, register, thesaurus, language model, caches
+            services.engine.answer(q, mode="extractive")
         search_t, ask_t = [], []
-        for _ in range(3):
+        for q in questions:
+            started = time.perf_counter()
+            services.engine.search(q, 10)
+            search_t.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            services.engine.answer(q, mode="extractive")
+            ask_t.append(time.perf_counter() - started)
+        out: dict[str, Any] = {
+            "n": len(questions),
+            "search": percentiles(search_t),
+            "ask": percentiles(ask_t),
+        }
+        stages: dict[str, Any] = {}
+        base = retriever.weights
+        for name, change in (
+            ("without register", {"register_dense": 0.0, "register_lexical": 0.0}),
+            ("without thesaurus", {"thesaurus": 0.0}),
+            ("without law routing", {"law_routing": 0.0}),
+        ):
+            retriever.weights = replace(base, **change)
+            times = []
             for q in questions:
                 started = time.perf_counter()
                 services.engine.search(q, 10)
-                search_t.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                services.engine.answer(q, mode="extractive")
-                ask_t.append(time.perf_counter() - started)
-    out = {"search": percentiles(search_t), "ask": percentiles(ask_t), "n": len(search_t)}
+                times.append(time.perf_counter() - started)
+            stages[name] = percentiles(times)
+        retriever.weights = base
+        texts = [c.text for c in list(services.manifest.iter_chunks())[:60]]
+        started = time.perf_counter()
+        for text in texts:
+            segment(text)
+        stages["sentence segmentation, uncached (per chunk)"] = round(
+            (time.perf_counter() - started) / len(texts) * 1000, 1
+        )
+        started = time.perf_counter()
+        for q in questions:
+            detect_language(q)
+        stages["language detection (per question)"] = round(
+            (time.perf_counter() - started) / len(questions) * 1000, 2
+        )
+        out["stages"] = stages
     log(f"  latency: {out}")
     return out
 
@@ -101,8 +140,12 @@ def concurrent_throughput(log: Any, clients: int = 8, seconds: float = 30.0) -> 
     from tests.api.conftest import start_server, stop_server
 
     questions = [q["q"] for q in load_jsonl(SHARED / "evals" / "dev_laws_qa.jsonl")]
-    server = start_server(EVAL_DATA / "laws", EVAL_DATA / "embeddings.sqlite3",
-                          LOTSE_COLLECTION="eval-laws", LOTSE_RATE_LIMIT_PER_MINUTE="0")
+    server = start_server(
+        EVAL_DATA / "laws",
+        EVAL_DATA / "embeddings.sqlite3",
+        LOTSE_COLLECTION="eval-laws",
+        LOTSE_RATE_LIMIT_PER_MINUTE="0",
+    )
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -134,8 +177,14 @@ def concurrent_throughput(log: Any, clients: int = 8, seconds: float = 30.0) -> 
         elapsed = time.perf_counter() - started
     finally:
         stop_server(server)
-    out = {"clients": clients, "seconds": round(elapsed, 1), "requests": len(times),
-           "errors": errors, "req_per_s": round(len(times) / elapsed, 2), **percentiles(times)}
+    out = {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(times),
+        "errors": errors,
+        "req_per_s": round(len(times) / elapsed, 2),
+        **percentiles(times),
+    }
     log(f"  throughput: {out}")
     return out
 

@@ -11,7 +11,15 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.services import Services
-from evals.metrics import answer_scores, first_hit_rank, percentiles, retrieval_scores
+from evals.checks import check_answer
+from evals.metrics import (
+    answer_scores,
+    calibration_table,
+    first_hit_rank,
+    outcome_scores,
+    percentiles,
+    retrieval_scores,
+)
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +76,7 @@ def run_questions(
         search_times.append(time.perf_counter() - started)
         items = [{"doc_id": h.chunk.doc_id, **h.source()} for h in result.hits]
         row: dict[str, Any] = {"id": q["id"], "q": q["q"], "gold": q["gold"]}
+        row["lang"] = q.get("lang")
         if q["gold"] and q.get("kind") != "followup":
             rank = first_hit_rank(items, lambda item, q=q: matches(item, q))
             ranks.append(rank)
@@ -79,23 +88,52 @@ def run_questions(
             asked = engine.ask(q["q"], conversation_id=conversation, mode="extractive")
             ask_times.append(time.perf_counter() - started)
             conversations[q["id"]] = asked.conversation_id
-            answer = asked.answer
-            retrieved = set(answer.retrieved)
-            row.update(
-                abstained=answer.abstained,
-                confidence=round(answer.confidence, 3),
-                citation_gold=[
-                    matches({"doc_id": c.doc_id, "section": c.section}, q) for c in answer.citations
-                ],
-                citations_retrieved=all(c.chunk_id in retrieved for c in answer.citations),
-                answer=answer.answer[:300],
-            )
+            row.update(answer_row(services, asked.as_dict(), asked.answer.retrieved, q, matches))
         rows.append(row)
+    languages = {q.get("lang") for q in questions} - {None}
+    by_language = {
+        lang: retrieval_scores([r["rank"] for r in rows if "rank" in r and r["lang"] == lang])
+        for lang in sorted(languages)
+    }
     out: dict[str, Any] = {
         "retrieval": retrieval_scores(ranks),
+        "by_language": by_language,
         "latency": {"search": percentiles(search_times), "ask": percentiles(ask_times)},
         "rows": rows,
     }
     if ask:
         out["answers"] = answer_scores(rows)
+        out["outcomes"] = outcome_scores(rows)
+        out["calibration"] = calibration_table(
+            [(r["confidence"], r["lead_gold"]) for r in rows if r["gold"] and "lead_gold" in r]
+        )
     return out
+
+
+def answer_row(
+    services: Services,
+    payload: dict[str, Any],
+    retrieved: list[str],
+    q: dict[str, Any],
+    matches: GoldMatcher,
+) -> dict[str, Any]:
+    """What one answer did: outcome, gold citations, cut or non-verbatim pieces."""
+    citations = payload["citations"]
+    gold = [matches({"doc_id": c["doc_id"], "section": c["section"]}, q) for c in citations]
+    texts = {
+        c.chunk_id: c.text
+        for c in services.manifest.chunks(c["chunk_id"] for c in citations).values()
+    }
+    top = services.manifest.chunks(retrieved[:1])
+    lead = next(iter(top.values()), None)
+    return {
+        "abstained": payload["abstained"],
+        "outcome": payload["outcome"],
+        "confidence": payload["confidence"],
+        "citation_gold": gold,
+        "lead_gold": bool(lead)
+        and matches({"doc_id": lead.doc_id, "section": lead.metadata.get("section")}, q),
+        "citations_retrieved": all(c["chunk_id"] in set(retrieved) for c in citations),
+        **check_answer(payload, texts),
+        "answer": payload["answer"][:300],
+    }

@@ -45,7 +45,7 @@ def answer_scores(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
     in_corpus = [r for r in rows if r["gold"]]
     out_corpus = [r for r in rows if not r["gold"]]
     cited = [c for r in in_corpus if not r["abstained"] for c in r["citation_gold"]]
-    answered_ok = sum(1 for r in in_corpus if not r["abstained"])
+    answered_ok = sum(1 for r in in_corpus if not r["abstained"])  # answer or candidates
     abstained_ok = sum(1 for r in out_corpus if r["abstained"])
     return {
         "in_corpus": len(in_corpus),
@@ -56,3 +56,58 @@ def answer_scores(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
         "citation_precision": sum(cited) / max(len(cited), 1),
         "citations_retrieved": sum(1 for r in rows if r["citations_retrieved"]) / max(len(rows), 1),
     }
+
+
+def outcome_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Outcome shares, and how often an answer cites no gold source (the worst failure)."""
+    in_corpus = [r for r in rows if r["gold"]]
+    out_corpus = [r for r in rows if not r["gold"]]
+    answered = [r for r in in_corpus if r["outcome"] == "answer"]
+    n = max(len(in_corpus), 1)
+    return {
+        "in_corpus": len(in_corpus),
+        "out_of_corpus": len(out_corpus),
+        "answer": sum(r["outcome"] == "answer" for r in in_corpus) / n,
+        "candidates": sum(r["outcome"] == "candidates" for r in in_corpus) / n,
+        "abstain": sum(r["outcome"] == "abstain" for r in in_corpus) / n,
+        "answered_citing_no_gold": sum(not any(r["citation_gold"]) for r in answered)
+        / max(len(answered), 1),
+        "candidates_with_gold": sum(
+            any(r["citation_gold"]) for r in in_corpus if r["outcome"] == "candidates"
+        )
+        / max(sum(r["outcome"] == "candidates" for r in in_corpus), 1),
+        "out_of_corpus_abstained": sum(r["outcome"] == "abstain" for r in out_corpus)
+        / max(len(out_corpus), 1),
+        "out_of_corpus_answered": sum(r["outcome"] == "answer" for r in out_corpus)
+        / max(len(out_corpus), 1),
+        "cut_statements": sum(r.get("cut", 0) for r in rows),
+        "quotes_not_verbatim": sum(r.get("not_verbatim", 0) for r in rows),
+        "citations_without_heading": sum(r.get("no_heading", 0) for r in rows),
+    }
+
+
+def calibration_table(pairs: Sequence[tuple[float, bool]], bins: int = 5) -> dict[str, Any]:
+    """Reliability diagram (confidence bins vs. accuracy), ECE and the risk–coverage curve.
+
+    pairs: (confidence, the leading cited source is right) per in-corpus question.
+    """
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if not inside:
+            table.append({"bin": f"{low:.1f}–{high:.1f}", "n": 0})
+            continue
+        conf = sum(c for c, _ in inside) / len(inside)
+        acc = sum(ok for _, ok in inside) / len(inside)
+        ece += len(inside) / max(len(pairs), 1) * abs(conf - acc)
+        table.append(
+            {"bin": f"{low:.1f}–{high:.1f}", "n": len(inside), "confidence": conf, "accuracy": acc}
+        )
+    ranked = sorted(pairs, key=lambda p: -p[0])
+    curve = []
+    for coverage in (0.2, 0.4, 0.6, 0.8, 1.0):
+        top = ranked[: max(1, round(coverage * len(ranked)))]
+        curve.append({"coverage": coverage, "risk": 1 - sum(ok for _, ok in top) / len(top)})
+    return {"reliability": table, "ece": ece, "risk_coverage": curve}

@@ -1,11 +1,17 @@
-"""Render eval results as evals/report.md."""
+"""Render eval results as evals/report.md (and the calibration plot)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-SETS = ("starter", "laws", "laws_heldout")
+SETS = ("starter", "laws", "laws_heldout_dev", "laws_heldout_test")
+TITLES = {
+    "starter": "starter corpus (dev)",
+    "laws": "laws: shared dev questions",
+    "laws_heldout_dev": "laws: held-out dev",
+    "laws_heldout_test": "laws: held-out TEST (frozen)",
+}
 
 
 def _f(value: Any) -> str:
@@ -18,56 +24,187 @@ def _retrieval_row(name: str, r: dict[str, Any]) -> str:
     )
 
 
-def write_report(results: dict[str, Any], path: Path) -> None:
-    """Write the Markdown report."""
+def _retrieval(results: dict[str, Any]) -> list[str]:
     lines = [
-        "# Digitallotse – evaluation report",
-        "",
-        f"Date {results.get('date')}, machine {results.get('machine')}. Produced by `make eval`.",
-        "",
-        "## Retrieval",
+        "## Retrieval (the first gold § or document among the results)",
         "",
         "| set / pipeline | n | hit@1 | hit@5 | MRR@10 |",
         "|---|---|---|---|---|",
     ]
     for name in SETS:
         if name in results:
-            lines.append(_retrieval_row(f"{name}: Digitallotse", results[name]["retrieval"]))
+            lines.append(
+                _retrieval_row(f"{TITLES[name]}: Digitallotse", results[name]["retrieval"])
+            )
+            for lang, scores in results[name].get("by_language", {}).items():
+                if lang != "de" and scores.get("n"):
+                    title = f"{TITLES[name]}: Digitallotse, {lang} questions only"
+                    lines.append(_retrieval_row(title, scores))
     for name, r in results.get("laws_baselines", {}).items():
         lines.append(_retrieval_row(f"laws: {name}", r))
     for name, r in results.get("xquad", {}).items():
         lines.append(_retrieval_row(f"xquad-de: {name}", r))
-    lines += [
+    return lines
+
+
+def _outcomes(results: dict[str, Any]) -> list[str]:
+    lines = [
         "",
-        "## Answers (extractive)",
+        "## Outcomes (extractive, offline default)",
         "",
-        "| set | in-corpus answered | out-of-corpus abstained | abstention acc. "
-        "| citation precision "
-        "| citations retrieved | search p50/p95 ms | ask p50/p95 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "In-corpus questions: share answered (`answer`), offered passages to check (`candidates`),"
+        " abstained; of the answers, the share citing no gold source (target ≤ 0.15). Out-of-"
+        "corpus questions must abstain. `cut` counts answer statements and quotes that end inside"
+        " an abbreviation, date or enumeration (target 0); `not verbatim` counts quote pieces that"
+        " are not substrings of their source.",
+        "",
+        "| set | answer | candidates | abstain | answers citing no gold | candidates incl. gold "
+        "| out-of-corpus abstained | cut | not verbatim | search p50/p95 ms | ask p50/p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in SETS:
-        if name not in results:
+        o = results.get(name, {}).get("outcomes")
+        if not o:
             continue
-        a = results[name].get("answers", {})
         lat = results[name]["latency"]
         lines.append(
-            f"| {name} | {_f(a.get('in_corpus_answered'))} "
-            f"| {_f(a.get('out_of_corpus_abstained'))} "
-            f"| {_f(a.get('abstention_accuracy'))} | {_f(a.get('citation_precision'))} "
-            f"| {_f(a.get('citations_retrieved'))} "
-            f"| {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "
+            f"| {TITLES[name]} | {_f(o['answer'])} | {_f(o['candidates'])} | {_f(o['abstain'])} "
+            f"| {_f(o['answered_citing_no_gold'])} | {_f(o['candidates_with_gold'])} "
+            f"| {_f(o['out_of_corpus_abstained'])} ({o['out_of_corpus']}) | {o['cut_statements']} "
+            f"| {o['quotes_not_verbatim']} | {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "
             f"| {lat['ask']['p50_ms']}/{lat['ask']['p95_ms']} |"
         )
-    lines += ["", "## Misses", ""]
-    for name in SETS:
+    return lines
+
+
+def _calibration(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Calibration: is the leading source right? (confidence vs. accuracy)",
+        "",
+        "Reliability diagram per confidence bin and risk–coverage (answering only the most "
+        "confident share of questions); plot: `evals/results/calibration.png`.",
+        "",
+    ]
+    for name in ("laws_heldout_test", "laws_heldout_dev", "starter"):
+        cal = results.get(name, {}).get("calibration")
+        if not cal:
+            continue
+        lines += [
+            f"**{TITLES[name]}** – ECE {_f(cal['ece'])}",
+            "",
+            "| bin | n | mean confidence | accuracy |",
+            "|---|---|---|---|",
+        ]
+        for row in cal["reliability"]:
+            lines.append(
+                f"| {row['bin']} | {row['n']} | {_f(row.get('confidence', '–'))} "
+                f"| {_f(row.get('accuracy', '–'))} |"
+            )
+        curve = " · ".join(f"{p['coverage']:.0%}: {p['risk']:.2f}" for p in cal["risk_coverage"])
+        lines += ["", f"Risk at coverage: {curve}", ""]
+    return lines
+
+
+def _conversations(results: dict[str, Any]) -> list[str]:
+    conv = results.get("conversations")
+    if not conv:
+        return []
+    lines = ["", "## Conversations and long inputs", ""]
+    for name, f in conv["followups"].items():
+        lines.append(
+            f"- follow-ups, {name} set ({f['turns']} turns, {f['followups']} follow-ups): "
+            f"precision {_f(f['precision'])}, recall {_f(f['recall'])}; gold document in the top "
+            f"5 for {_f(f['gold_document_in_top5'])} of the turns that have one"
+        )
+    long = conv["long"]
+    lines.append(
+        f"- long inputs ({long['n']}, up to {long['max_chars']} characters): in-scope outcomes "
+        f"{long['outcomes']}; out-of-scope abstained {long['out_of_scope_abstained']} of "
+        f"{long['out_of_scope']}; distinct questions counted exactly for "
+        f"{_f(long['parts_count_exact'])}; gold source cited for {_f(long['parts_gold_cited'])} "
+        f"of the in-scope questions; cut {long['cut_statements']}, not verbatim "
+        f"{long['quotes_not_verbatim']}; ask p50/p95 {long['latency']['p50_ms']}/"
+        f"{long['latency']['p95_ms']} ms"
+    )
+    return lines
+
+
+def write_report(results: dict[str, Any], path: Path) -> None:
+    """Write the Markdown report."""
+    lines = [
+        "# Digitallotse – evaluation report",
+        "",
+        f"Date {results.get('date')}, machine {results.get('machine')}. Produced by `make eval`.",
+        "Tuning used the dev sets only; `laws_heldout_test` is frozen and only ever reported.",
+        "",
+        *_retrieval(results),
+        *_outcomes(results),
+        *_calibration(results),
+        *_conversations(results),
+        "",
+        "## Misses (dev sets only; the test set's questions are not listed)",
+        "",
+    ]
+    for name in ("starter", "laws", "laws_heldout_dev"):
         for row in results.get(name, {}).get("rows", []):
             bad_rank = row.get("rank") != 1 and "rank" in row
-            bad_abstain = row.get("abstained") == bool(row["gold"])
-            if bad_rank or bad_abstain:
+            bad_outcome = (row.get("outcome") == "abstain") == bool(row["gold"])
+            if bad_rank or bad_outcome:
                 lines.append(
-                    f"- {name} {row['id']}: rank {row.get('rank')}, abstained "
-                    f"{row.get('abstained')} (conf {row.get('confidence')}), top {row['top']} – "
-                    f"{row['q']}"
+                    f"- {name} {row['id']}: rank {row.get('rank')}, {row.get('outcome')} "
+                    f"(conf {row.get('confidence')}), top {row['top']} – {row['q'][:160]}"
                 )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plot_calibration(results, path.parent / "results" / "calibration.png")
+
+
+def plot_calibration(results: dict[str, Any], path: Path) -> None:
+    """Reliability diagram and risk–coverage curve of the held-out sets (matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # a plain install without the dev extras: the tables suffice
+        return
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect")
+    for name in ("laws_heldout_test", "laws_heldout_dev", "starter"):
+        cal = results.get(name, {}).get("calibration")
+        if not cal:
+            continue
+        bins = [b for b in cal["reliability"] if b.get("n")]
+        left.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            label=f"{TITLES[name]} (ECE {cal['ece']:.2f})",
+        )
+        curve = cal["risk_coverage"]
+        right.plot(
+            [p["coverage"] for p in curve],
+            [p["risk"] for p in curve],
+            marker="o",
+            label=TITLES[name],
+        )
+    left.set(
+        xlabel="confidence",
+        ylabel="share with the right leading source",
+        title="Reliability",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
+    right.set(
+        xlabel="coverage (most confident first)",
+        ylabel="risk (wrong leading source)",
+        title="Risk–coverage",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
+    left.legend(fontsize=7)
+    right.legend(fontsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -9,7 +9,7 @@ import time
 from datetime import date
 from typing import Any
 
-from evals import laws, starter, xquad
+from evals import conversations, laws, starter, xquad
 from evals.harness import RESULTS, ROOT
 from evals.report import write_report
 
@@ -17,10 +17,12 @@ from evals.report import write_report
 def main() -> None:
     """Run the selected eval sets and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["starter", "laws", "xquad"], action="append")
+    parser.add_argument(
+        "--only", choices=["starter", "laws", "conversations", "xquad"], action="append"
+    )
     parser.add_argument("--no-baselines", action="store_true")
     args = parser.parse_args()
-    selected = args.only or ["starter", "laws", "xquad"]
+    selected = args.only or ["starter", "laws", "conversations", "xquad"]
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "date": date.today().isoformat(),
@@ -36,12 +38,16 @@ def main() -> None:
             results.update(laws.run())
             if not args.no_baselines:
                 results["laws_baselines"] = laws.run_baselines()
+        elif name == "conversations":
+            results["conversations"] = conversations.run()
         else:
             results["xquad"] = xquad.run()
         print(f"   {time.monotonic() - started:.0f} s")
     if previous.exists():  # merge with results of other sets, read as late as possible
         old = json.loads(previous.read_text(encoding="utf-8"))
-        results = {**{k: v for k, v in old.items() if k not in results}, **results}
+        stale = {"laws_heldout"}  # replaced by laws_heldout_dev / laws_heldout_test
+        kept = {k: v for k, v in old.items() if k not in results and k not in stale}
+        results = {**kept, **results}
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     write_report(results, ROOT / "evals" / "report.md")
     print(f"wrote {ROOT / 'evals' / 'report.md'} and {previous}")

@@ -15,6 +15,7 @@ from assistant.errors import LoadError, LotseError
 from assistant.safety import instruction_lines
 from assistant.store.index import Index, indexed_text
 from assistant.store.manifest import ChunkRecord, DocumentRecord
+from assistant.store.sentences import SentenceStore
 from ingest.chunking import Chunker
 from ingest.discovery import Candidate, discover, slugify, type_from_path
 from ingest.limits import LoadLimits
@@ -79,7 +80,7 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "4"
+INGEST_VERSION = "5"  # 5: Markdown tables as sentences
 NO_TEXT = "kein Text gefunden"
 
 
@@ -103,6 +104,7 @@ class Ingestor:
         self.settings = settings
         self.chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
         self.recipe = f"v{INGEST_VERSION}-t{settings.chunk_tokens}-o{settings.chunk_overlap}"
+        self.sentences = SentenceStore(settings.sentences_path)
         self.progress = progress or (lambda event, data: None)
 
     def limits(self) -> LoadLimits:
@@ -206,6 +208,7 @@ class Ingestor:
         vectors = None
         if not self.defer_vectors:
             vectors = self.index.embeddings.embed_passages([indexed_text(r) for r in records])
+            self.sentences.spans_of([r.text for r in records])  # answers never wait for it
         embedded = self.index.embeddings.embedded_count - before
         record = DocumentRecord(
             doc_id=doc_id,

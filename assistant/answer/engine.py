@@ -1,62 +1,36 @@
-"""The ask flow: resolve follow-ups, retrieve, answer (extractive or LLM), check, store."""
+"""The ask flow: resolve follow-ups, read long inputs, retrieve, decide, answer, store."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from assistant.answer import extractive, llm
+from assistant.answer.confidence import Calibration, calibration, features
+from assistant.answer.conversation import is_followup, resolve
+from assistant.answer.intake import MAX_INPUT_CHARS, take
 from assistant.answer.language import detect_language
-from assistant.answer.models import Answer, Citation
+from assistant.answer.models import Answer, AskResult, Citation, Part, Prepared
+from assistant.answer.outcomes import (
+    ABSTAIN_TEXT,
+    candidate_citations,
+    candidates_text,
+    several_parts,
+)
+from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
 from assistant.retrieval.hybrid import Filters, HybridRetriever, SearchResult
 from assistant.store.records import RecordStore, new_id
+from assistant.store.sentences import SentenceStore
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = MAX_INPUT_CHARS
+LEAN = 0.1  # how much surer the sources must be of the joined question to call it a follow-up
 ANSWER_HITS = 6
-ABSTAIN_TEXT = {
-    "de": (
-        "Dazu finde ich in meinen Quellen keine verlässliche Antwort. Bitte wenden Sie sich an "
-        "die Berater*innen des Kompetenzzentrums Digitale Städte und Regionen."
-    ),
-    "en": (
-        "My sources do not answer this question reliably. Please contact the advisors of the "
-        "competence centre for digital cities and regions."
-    ),
-}
-_FOLLOWUP = re.compile(
-    r"^(und|auch|aber|oder|was ist mit|wie ist es mit|and|what about|how about)\b|"
-    r"\b(das|dies|dieses|diese|dafür|dazu|davon|darauf|damit|es|sie|dort|hier|this|that|it)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class AskResult:
-    """An answer with its stored id and conversation."""
-
-    answer: Answer
-    answer_id: str
-    conversation_id: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Ask contract plus ids."""
-        return {
-            **self.answer.as_dict(),
-            "answer_id": self.answer_id,
-            "conversation_id": self.conversation_id,
-        }
-
-
-def is_followup(question: str) -> bool:
-    """Short questions leaning on the previous turn ('Und bis wann gilt das?')."""
-    words = re.findall(r"\w+", question)
-    return len(words) <= 8 and bool(_FOLLOWUP.search(question))
+__all__ = ["ABSTAIN_TEXT", "AnswerEngine", "AskResult", "MAX_QUESTION_CHARS", "Prepared"]
 
 
 class AnswerEngine:
@@ -67,30 +41,29 @@ class AnswerEngine:
         retriever: HybridRetriever,
         records: RecordStore,
         chat_model: Any | None = None,
-        abstain_below: float = 0.45,
+        abstain_below: float | None = None,
         secrets: tuple[str, ...] = (),
+        sentences: SentenceStore | None = None,
+        answer_from: float | None = None,
     ) -> None:
         self.retriever = retriever
         self.records = records
         self.chat_model = chat_model
-        self.abstain_below = abstain_below
         self.secrets = tuple(s for s in secrets if s and len(s) >= 6)
+        self.sentences = sentences
+        base = calibration(retriever.index.embeddings.backend.model_id)
+        self.calibration: Calibration = replace(
+            base,
+            abstain_below=base.abstain_below if abstain_below is None else abstain_below,
+            answer_from=base.answer_from if answer_from is None else answer_from,
+        )
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
         """Hybrid search with input checks."""
         _check_question(query, "query")
         if not 1 <= k <= 100:
             raise InvalidRequest("k", "muss zwischen 1 und 100 liegen")
-        return self.retriever.search(query.strip(), k, filters)
-
-    def resolve(self, question: str, conversation_id: str | None) -> str:
-        """The question with its conversation context when it is a follow-up."""
-        if not conversation_id:
-            return question
-        last = self.records.last_turn(conversation_id)
-        if last and is_followup(question):
-            return f"{last['resolved_question']} {question}"
-        return question
+        return self.retriever.search(take(query).queries[0], k, filters)
 
     def ask(
         self,
@@ -98,10 +71,10 @@ class AnswerEngine:
         conversation_id: str | None = None,
         filters: Filters | None = None,
         mode: str | None = None,
+        history: list[str] | None = None,
     ) -> AskResult:
-        """Answer a question and store it."""
-        log.info("question (conversation %s): %s", conversation_id or "new", question[:500])
-        answer = self.answer(question, conversation_id, filters, mode)
+        """Answer a question and store it (history: earlier questions, without a conversation)."""
+        answer = self.answer(question, conversation_id, filters, mode, history)
         return self.store(answer, conversation_id)
 
     def answer(
@@ -110,9 +83,97 @@ class AnswerEngine:
         conversation_id: str | None = None,
         filters: Filters | None = None,
         mode: str | None = None,
+        history: list[str] | None = None,
     ) -> Answer:
         """Answer without storing (used by ask and streaming)."""
-        return self.answer_prepared(self.prepare(question, conversation_id, filters, mode))
+        return self.answer_prepared(self.prepare(question, conversation_id, filters, mode, history))
+
+    def _previous(
+        self, conversation_id: str | None, history: list[str] | None
+    ) -> tuple[str | None, str | None]:
+        """The previous question and the last self-contained one before it."""
+        if conversation_id:
+            last = self.records.last_turn(conversation_id)
+            if last:
+                anchor = last["payload"].get("anchor") or last["resolved_question"]
+                return last["question"], anchor
+        if history:
+            anchor = next((q for q in reversed(history) if not is_followup(q)), history[0])
+            return history[-1], anchor
+        return None, None
+
+    def prepare(
+        self,
+        question: str,
+        conversation_id: str | None,
+        filters: Filters | None,
+        mode: str | None,
+        history: list[str] | None = None,
+    ) -> Prepared:
+        """Resolve, read, retrieve and decide; answer is set when no generation is needed."""
+        _check_question(question, "question")
+        question = question.strip()
+        mode = mode or ("llm" if self.chat_model is not None else "extractive")
+        if mode not in ("extractive", "llm"):
+            raise InvalidRequest("mode", "muss 'extractive' oder 'llm' sein")
+        intake = take(question)
+        resolution = resolve(question, None, None)
+        if not intake.long:
+            previous, anchor = self._previous(conversation_id, history)
+
+            def leans_on(alone: str, joined: str) -> bool:
+                language = detect_language(alone)
+                single = self._part(alone, alone, filters, language).confidence
+                return self._part(alone, joined, filters, language).confidence > single + LEAN
+
+            resolution = resolve(question, previous, anchor, leans_on)
+        notices: list[str] = []
+        stages = self.retriever.stages
+        if resolution.followup and stages is not None and stages.rewrite_enabled:
+            rewritten, notice = stages.standalone(resolution.anchor, question)
+            notices += [notice] if notice else []
+            if rewritten:
+                resolution.resolved = rewritten
+        language = detect_language(intake.cleaned if intake.long else question)
+        queries = [resolution.resolved] if not intake.long else intake.queries
+        asks = intake.asks if intake.long else [question]
+        parts = [self._part(a, q, filters, language) for a, q in zip(asks, queries, strict=True)]
+        lead = parts[0]
+        prepared = Prepared(
+            question,
+            resolution.resolved if not intake.long else " | ".join(queries),
+            language,
+            mode,
+            lead.result,
+            lead.hits,
+            lead.confidence,
+            outcome=lead.outcome,
+            followup=resolution.followup,
+            anchor=resolution.anchor,
+            parts=parts if len(parts) > 1 else [],
+            notices=notices + [n for part in parts for n in part.result.notices],
+        )
+        if len(parts) > 1:
+            prepared.answer = self._several(prepared)
+        elif lead.outcome != Outcome.ANSWER or not lead.hits:
+            prepared.answer = self._not_answered(prepared, lead)
+        log.info(
+            "asked (%s chars, %s part(s)): outcome %s, confidence %.2f",
+            len(question),
+            len(parts),
+            prepared.outcome,
+            prepared.confidence,
+        )
+        return prepared
+
+    def _part(self, asked: str, query: str, filters: Filters | None, language: str) -> Part:
+        result = self.retriever.search(query, 10, filters)
+        hits = result.hits[:ANSWER_HITS]
+        if not hits:
+            return Part(asked, query, result, hits, Outcome.ABSTAIN, 0.0)
+        signals = features(self.retriever.index.lexical(), result, language)
+        outcome, confidence, _ = self.calibration.decide(signals)
+        return Part(asked, query, result, hits, outcome, confidence)
 
     def answer_prepared(self, prepared: Prepared) -> Answer:
         """Generate the answer for a prepared question."""
@@ -126,60 +187,60 @@ class AnswerEngine:
         """The extractive answer with a visible notice (LLM failed)."""
         return self._extractive(prepared, notice)
 
-    def prepare(
-        self,
-        question: str,
-        conversation_id: str | None,
-        filters: Filters | None,
-        mode: str | None,
-    ) -> Prepared:
-        """Retrieve and decide abstention; answer is set when no generation is needed."""
-        _check_question(question, "question")
-        question = question.strip()
-        mode = mode or ("llm" if self.chat_model is not None else "extractive")
-        if mode not in ("extractive", "llm"):
-            raise InvalidRequest("mode", "muss 'extractive' oder 'llm' sein")
-        resolved = self.resolve(question, conversation_id)
-        language = detect_language(question)
-        result = self.retriever.search(resolved, 10, filters)
-        lexical = self.retriever.index.lexical()
-        conf = extractive.confidence(lexical, result, language)
-        hits = result.hits[:ANSWER_HITS]
-        prepared = Prepared(question, resolved, language, mode, result, hits, conf)
-        if not hits or conf < self.abstain_below:
-            prepared.answer = self._abstain(prepared)
-        return prepared
-
-    def _abstain(self, p: Prepared) -> Answer:
-        return Answer(
-            ABSTAIN_TEXT[p.language],
-            True,
-            p.confidence,
-            p.mode,
-            [],
-            language=p.language,
-            question=p.question,
-            resolved_question=p.resolved,
-            retrieved=[h.chunk.chunk_id for h in p.hits],
-        )
-
-    def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
-        lexical = self.retriever.index.lexical()
-        text, citations = extractive.compose(lexical, p.result, p.hits, p.language)
-        if not citations:
-            return self._abstain(p)
+    def _answer(self, p: Prepared, text: str, citations: list[Citation], **extra: Any) -> Answer:
+        outcome = extra.pop("outcome", p.outcome)
+        notice = "; ".join(dict.fromkeys(n for n in [extra.pop("notice", None), *p.notices] if n))
         return Answer(
             self._redact(text),
-            False,
+            outcome == Outcome.ABSTAIN,
             p.confidence,
-            "extractive",
+            extra.pop("mode", p.mode),
             self._redact_citations(citations),
-            notice,
+            notice or None,
             p.language,
             p.question,
             p.resolved,
             [h.chunk.chunk_id for h in p.hits],
+            outcome=outcome,
+            followup=p.followup,
+            anchor=p.anchor,
+            **extra,
         )
+
+    def _not_answered(self, p: Prepared, part: Part, notice: str | None = None) -> Answer:
+        if part.outcome == Outcome.CANDIDATES and part.hits:
+            citations = self._candidates(part)
+            text = candidates_text(citations, p.language)
+            return self._answer(p, text, citations, outcome=Outcome.CANDIDATES, notice=notice)
+        return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
+
+    def _candidates(self, part: Part) -> list[Citation]:
+        """The most likely §§/passages, one per section, each quoting its best sentence."""
+        return candidate_citations(self.retriever.index.lexical(), part, self._spans)
+
+    def _spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        if self.sentences is None:
+            from assistant.store.sentences import segment
+
+            return [segment(t) for t in texts]
+        return self.sentences.spans_of(texts)
+
+    def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
+        lexical = self.retriever.index.lexical()
+        text, citations = extractive.compose(lexical, p.result, p.hits, p.language, self._spans)
+        if not citations:
+            return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
+        return self._answer(p, text, citations, mode="extractive", notice=notice)
+
+    def _several(self, p: Prepared) -> Answer:
+        """One block per distinct question, each with its own outcome and citations."""
+        lexical = self.retriever.index.lexical()
+        text, citations, summary, overall = several_parts(
+            lexical, p.parts, p.language, self._spans, self._candidates
+        )
+        p.outcome = overall
+        p.hits = [h for part in p.parts for h in part.hits]
+        return self._answer(p, text, citations, outcome=overall, mode="extractive", parts=summary)
 
     def _llm_answer(self, p: Prepared) -> Answer:
         if self.chat_model is None:
@@ -196,7 +257,7 @@ class AnswerEngine:
         """Validate LLM output into an Answer (abstains or falls back when unusable)."""
         checked = llm.check_answer(raw, p.hits)
         if checked.abstained:
-            return self._abstain(p)
+            return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
         if not checked.citations:
             return self._extractive(p, "LLM-Antwort ohne gültige Quellen – extraktive Antwort.")
         notes = []
@@ -204,17 +265,8 @@ class AnswerEngine:
             notes.append(f"{checked.invalid_markers} ungültige Quellenverweise entfernt")
         if checked.uncited_sentences:
             notes.append(f"{checked.uncited_sentences} Sätze ohne Quelle markiert")
-        return Answer(
-            self._redact(checked.text),
-            False,
-            p.confidence,
-            "llm",
-            self._redact_citations(checked.citations),
-            "; ".join(notes) or None,
-            p.language,
-            p.question,
-            p.resolved,
-            [h.chunk.chunk_id for h in p.hits],
+        return self._answer(
+            p, checked.text, checked.citations, mode="llm", notice="; ".join(notes) or None
         )
 
     def stream_llm(self, p: Prepared) -> Iterator[str]:
@@ -253,20 +305,6 @@ class AnswerEngine:
         for secret in self.secrets:
             text = text.replace(secret, "[entfernt]")
         return text
-
-
-@dataclass
-class Prepared:
-    """State between retrieval and generation."""
-
-    question: str
-    resolved: str
-    language: str
-    mode: str
-    result: SearchResult
-    hits: list[Any]
-    confidence: float
-    answer: Answer | None = None
 
 
 def fallback_notice(exc: Exception) -> str:

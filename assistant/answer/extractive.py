@@ -1,142 +1,155 @@
-"""Extractive answers: the most relevant sentences of the retrieved passages, each cited."""
+"""Extractive answers: whole sentences of the retrieved passages, verbatim, each cited.
+
+A passage is a contiguous piece of a chunk: the sentence that answers, plus what it needs to be
+understood — the enumerated items after a sentence that ends in ":", the sentence before one
+that refers back ("Dort …", "Dies gilt …"). The answer leads with the best passage; a second
+source is only cited when it addresses the question nearly as well.
+"""
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer.language import split_sentences
+from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.safety import is_instruction_like
 from assistant.store.lexical import LexicalIndex
+from assistant.store.sentences import Span
 
-MAX_SENTENCES = 3
-MAX_WORDS = 70
-CONSIDERED_HITS = 5
+SpansOf = Callable[[list[str]], list[list[Span]]]
+
+MAX_PASSAGES = 3
+MAX_SOURCES = 2
+MAX_WORDS = 120  # beyond this the answer gets no further passage
+CONSIDERED_HITS = 4
+SECOND_SOURCE = 0.7  # a second source must score at least this share of the lead
+MAX_ITEMS = 8  # enumerated items brought along by a sentence ending in ":"
+
+# an enumerated item, or a "label: value" line (a table row rendered as a sentence)
+_ITEM = re.compile(
+    r"^\s*(?:\(?\d{1,2}[a-z]?[.)]|[a-z]{1,2}\)|[-–•*]|[IVX]{1,4}\.)\s|^[^.:;]{2,50}:\s"
+)
+_REFERS_BACK = re.compile(
+    r"^\s*(?:dort|dies|diese[rsnm]?|das gilt|dabei|hierzu|hierfür|hiervon|danach|daher|deshalb|"
+    r"somit|demnach|dafür|dazu|außerdem|zudem|ferner|auch das|ebenso|gleiches gilt|"
+    r"es|sie|er|this|these|there|it)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
-class ScoredSentence:
-    """A candidate sentence for the answer."""
+class Passage:
+    """A verbatim, contiguous piece of one retrieved chunk."""
 
-    text: str
     hit_rank: int
+    start: int
+    end: int
+    text: str
     score: float
 
 
-def query_terms(lexical: LexicalIndex, result: SearchResult) -> dict[str, float]:
-    """Analysed query terms (with expansions) and their idf weights."""
-    terms: dict[str, float] = {}
-    for term in lexical.analyzer.terms(result.parsed.text):
-        terms[term] = lexical.idf(term)
-    for text, weight in result.parsed.expansions:
-        for term in lexical.analyzer.terms(text):
-            terms.setdefault(term, lexical.idf(term) * weight)
-    return terms
-
-
-def coverage(lexical: LexicalIndex, terms: dict[str, float], text: str) -> float:
-    """Share of the query's idf mass whose terms occur in text."""
-    total = sum(terms.values())
-    if total <= 0:
-        return 0.0
-    present = set(lexical.analyzer.terms(text))
-    return sum(w for t, w in terms.items() if t in present) / total
-
-
-def _shorten(sentence: str) -> str:
-    words = sentence.split()
-    if len(words) <= MAX_WORDS:
-        return sentence
-    return " ".join(words[:MAX_WORDS]).rstrip(",;:") + " …"
-
-
 def _usable(sentence: str) -> bool:
-    words = re.findall(r"\w+", sentence)
     if is_instruction_like(sentence):
         return False  # text in documents is data: never present an instruction as the answer
+    words = re.findall(r"\w+", sentence)
     return len(words) >= 5 and "weggefallen" not in sentence.lower()
 
 
-def pick_sentences(
-    lexical: LexicalIndex, result: SearchResult, hits: list[Hit]
-) -> list[ScoredSentence]:
-    """Best sentences across the top hits, best hit first, no near-duplicates."""
-    terms = query_terms(lexical, result)
-    candidates: list[ScoredSentence] = []
-    for rank, hit in enumerate(hits[:CONSIDERED_HITS]):
-        prior = 1.0 / (1.0 + rank)
-        for sentence in split_sentences(hit.chunk.text):
+def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int]:
+    """Sentence i widened to what it needs: its enumerated items, the sentence it refers to."""
+    first, last = i, i
+    if _REFERS_BACK.match(text[spans[i][0] : spans[i][1]]) and i > 0:
+        first = i - 1
+    if text[spans[i][0] : spans[i][1]].rstrip().endswith(":"):
+        while last + 1 < len(spans) and last - i < MAX_ITEMS:
+            following = text[spans[last + 1][0] : spans[last + 1][1]]
+            if not _ITEM.match(following):
+                break
+            last += 1
+    return spans[first][0], spans[last][1]
+
+
+def passages(
+    lexical: LexicalIndex, terms: dict[str, float], hits: list[Hit], spans_of: SpansOf
+) -> list[Passage]:
+    """Candidate passages of the top hits, best first."""
+    texts = [h.chunk.text for h in hits[:CONSIDERED_HITS]]
+    out: list[Passage] = []
+    for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
+        prior = 0.35 / (1.0 + rank)
+        for i, (start, end) in enumerate(spans):
+            sentence = text[start:end]
             if not _usable(sentence):
                 continue
+            a, b = _expand(text, spans, i)
             cov = coverage(lexical, terms, sentence)
-            candidates.append(ScoredSentence(sentence, rank, cov + 0.35 * prior))
+            early = 0.02 / (1.0 + i)  # on a tie, a section's opening states its rule
+            out.append(Passage(rank, a, b, text[a:b], cov + prior + early))
+    out.sort(key=lambda p: -p.score)
+    return out
+
+
+def pick(candidates: list[Passage]) -> list[Passage]:
+    """The lead passage and up to two more: no overlaps, at most two sources, bounded length."""
     if not candidates:
         return []
-    candidates.sort(key=lambda s: -s.score)
-    best = candidates[0].score
-    chosen: list[ScoredSentence] = []
-    seen_words: list[set[str]] = []
+    # the leading source is the best ranked one: retrieval weighed far more evidence than the
+    # words one sentence shares with the question
+    top_rank = min(p.hit_rank for p in candidates)
+    lead = next(p for p in candidates if p.hit_rank == top_rank)
+    chosen = [lead]
+    words = len(lead.text.split())
     for cand in candidates:
-        if len(chosen) == MAX_SENTENCES or cand.score < 0.6 * best:
+        if cand is lead:
+            continue
+        if len(chosen) == MAX_PASSAGES or words >= MAX_WORDS:
             break
-        words = set(re.findall(r"\w+", cand.text.lower()))
-        if any(len(words & s) / max(len(words | s), 1) > 0.6 for s in seen_words):
+        if cand.score < 0.6 * lead.score:
+            break
+        sources = {p.hit_rank for p in chosen}
+        if cand.hit_rank not in sources and (
+            len(sources) >= MAX_SOURCES or cand.score < SECOND_SOURCE * lead.score
+        ):
+            continue
+        if any(_overlaps(p, cand) for p in chosen):
+            continue  # overlaps a chosen passage of the same chunk
+        if any(_similar(p.text, cand.text) for p in chosen):
             continue
         chosen.append(cand)
-        seen_words.append(words)
+        words += len(cand.text.split())
     return chosen
 
 
+def _overlaps(a: Passage, b: Passage) -> bool:
+    return a.hit_rank == b.hit_rank and a.start < b.end and b.start < a.end
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(wa & wb) / max(len(wa | wb), 1) > 0.6
+
+
 def compose(
-    lexical: LexicalIndex, result: SearchResult, hits: list[Hit], language: str
+    lexical: LexicalIndex,
+    result: SearchResult,
+    hits: list[Hit],
+    language: str,
+    spans_of: SpansOf,
 ) -> tuple[str, list[Citation]]:
-    """Answer text with [n] after every sentence, and the citations it uses."""
-    chosen = pick_sentences(lexical, result, hits)
+    """Answer text (lead passage first, [n] after each) and the citations it uses."""
+    chosen = pick(passages(lexical, query_terms(lexical, result), hits, spans_of))
     order: dict[int, int] = {}
-    quotes: dict[int, list[str]] = {}
-    parts: list[str] = []
-    for sentence in sorted(chosen, key=lambda s: (s.hit_rank, -s.score)):
-        n = order.setdefault(sentence.hit_rank, len(order) + 1)
-        quotes.setdefault(sentence.hit_rank, []).append(sentence.text)
-        parts.append(f"{_shorten(sentence.text)} [{n}]")
-    citations = [
-        Citation.from_hit(n, hits[rank], " ".join(quotes[rank])) for rank, n in order.items()
-    ]
+    for passage in chosen:
+        order.setdefault(passage.hit_rank, len(order) + 1)
+    parts = [f"{p.text.strip()} [{order[p.hit_rank]}]" for p in chosen]
+    citations = []
+    for rank, n in order.items():
+        used = sorted((p for p in chosen if p.hit_rank == rank), key=lambda p: p.start)
+        citations.append(Citation.from_hit(n, hits[rank], " … ".join(p.text.strip() for p in used)))
     body = " ".join(parts)
     if language == "en" and body:
         body = "According to the (German) sources: " + body
     return body, citations
-
-
-# Logistic model over retrieval signals, fitted on the gold questions (evals/calibrate.py):
-# weights for (dense - DENSE_CENTER) * DENSE_SCALE, coverage, unknown share, English, bias.
-DENSE_CENTER = 0.85
-DENSE_SCALE = 20.0
-WEIGHTS = (4.234, 1.006, -0.806, 1.231, -0.169)
-
-
-def signals(lexical: LexicalIndex, result: SearchResult, language: str) -> tuple[float, ...]:
-    """Features for confidence: top dense similarity, coverage, unknown terms, English."""
-    terms = query_terms(lexical, result)
-    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
-    cov = coverage(lexical, terms, top_text)
-    own = {t: lexical.idf(t) for t in lexical.analyzer.terms(result.parsed.text)}
-    unknown = sum(w for t, w in own.items() if t not in lexical.terms) / max(
-        sum(own.values()), 1e-9
-    )
-    return (result.top_dense, cov, unknown, 1.0 if language == "en" else 0.0)
-
-
-def confidence(lexical: LexicalIndex, result: SearchResult, language: str = "de") -> float:
-    """0..1: how likely the retrieved passages answer the question."""
-    if not result.hits:
-        return 0.0
-    if any(h.reference for h in result.hits[:1]):
-        return 0.95
-    dense, cov, unknown, english = signals(lexical, result, language)
-    features = ((dense - DENSE_CENTER) * DENSE_SCALE, cov, unknown, english, 1.0)
-    z = sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.retrieval.hybrid import Hit
+from assistant.domain import Outcome, confidence_band
+from assistant.retrieval.results import Hit, SearchResult, heading_of
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Citation:
     stand: str | None = None
     source_url: str | None = None
     doc_type: str | None = None
+    heading: str | None = None  # § title, or the document's heading path, or the page
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
@@ -42,14 +44,18 @@ class Citation:
             stand=meta.get("stand"),
             source_url=meta.get("source_url"),
             doc_type=meta.get("doc_type"),
+            heading=heading_of(hit.chunk.breadcrumb, meta),
         )
 
     def label(self) -> str:
-        """Short human label: 'VwVfG § 3a', 'Titel, S. 4'."""
+        """Short human label: 'VwVfG § 3a Elektronische Kommunikation', 'Titel › Abschnitt'."""
         if self.law and self.section:
-            return f"{self.law} {self.section}"
+            title = f" {self.heading}" if self.heading else ""
+            return f"{self.law} {self.section}{title}"
         base = self.title or self.doc_id
-        if self.section:
+        if self.heading and self.heading != self.title:
+            base = f"{base} › {self.heading}"
+        elif self.section:
             base = f"{base}, {self.section}"
         if self.page:
             base = f"{base}, S. {self.page}"
@@ -70,15 +76,75 @@ class Answer:
     question: str = ""
     resolved_question: str = ""
     retrieved: list[str] = field(default_factory=list)
+    outcome: str = Outcome.ANSWER
+    followup: bool = False
+    anchor: str = ""  # the last self-contained question of the conversation
+    parts: list[dict[str, Any]] = field(default_factory=list)  # one per distinct question
+    notices: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The ask JSON contract."""
+        """The ask JSON contract (`abstained` kept for compatibility beside `outcome`)."""
         return {
             "answer": self.answer,
             "abstained": self.abstained,
+            "outcome": str(self.outcome),
             "confidence": round(self.confidence, 3),
+            "confidence_band": confidence_band(self.confidence),
             "mode": self.mode,
             "citations": [asdict(c) for c in self.citations],
             "notice": self.notice,
             "language": self.language,
+            "question": self.question,
+            "resolved_question": self.resolved_question or self.question,
+            "followup": self.followup,
+            "anchor": self.anchor or self.question,
+            "parts": self.parts,
         }
+
+
+@dataclass
+class AskResult:
+    """An answer with its stored id and conversation."""
+
+    answer: Answer
+    answer_id: str
+    conversation_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Ask contract plus ids."""
+        return {
+            **self.answer.as_dict(),
+            "answer_id": self.answer_id,
+            "conversation_id": self.conversation_id,
+        }
+
+
+@dataclass
+class Part:
+    """One distinct question of an input, retrieved and decided."""
+
+    asked: str
+    query: str
+    result: SearchResult
+    hits: list[Hit]
+    outcome: Outcome
+    confidence: float
+
+
+@dataclass
+class Prepared:
+    """State between retrieval and generation."""
+
+    question: str
+    resolved: str
+    language: str
+    mode: str
+    result: SearchResult
+    hits: list[Hit]
+    confidence: float
+    answer: Answer | None = None
+    outcome: Outcome = Outcome.ANSWER
+    followup: bool = False
+    anchor: str = ""
+    parts: list[Part] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # optional stages that fell back

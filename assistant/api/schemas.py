@@ -67,6 +67,7 @@ class Source(BaseModel):
     section: str | None = None
     page: int | None = None
     stand: str | None = None
+    heading: str | None = None
 
 
 class SearchResultOut(BaseModel):
@@ -95,22 +96,51 @@ class CitationOut(BaseModel):
     law: str | None = None
     section: str | None = None
     page: int | None = None
-    quote: str
+    quote: str = Field(description="verbatim text of the source; separate pieces joined by ' … '")
     stand: str | None = None
     source_url: str | None = None
     doc_type: str | None = None
+    heading: str | None = Field(
+        default=None,
+        description="where in the source: the § title, the document's heading path, the title",
+    )
+
+
+class AnswerPartOut(BaseModel):
+    """One distinct question of a long input and what became of it."""
+
+    question: str
+    outcome: Literal["answer", "candidates", "abstain"]
+    confidence: float
+    citations: list[int] = Field(description="numbers of this part's citations")
 
 
 class AskOut(BaseModel):
-    """An answer with citations, stored under answer_id."""
+    """An answer with citations, stored under answer_id.
+
+    `outcome` is `answer` (a composed answer), `candidates` ("Fundstellen zum Prüfen": the most
+    likely passages, no composed answer) or `abstain` (the sources do not answer it; hand-off to
+    an advisor). `abstained` is true exactly for `abstain` (kept for compatibility).
+    """
 
     answer: str
     abstained: bool
-    confidence: float
+    outcome: Literal["answer", "candidates", "abstain"]
+    confidence: float = Field(
+        description="calibrated: probability that the leading source is right"
+    )
+    confidence_band: Literal["hoch", "mittel", "niedrig"]
     mode: str
     citations: list[CitationOut]
     notice: str | None = None
     language: str
+    question: str
+    resolved_question: str = Field(description="what was searched: follow-ups joined or rewritten")
+    followup: bool
+    anchor: str = Field(description="the last self-contained question of the conversation")
+    parts: list[AnswerPartOut] = Field(
+        default_factory=list, description="one entry per distinct question of a long input"
+    )
     answer_id: str
     conversation_id: str
 

@@ -1,4 +1,4 @@
-"""lotse: ingest, documents, remove, search, ask, serve, slack, eval."""
+"""lotse: ingest, documents, remove, search, ask, serve, slack, eval, enrich."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from assistant.cli.common import settings_or_exit
 from assistant.cli.progress import IngestProgress
 from assistant.errors import LotseError
 from assistant.services import Services
+from assistant.store.enrichment import EnrichmentStore
+from assistant.store.manifest import Manifest, law_key_of
 from ingest.models import DOC_TYPES
 from ingest.pipeline import Ingestor, IngestReport
 
@@ -59,6 +61,47 @@ def _print_report(report: IngestReport) -> None:
         f"entfernt {report.count('removed')}, fehlgeschlagen {report.count('failed')}; "
         f"{report.embedded} Chunks eingebettet in {report.seconds:.1f} s"
     )
+
+
+@app.command()
+def enrich(
+    laws: Annotated[
+        list[str] | None, typer.Option("--law", help="nur diese Gesetze (Abkürzung)")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="höchstens N §§")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Zusammenfassung als JSON")] = False,
+) -> None:
+    """Alltagsfragen je § mit dem konfigurierten LLM erzeugen (fortsetzbar, zwischengespeichert)."""
+    from assistant.providers.llm import build_chat_model
+    from ingest.enrich import enrich as run_enrich
+
+    settings = settings_or_exit()
+    model = build_chat_model(settings)
+    if model is None:
+        _fail("kein LLM konfiguriert (LOTSE_LLM_BASE_URL)", code=2)
+    store = EnrichmentStore(settings.enrichment_path)
+    manifest = Manifest(settings.manifest_path)
+    try:
+        wanted = {law_key_of(x) for x in laws} if laws else None
+        report = run_enrich(manifest, store, model, settings.llm_model, wanted, limit)
+    finally:
+        manifest.close()
+        store.close()
+    summary = {
+        "sections": report.sections,
+        "generated": report.generated,
+        "cached": report.cached,
+        "failed": report.failed,
+    }
+    if as_json:
+        _print_json(summary)
+    else:
+        typer.echo(
+            f"{report.sections} §§: {report.generated} neu erzeugt, {report.cached} schon "
+            f"vorhanden, {report.failed} fehlgeschlagen (beim nächsten Lauf erneut)"
+        )
+    if report.failed:
+        raise typer.Exit(3)
 
 
 @app.command()

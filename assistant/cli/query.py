@@ -124,15 +124,21 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
         if as_json:
             typer.echo(json.dumps(payload, ensure_ascii=False))
             return
+        if payload.get("followup"):
+            typer.echo(f"(verstanden als: {payload['resolved_question']})")
         typer.echo(payload["answer"])
         if payload.get("notice"):
             typer.echo(f"Hinweis: {payload['notice']}")
         for c in payload["citations"]:
-            where = " ".join(str(x) for x in (c["law"], c["section"]) if x)
+            where = " ".join(str(x) for x in (c["law"], c["section"], c.get("heading")) if x)
             page = f", S. {c['page']}" if c["page"] else ""
             stand = f", Stand {c['stand']}" if c.get("stand") else ""
             typer.echo(f"[{c['n']}] {c['title']}{' – ' + where if where else ''}{page}{stand}")
             typer.echo(f"    {c['path']}")
+        outcome = {"answer": "Antwort", "candidates": "Fundstellen zum Prüfen"}.get(
+            payload["outcome"], "Enthaltung – bitte an die Beratung wenden"
+        )
         typer.echo(
-            f"Konfidenz: {payload['confidence']:.2f} · Gespräch: {payload['conversation_id']}"
+            f"{outcome} · Sicherheit {payload['confidence_band']} · "
+            f"Gespräch: {payload['conversation_id']}"
         )

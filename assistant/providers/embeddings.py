@@ -89,10 +89,13 @@ class CachedEmbeddings(Embeddings):
         self.embedded_count = 0
 
     def embed_passages(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+        kind: str = "passage",
     ) -> np.ndarray:
-        """Embed passages, taking cached vectors where present; progress gets done counts."""
-        keys = [content_key(self.backend.model_id, "passage", t) for t in texts]
+        """Embed passages (or, kind 'query', questions), taking cached vectors where present."""
+        keys = [content_key(self.backend.model_id, kind, t) for t in texts]
         cached = self.cache.get_many(keys)
         missing: dict[str, str] = {}
         for key, text in zip(keys, texts, strict=True):
@@ -103,7 +106,7 @@ class CachedEmbeddings(Embeddings):
         todo = list(missing.items())
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start : start + self.batch_size]
-            vectors = self.backend.embed([t for _, t in batch], is_query=False)
+            vectors = self.backend.embed([t for _, t in batch], is_query=kind == "query")
             fresh = {k: v for (k, _), v in zip(batch, vectors, strict=True)}
             self.cache.put_many(fresh)
             cached.update(fresh)

@@ -7,7 +7,7 @@ from typing import Any
 from assistant.config import Settings
 
 
-def build_chat_model(settings: Settings) -> Any | None:
+def build_chat_model(settings: Settings, timeout: float | None = None) -> Any | None:
     """A langchain ChatOpenAI for LOTSE_LLM_BASE_URL, or None when no endpoint is set."""
     if not settings.llm_base_url:
         return None
@@ -18,7 +18,7 @@ def build_chat_model(settings: Settings) -> Any | None:
         base_url=settings.llm_base_url,
         api_key=key,  # type: ignore[arg-type]
         model=settings.llm_model,
-        timeout=settings.llm_timeout,
+        timeout=timeout or settings.llm_timeout,
         max_retries=0,
         temperature=0.1,
     )

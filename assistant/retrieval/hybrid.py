@@ -1,118 +1,229 @@
-"""Hybrid retrieval: dense (Chroma) and German BM25 fused, legal references first."""
+"""Hybrid retrieval: dense and German BM25 evidence gathered per § section, laws routed first.
+
+Flow: parse the question (laws, § references, definitions) → optional LLM rewrites → dense and
+lexical chunk candidates, fused by reciprocal rank with the § title field and definitions →
+the register's everyday questions → chunks grouped into units (a §, or a chunk outside laws) →
+law routing → explicit references on top → optional reranking → one chunk per unit first.
+"""
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from assistant.retrieval.definitions import defines
+from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.query import ParsedQuery, QueryParser
-from assistant.store.index import Index
+from assistant.retrieval.ranker import RankerModel
+from assistant.retrieval.register import OffTopic, RegisterCache
+from assistant.retrieval.results import Filters, Hit, SearchResult
+from assistant.retrieval.sections import (
+    RankingWeights,
+    SectionCatalog,
+    Unit,
+    aggregate,
+    diversify,
+    route_laws,
+    rrf,
+    unit_of,
+)
+from assistant.retrieval.stages import Stages
+from assistant.retrieval.thesaurus import Thesaurus
+from assistant.store.index import Index, indexed_text
 from assistant.store.lexical import LexicalIndex
-from assistant.store.manifest import ChunkRecord
+from assistant.store.manifest import law_key_of
 
-RRF_K = 60
+__all__ = ["Filters", "Hit", "HybridRetriever", "SearchResult"]
+
 CANDIDATES = 60
-MAX_PER_DOC = 3
 DEFINITION_POOL = 40  # best fused candidates checked for a definition of the asked term
 TITLE_CANDIDATES = 20  # candidates ranked by § title match that take part in the fusion
-
-
-@dataclass
-class Filters:
-    """Metadata filters for search."""
-
-    doc_type: list[str] | None = None
-    jurisdiction: list[str] | None = None
-    doc_id: list[str] | None = None
-    stand_from: int | None = None
-
-    def active(self) -> dict[str, Any]:
-        """Only the filters that are set."""
-        return {k: v for k, v in self.__dict__.items() if v}
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        """The same filters as a Chroma where clause."""
-        clauses: list[dict[str, Any]] = []
-        for name in ("doc_type", "jurisdiction", "doc_id"):
-            values = getattr(self, name)
-            if values:
-                clauses.append({name: {"$in": list(values)}})
-        if self.stand_from:
-            clauses.append({"stand_num": {"$gte": int(self.stand_from)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-@dataclass
-class Hit:
-    """One retrieved chunk with the signals that ranked it."""
-
-    chunk: ChunkRecord
-    score: float
-    dense: float | None = None
-    lexical: float | None = None
-    reference: bool = False
-
-    def source(self) -> dict[str, Any]:
-        """Provenance as in the search contract."""
-        meta = self.chunk.metadata
-        return {
-            "doc_id": self.chunk.doc_id,
-            "path": meta.get("path"),
-            "title": meta.get("title"),
-            "doc_type": meta.get("doc_type"),
-            "law": meta.get("law"),
-            "section": meta.get("section"),
-            "page": meta.get("page"),
-            "stand": meta.get("stand"),
-        }
-
-
-@dataclass
-class SearchResult:
-    """Hits plus what retrieval understood of the query."""
-
-    hits: list[Hit]
-    parsed: ParsedQuery
-    top_dense: float = 0.0
-    top_lexical: float = 0.0
-    signals: dict[str, float] = field(default_factory=dict)
+REWRITE_WEIGHT = 0.5  # each LLM rewrite's rankings count half as much as the question's
+RERANK_WEIGHT = 2.0  # the reranker's order, fused with the offline order (weight 1)
+UNIT_FEATURES = 80  # units whose evidence a search result carries (for fitting the ranker)
 
 
 class HybridRetriever:
-    """Fuses dense and lexical rankings with reciprocal rank fusion."""
+    """Ranks § sections from dense, lexical, title and register evidence, laws routed first."""
 
     def __init__(
         self,
         index: Index,
-        dense_weight: float = 1.5,
-        lexical_weight: float = 1.0,
-        title_weight: float = 0.3,
-        definition_weight: float = 1.0,
+        weights: RankingWeights | None = None,
+        register: RegisterCache | None = None,
+        thesaurus: Thesaurus | None = None,
+        stages: Stages | None = None,
+        ranker: RankerModel | None = None,
+        off_topic: OffTopic | None = None,
     ):
         self.index = index
-        self.dense_weight = dense_weight
-        self.lexical_weight = lexical_weight
-        self.title_weight = title_weight
-        self.definition_weight = definition_weight
+        self.weights = weights or RankingWeights()
+        self.register = register
+        self.thesaurus = thesaurus
+        self.stages = stages
+        self.ranker = ranker
+        self.off_topic = off_topic
         self._parser: QueryParser | None = None
-        self._parser_generation = ""
+        self._catalog: SectionCatalog | None = None
+        self._generation = ""
         self._lock = threading.Lock()
 
     def parser(self) -> QueryParser:
         """Query parser knowing the laws currently indexed."""
+        return self._current()[0]
+
+    def catalog(self) -> SectionCatalog:
+        """The laws' sections currently indexed."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[QueryParser, SectionCatalog]:
         generation = self.index.manifest.generation()
         with self._lock:
-            if self._parser is None or generation != self._parser_generation:
+            if self._parser is None or self._catalog is None or generation != self._generation:
                 self._parser = QueryParser(self.index.manifest.laws())
-                self._parser_generation = generation
-            return self._parser
+                self._catalog = SectionCatalog(self.index.manifest)
+                self._generation = generation
+            return self._parser, self._catalog
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
+        """The k best chunks for a query, one per § first."""
+        filters = filters or Filters()
+        parser, catalog = self._current()
+        parsed = parser.parse(query)
+        lexical = self.index.lexical()
+        allowed = (
+            self.index.manifest.filter_chunk_ids(filters.active()) if filters.active() else None
+        )
+        notices: list[str] = []
+        rewrites: list[str] = []
+        if self.stages is not None:
+            rewrite, notice = self.stages.rewrite(query)
+            rewrites = rewrite.queries
+            notices += [notice] if notice else []
+            parsed.laws += [law_key_of(x) for x in rewrite.laws if law_key_of(x) in catalog.laws]
+        self._expand(parsed, lexical)
+        evidence = self._evidence(query, rewrites, parsed, lexical, filters, allowed)
+        self._add_register(query, evidence, catalog, allowed)
+        self._add_references(parsed, evidence, catalog, allowed)
+        hits, routed, units = self._rank(parsed, evidence, catalog)
+        if self.stages is not None and self.stages.rerank_enabled:
+            hits, notice = self._rerank(query, hits)
+            notices += [notice] if notice else []
+        hits = diversify(hits, k, set(parsed.laws))
+        return SearchResult(
+            hits=hits,
+            parsed=parsed,
+            top_dense=max(evidence.dense.values(), default=0.0),
+            top_lexical=max(evidence.lexical.values(), default=0.0),
+            signals={
+                "register": evidence.register_best,
+                "off_topic": (
+                    self.off_topic.similarity(evidence.vector)
+                    if self.off_topic is not None and evidence.vector is not None
+                    else 0.0
+                ),
+                "dense_peak": _peak(list(evidence.dense.values())),
+                "register_peak": _peak(list(evidence.register_sim.values())),
+                "lead_score": evidence.lead_score,
+                "runner_score": evidence.runner_score,
+            },
+            laws=routed,
+            notices=notices,
+            units=units,
+        )
+
+    def _expand(self, parsed: ParsedQuery, lexical: LexicalIndex) -> None:
+        """Thesaurus synonyms of the question's words, at a low weight."""
+        if self.thesaurus is None or not self.weights.thesaurus:
+            return
+        parsed.expansions += self.thesaurus.expansions(
+            lexical.analyzer.terms(parsed.topic),
+            lambda s: all(t in lexical.terms for t in lexical.analyzer.terms(s) or ["?"]),
+            self.weights.thesaurus,
+        )
+
+    def _evidence(
+        self,
+        query: str,
+        rewrites: list[str],
+        parsed: ParsedQuery,
+        lexical: LexicalIndex,
+        filters: Filters,
+        allowed: set[str] | None,
+    ) -> Evidence:
+        """Dense and lexical candidates of the question (and its rewrites), fused by rank."""
+        w = self.weights
+        ev = Evidence()
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(lexical), dtype=bool)
+            for cid in allowed:
+                pos = lexical.position(cid)
+                if pos is not None:
+                    mask[pos] = True
+        ev.vector = self.index.embeddings.query_vector(query)
+        for text, share in [(query, 1.0), *((r, REWRITE_WEIGHT) for r in rewrites)]:
+            expansions = parsed.expansions if text is query else []
+            lex_hits = lexical.search(text, w.candidates, mask, expansions)
+            vector = ev.vector if text is query else self.index.embeddings.query_vector(text)
+            dense_hits = self.index.vectors.query(vector, w.candidates, filters.chroma_where())
+            if text is query:
+                ev.dense, ev.lexical = dict(dense_hits), dict(lex_hits)
+                ev.dense_rank = {cid: r for r, (cid, _) in enumerate(dense_hits)}
+                ev.lexical_rank = {cid: r for r, (cid, _) in enumerate(lex_hits)}
+            for weight, ranked in ((w.dense, dense_hits), (w.lexical, lex_hits)):
+                for rank, (cid, _) in enumerate(ranked):
+                    ev.fused[cid] = ev.fused.get(cid, 0.0) + rrf(rank, weight * share)
+        for rank, cid in enumerate(_by_title(lexical, parsed, ev.fused)):
+            ev.fused[cid] += rrf(rank, w.title)
+            ev.title_rank[cid] = rank
+        ev.records = self.index.manifest.chunks(ev.fused)
+        if parsed.defines and w.definition:  # "Was ist X?": the text that defines X
+            pool = sorted(ev.records, key=lambda c: -ev.fused[c])[:DEFINITION_POOL]
+            for cid in pool:
+                if defines(parsed.defines, ev.records[cid].text):
+                    ev.fused[cid] += rrf(0, w.definition)
+                    ev.defined.add(cid)
+        return ev
+
+    def _add_register(
+        self, query: str, ev: Evidence, catalog: SectionCatalog, allowed: set[str] | None
+    ) -> None:
+        """The register's everyday questions point at §§, maybe not among the candidates."""
+        w = self.weights
+        if self.register is None or not (w.register_dense or w.register_lexical):
+            return
+        assert ev.vector is not None
+        match = self.register.get(catalog.laws).match(query, ev.vector)
+        ev.register_best = match.dense[0][1] if match.dense else 0.0
+        ev.register_sim = dict(match.dense)
+        ev.register_rank = {key: r for r, (key, _) in enumerate(match.dense)}
+        ev.register_lexical_rank = {key: r for r, (key, _) in enumerate(match.lexical)}
+        for weight, ranked in (
+            (w.register_dense, match.dense),
+            (w.register_lexical, match.lexical),
+        ):
+            for rank, (key, _) in enumerate(ranked):
+                ev.register[key] = ev.register.get(key, 0.0) + rrf(rank, weight, w.register_k)
+        extra = [c for key in ev.register for c in catalog.chunks_of(*key)[:1]]
+        extra = [c for c in extra if c not in ev.records and (allowed is None or c in allowed)]
+        ev.records.update(self.index.manifest.chunks(extra))
+        for cid in extra:
+            ev.fused.setdefault(cid, 0.0)
+
+    def _add_references(
+        self, parsed: ParsedQuery, ev: Evidence, catalog: SectionCatalog, allowed: set[str] | None
+    ) -> None:
+        """'§ 3a VwVfG' goes straight to that §; for laws not indexed, to texts citing it."""
+        for law, section in parsed.refs:
+            found = catalog.chunks_of(law, section)
+            ev.referenced.extend(c for c in found if allowed is None or c in allowed)
+            if not found:
+                ev.mentioning.extend(self._mentions(law, section, allowed))
+        missing = [c for c in ev.referenced + ev.mentioning if c not in ev.records]
+        ev.records.update(self.index.manifest.chunks(missing))
 
     def _mentions(self, law: str, section: str, allowed: set[str] | None) -> list[str]:
         """Chunks that cite '§ n <law>' (for laws that are not themselves indexed)."""
@@ -124,74 +235,91 @@ class HybridRetriever:
             if (allowed is None or cid in allowed) and pattern.search(text)
         ][:CANDIDATES]
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
-        """The k best chunks for a query."""
-        filters = filters or Filters()
-        parsed = self.parser().parse(query)
-        lexical = self.index.lexical()
-        allowed_ids = (
-            self.index.manifest.filter_chunk_ids(filters.active()) if filters.active() else None
-        )
-        mask = None
-        if allowed_ids is not None:
-            mask = np.zeros(len(lexical), dtype=bool)
-            for cid in allowed_ids:
-                pos = lexical.position(cid)
-                if pos is not None:
-                    mask[pos] = True
-        lex_hits = lexical.search(query, CANDIDATES, mask, parsed.expansions)
-        vector = self.index.embeddings.query_vector(query)
-        dense_hits = self.index.vectors.query(vector, CANDIDATES, filters.chroma_where())
-
-        fused: dict[str, float] = {}
-        dense_score = dict(dense_hits)
-        lexical_score = dict(lex_hits)
-        for rank, (cid, _) in enumerate(dense_hits):
-            fused[cid] = fused.get(cid, 0.0) + self.dense_weight / (RRF_K + rank + 1)
-        for rank, (cid, _) in enumerate(lex_hits):
-            fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
-        for rank, cid in enumerate(_by_title(lexical, parsed, fused)):
-            fused[cid] += self.title_weight / (RRF_K + rank + 1)
-        records = self.index.manifest.chunks(fused)
-        if parsed.defines and self.definition_weight:  # "Was ist X?": the text that defines X
-            pool = sorted(records, key=lambda c: -fused[c])[:DEFINITION_POOL]
-            for cid in pool:
-                if defines(parsed.defines, records[cid].text):
-                    fused[cid] += self.definition_weight / (RRF_K + 1)
-
-        referenced: list[str] = []
-        mentioning: list[str] = []
-        for law, section in parsed.refs:
-            found = self.index.manifest.section_chunks(law, section)
-            referenced.extend(c for c in found if allowed_ids is None or c in allowed_ids)
-            if not found:  # the law itself is not indexed: prefer texts that cite that section
-                mentioning.extend(self._mentions(law, section, allowed_ids))
-        top = max(fused.values(), default=0.0)
-        for order, cid in enumerate(referenced):
-            fused[cid] = top + 1.0 - order * 1e-3
-        for order, cid in enumerate(mentioning):
-            fused[cid] = fused.get(cid, 0.0) + top * 0.5 / (1 + order)
-
-        records.update(self.index.manifest.chunks(c for c in fused if c not in records))
-        law_keys = set(parsed.laws)
-        hits: list[Hit] = []
-        for cid, score in fused.items():
-            record = records.get(cid)
-            if record is None:  # a vector the manifest does not (yet) know
-                continue
-            if law_keys and _law_key(record) in law_keys:
-                score *= 1.15
-            hits.append(
-                Hit(record, score, dense_score.get(cid), lexical_score.get(cid), cid in referenced)
+    def _rank(
+        self, parsed: ParsedQuery, ev: Evidence, catalog: SectionCatalog
+    ) -> tuple[list[Hit], list[str], list[tuple[Unit, dict[str, float]]]]:
+        """Units scored by their evidence (ranker model, else fused ranks); hits best first."""
+        w = self.weights
+        fused = {cid: s for cid, s in ev.fused.items() if cid in ev.records}
+        units = {
+            cid: unit_of(rec.doc_id, cid, rec.metadata.get("section"))
+            for cid, rec in ev.records.items()
+        }
+        law_of: dict[Unit, str | None] = {
+            units[cid]: catalog.law_of_doc.get(rec.doc_id) for cid, rec in ev.records.items()
+        }
+        scores = aggregate(fused, units, w.second_chunk)
+        for unit in scores:
+            law = law_of.get(unit)
+            if law:
+                scores[unit] += ev.register.get((law, unit[1]), 0.0)
+        routed = route_laws(scores, law_of, w.routed_laws)
+        law_rank = {law: rank for rank, (law, _) in enumerate(routed)}
+        named = set(parsed.laws)
+        for unit in scores:
+            law = law_of.get(unit)
+            if law in law_rank and w.law_routing:
+                scores[unit] += rrf(law_rank[law], w.law_routing) / 3
+            if named and law in named:
+                scores[unit] *= 1.0 + w.named_law
+        features = unit_features(ev, units, law_of, scores, law_rank, named)
+        if self.ranker is not None:
+            scores = {unit: self.ranker.score(f) for unit, f in features.items()}
+        best = sorted(scores.values(), reverse=True)[:2] + [0.0, 0.0]
+        ev.lead_score, ev.runner_score = best[0], best[1]
+        top = max(scores.values(), default=0.0)
+        for order, cid in enumerate(ev.referenced):
+            scores[units[cid]] = top + 1.0 - order * 1e-3
+        for order, cid in enumerate(ev.mentioning):
+            scores[units[cid]] = scores.get(units[cid], 0.0) + top * 0.5 / (1 + order)
+        hits = [
+            Hit(
+                record,
+                scores.get(units[cid], 0.0) + 1e-6 * fused.get(cid, 0.0),
+                ev.dense.get(cid),
+                ev.lexical.get(cid),
+                cid in ev.referenced,
             )
+            for cid, record in ev.records.items()
+        ]
         hits.sort(key=lambda h: -h.score)
-        hits = _diversify(hits, k, law_keys)
-        return SearchResult(
-            hits=hits,
-            parsed=parsed,
-            top_dense=max(dense_score.values(), default=0.0),
-            top_lexical=max(lexical_score.values(), default=0.0),
-        )
+        ranked = sorted(features.items(), key=lambda item: -scores.get(item[0], 0.0))
+        return hits, [law for law, _ in routed], ranked[:UNIT_FEATURES]
+
+    def _rerank(self, query: str, hits: list[Hit]) -> tuple[list[Hit], str | None]:
+        """The best chunk of each top unit reordered by the reranker, fused with the old order."""
+        assert self.stages is not None
+        heads: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for hit in hits:
+            key = unit_of(hit.chunk.doc_id, hit.chunk.chunk_id, hit.chunk.metadata.get("section"))
+            if key not in seen:
+                seen.add(key)
+                heads.append(hit)
+            if len(heads) == self.stages.candidates:
+                break
+        order, notice = self.stages.rerank(query, [indexed_text(h.chunk) for h in heads])
+        if order is None:
+            return hits, notice
+        bonus = {id(heads[i]): rrf(rank, RERANK_WEIGHT) for rank, i in enumerate(order)}
+        base = {id(h): rrf(rank, 1.0) for rank, h in enumerate(heads)}
+        new_score = {id(h): base[id(h)] + bonus.get(id(h), 0.0) for h in heads}
+        ranked = sorted(heads, key=lambda h: -new_score[id(h)])
+        reordered = [h for h in ranked if not h.reference]
+        reordered = [h for h in heads if h.reference] + reordered  # explicit § stays first
+        rest = [h for h in hits if id(h) not in new_score]
+        top = len(reordered) + 1.0
+        for position, hit in enumerate(reordered):
+            hit.score = top - position + (hits[0].score if hits else 0.0)
+        return reordered + rest, None
+
+
+def _peak(similarities: list[float]) -> float:
+    """How far the best similarity stands above the bulk of the candidates (0 when flat)."""
+    if len(similarities) < 10:
+        return 0.0
+    ordered = sorted(similarities, reverse=True)
+    return ordered[0] - float(np.mean(ordered[9:]))
 
 
 def _by_title(lexical: LexicalIndex, parsed: ParsedQuery, fused: dict[str, float]) -> list[str]:
@@ -209,36 +337,3 @@ def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
         rf"{number}(?![0-9a-z])",
         re.IGNORECASE,
     )
-
-
-def _law_key(record: ChunkRecord) -> str | None:
-    from assistant.store.manifest import law_key_of
-
-    law = record.metadata.get("law")
-    return law_key_of(str(law)) if law else None
-
-
-def _diversify(hits: list[Hit], k: int, focus_laws: set[str]) -> list[Hit]:
-    """At most MAX_PER_DOC chunks per document unless the query names that law; one per §.
-
-    Chunks over the limit, and further chunks of a § already listed, move behind the rest.
-    """
-    kept: list[Hit] = []
-    overflow: list[Hit] = []
-    per_doc: dict[str, int] = {}
-    sections: set[tuple[str, str]] = set()
-    for hit in hits:
-        doc = hit.chunk.doc_id
-        section = hit.chunk.metadata.get("section")
-        focused = hit.reference or (_law_key(hit.chunk) in focus_laws if focus_laws else False)
-        repeat = section is not None and (doc, section) in sections
-        if (per_doc.get(doc, 0) >= MAX_PER_DOC and not focused) or (repeat and not hit.reference):
-            overflow.append(hit)
-            continue
-        if section is not None:
-            sections.add((doc, str(section)))
-        per_doc[doc] = per_doc.get(doc, 0) + 1
-        kept.append(hit)
-        if len(kept) == k:
-            return kept
-    return (kept + overflow)[:k]

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.domain import confidence_band
+
 Block = dict[str, Any]
 
 SECTION_LIMIT = 3000
@@ -181,12 +183,17 @@ def source_line(citation: dict[str, Any], quote: bool = True) -> str:
     """'[1] *OZG § 3* · Gesetz … · S. 4 · Stand 16.07.2021 · <url|Quelle öffnen>' (+ quote)."""
     law, sect = citation.get("law"), citation.get("section")
     title = citation.get("title") or citation.get("doc_id") or "Quelle"
+    heading = citation.get("heading")
     if law and sect:
         parts = [f"*{escape(f'{law} {sect}')}*"]
+        if heading:
+            parts[0] += f" {escape(str(heading))}"
         if title:
             parts.append(escape(str(title)))
     else:
         head = str(title) if not sect else f"{title}, {sect}"
+        if heading and heading != title:
+            head = f"{title} › {heading}"
         parts = [f"*{escape(head)}*"]
     if citation.get("page"):
         parts.append(f"S. {citation['page']}")
@@ -204,11 +211,13 @@ def source_line(citation: dict[str, Any], quote: bool = True) -> str:
 
 def source_label(citation: dict[str, Any]) -> str:
     """Plain label for the fallback text: 'OZG § 3', 'Titel, S. 4'."""
-    law, sect = citation.get("law"), citation.get("section")
+    law, sect, heading = citation.get("law"), citation.get("section"), citation.get("heading")
     if law and sect:
-        return f"{law} {sect}"
+        return f"{law} {sect} {heading}" if heading else f"{law} {sect}"
     label = str(citation.get("title") or citation.get("doc_id") or "Quelle")
-    if sect:
+    if heading and heading != label:
+        label += f" › {heading}"
+    elif sect:
         label += f", {sect}"
     if citation.get("page"):
         label += f", S. {citation['page']}"
@@ -230,19 +239,20 @@ def _quotes_add_something(payload: dict[str, Any]) -> bool:
 
 def confidence_note(payload: dict[str, Any]) -> str:
     """One line: how sure the answer is and how it was made."""
-    if payload.get("abstained"):
+    outcome = payload.get("outcome") or ("abstain" if payload.get("abstained") else "answer")
+    if outcome == "abstain":
         return (
-            ":grey_question: Keine belastbare Antwort in den Quellen – "
-            "Berater*innen helfen weiter."
+            ":grey_question: Keine belastbare Antwort in den Quellen – Berater*innen helfen weiter."
         )
-    value = float(payload.get("confidence") or 0.0)
-    level = "hoch" if value >= 0.8 else "mittel" if value >= 0.6 else "niedrig"
+    level = payload.get("confidence_band") or confidence_band(float(payload.get("confidence") or 0))
+    if outcome == "candidates":
+        return f":mag: Fundstellen zum Prüfen – keine eindeutige Antwort · Sicherheit: {level}"
     how = (
         "von einem Sprachmodell formuliert, Belege geprüft"
         if payload.get("mode") == "llm"
         else "wörtlich aus den Quellen zusammengestellt"
     )
-    return f":bar_chart: Sicherheit: {level} ({round(value * 100)} %) · {how}"
+    return f":bar_chart: Sicherheit: {level} · {how}"
 
 
 def fallback_text(payload: dict[str, Any], heading: str | None = None) -> str:
@@ -371,7 +381,8 @@ def advisor_message(
     if resolved and resolved != question:
         blocks.append(context(f"Im Gesprächsverlauf verstanden als: {escape(resolved)}"))
     answer = truncate(to_mrkdwn(str(payload.get("answer") or "")), ADVISOR_ANSWER_CHARS)
-    label = "Enthaltung" if payload.get("abstained") else "Antwort"
+    outcome = payload.get("outcome") or ("abstain" if payload.get("abstained") else "answer")
+    label = {"abstain": "Enthaltung", "candidates": "Fundstellen"}.get(outcome, "Antwort")
     blocks.append(section(f"*{label} des Digitallotsen:*\n{answer}"))
     citations = list(payload.get("citations") or [])
     if citations:

@@ -321,6 +321,16 @@ class Manifest:
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def chunk_sections(self) -> list[tuple[str, str, str | None]]:
+        """(chunk_id, doc_id, section) of every chunk of a law, in reading order."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT c.chunk_id, c.doc_id, json_extract(c.metadata, '$.section') FROM chunks c "
+                "JOIN documents d ON d.doc_id = c.doc_id WHERE d.law IS NOT NULL "
+                "ORDER BY c.doc_id, c.position"
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def iter_chunks(self, batch: int = 2000) -> Iterator[ChunkRecord]:
         """Every chunk, in a stable order."""
         last = ""

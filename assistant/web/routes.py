@@ -185,6 +185,8 @@ def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
                     **row,
                     "conversation_id": record.get("conversation_id"),
                     "abstained": bool(answer.get("abstained")),
+                    "outcome": answer.get("outcome")
+                    or ("abstain" if answer.get("abstained") else "answer"),
                     "citations": len(answer.get("citations") or []),
                     "tags": tags,
                     "comments": [e["comment"] for e in feedback if e.get("comment")][-3:],

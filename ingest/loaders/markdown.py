@@ -10,6 +10,7 @@ from ingest.limits import LoadLimits
 from ingest.loaders.frontmatter import split_front_matter
 from ingest.loaders.markup import clean_inline, strip_comments, strip_tags
 from ingest.loaders.sections import SectionHeading, parse_section_heading
+from ingest.loaders.tables import render_table
 from ingest.loaders.text import collapse_spaces, read_text
 from ingest.models import Block, LoadedDocument
 
@@ -167,11 +168,26 @@ def _strip_markup(body: str, is_mdx: bool) -> str:
     return "\n".join(out)
 
 
+def _table_end(lines: list[str], index: int) -> int:
+    """Index after the GFM table starting at lines[index], or index when none starts there."""
+    if not lines[index].lstrip().startswith("|") or index + 1 >= len(lines):
+        return index
+    if not _is_table_rule(lines[index + 1]) or "-" not in lines[index + 1]:
+        return index
+    end = index + 2
+    while end < len(lines) and lines[end].lstrip().startswith("|"):
+        end += 1
+    return end
+
+
 def _parse(body: str, builder: _Builder) -> None:
-    """Walk lines: fences, ATX/setext headings, definitions; feed the builder."""
+    """Walk lines: fences, ATX/setext headings, tables, definitions; feed the builder."""
     fence = ""
     lines = body.split("\n")
+    skip_to = 0
     for index, line in enumerate(lines):
+        if index < skip_to:
+            continue
         fence_match = _FENCE_RE.match(line)
         if fence:
             if fence_match and fence_match.group(1)[0] == fence[0]:
@@ -193,6 +209,12 @@ def _parse(body: str, builder: _Builder) -> None:
             title = _heading_text(builder.lines.pop())
             if title:
                 builder.heading(1 if setext.group(1)[0] == "=" else 2, title)
+            continue
+        table_end = _table_end(lines, index)
+        if table_end > index:  # a table becomes one readable sentence per row
+            for sentence in render_table("\n".join(lines[index:table_end])):
+                builder.add(sentence, verbatim=True)
+            skip_to = table_end
             continue
         if _BREAK_RE.match(line) or _is_table_rule(line) or _SETEXT_RE.match(line):
             continue

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.engine import ABSTAIN_TEXT, is_followup
+from assistant.answer.conversation import is_followup
+from assistant.answer.engine import ABSTAIN_TEXT
 from assistant.answer.llm import check_answer
 from assistant.services import Services
 

@@ -27,6 +27,7 @@ def test_search_json_contract(indexed: Services) -> None:
         "section",
         "page",
         "stand",
+        "heading",
     }
     assert results[0]["source"]["section"] == "§ 9"
 

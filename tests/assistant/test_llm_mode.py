@@ -61,6 +61,8 @@ def llm_services(
         llm_model="test-model",
         llm_api_key=API_KEY,  # type: ignore[arg-type]
         llm_timeout=TIMEOUT,
+        llm_rewrite=False,  # the answer stage alone (stages: tests/assistant/test_stages.py)
+        llm_rerank=False,
     )
     services = Services.build(settings)
     try:

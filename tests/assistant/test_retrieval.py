@@ -7,6 +7,7 @@ import pytest
 from assistant.retrieval.hybrid import Filters, HybridRetriever
 from assistant.retrieval.langchain import LotseRetriever
 from assistant.retrieval.query import QueryParser
+from assistant.retrieval.sections import RankingWeights
 from assistant.services import Services
 
 
@@ -88,8 +89,9 @@ def test_section_title_matching_the_question_lifts_that_section(indexed) -> None
 def test_a_definition_question_lifts_the_text_that_defines_the_term(indexed) -> None:
     # § 1 OZG is titled "Portalverbund …" and uses the word; § 2 defines it („Portalverbund“ ist …)
     query = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
-    plain = HybridRetriever(indexed.index, definition_weight=0.0).search(query, 5).hits
-    lifted = indexed.retriever.search(query, 5).hits
+    without = RankingWeights(definition=0.0)
+    plain = HybridRetriever(indexed.index, without).search(query, 5).hits  # fused ranks only
+    lifted = HybridRetriever(indexed.index, RankingWeights()).search(query, 5).hits
     before = {(h.chunk.doc_id, h.chunk.metadata.get("section")): h.score for h in plain}
     after = {(h.chunk.doc_id, h.chunk.metadata.get("section")): h.score for h in lifted}
     assert after[("ozg", "§ 2")] > before[("ozg", "§ 2")]

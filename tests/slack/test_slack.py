@@ -298,7 +298,7 @@ def test_empty_and_too_long_questions_get_a_helpful_reply(slack_env: SlackEnv) -
     empty = slack_env.mention("C0USAGE01", "")
     usage = slack_env.answers_in("C0USAGE01", thread_ts=empty["ts"])[0]
     assert "/lotse" in usage.params["text"]
-    long = slack_env.dm("D0USAGE02", "Gilt das OZG für Gemeinden? " * 100)
+    long = slack_env.dm("D0USAGE02", "Gilt das OZG für Gemeinden? " * 800)
     rejected = slack_env.answers_in("D0USAGE02", thread_ts=long["ts"])[0]
     assert "zu lang" in rejected.params["text"]
     key = slack_env.key("help")

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from assistant.answer.engine import is_followup
 from assistant.answer.models import Answer
 from assistant.api.deps import AskScope, ServicesDep
 from assistant.api.errors import ApiError
@@ -46,10 +45,7 @@ def chat_completions(body: ChatCompletionIn, services: ServicesDep, _: AskScope)
     users = [u for u in users if u]
     if not users:
         raise ApiError(422, "invalid_request", "messages: keine Nachricht mit role 'user'")
-    question = users[-1]
-    if len(users) > 1 and is_followup(question):
-        question = f"{users[-2]} {question}"
-    stored = services.engine.ask(question[-2000:])
+    stored = services.engine.ask(users[-1], history=users[:-1])
     content = render(stored.answer)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())

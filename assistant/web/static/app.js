@@ -193,11 +193,25 @@ function formatStand(stand) {
 }
 
 function citationLabel(c) {
-  if (c.law && c.section) return `${c.law} ${c.section}`;
+  if (c.law && c.section) return c.heading ? `${c.law} ${c.section} ${c.heading}` : `${c.law} ${c.section}`;
   let label = c.title || c.doc_id;
-  if (c.section) label += `, ${c.section}`;
+  if (c.heading && c.heading !== c.title) label += ` › ${c.heading}`;
+  else if (c.section) label += `, ${c.section}`;
   if (c.page) label += `, S. ${c.page}`;
   return label;
+}
+
+// outcome of an answer (older stored answers only know "abstained")
+function outcomeOf(answer) {
+  return answer.outcome || (answer.abstained ? "abstain" : "answer");
+}
+
+const BAND_TEXT = { hoch: "Sicherheit hoch", mittel: "Sicherheit mittel", niedrig: "Sicherheit niedrig" };
+
+function bandOf(answer) {
+  if (answer.confidence_band) return answer.confidence_band;
+  const c = answer.confidence || 0;
+  return c >= 0.75 ? "hoch" : c >= 0.5 ? "mittel" : "niedrig";
 }
 
 function safeHttpUrl(value) {
@@ -393,12 +407,13 @@ function renderTurn(turn, index, latest) {
     id: `turn-${index}`,
     "aria-labelledby": `turn-q-${index}`,
   });
+  const outcome = outcomeOf(answer);
   const answerBox = el("div", {
-    class: answer.abstained ? "answer abstained" : "answer",
+    class: `answer ${outcome === "abstain" ? "abstained" : outcome === "candidates" ? "candidates" : ""}`.trim(),
     "aria-live": "polite",
   });
   answerBox.append(...answerContent(answer.answer, answer.citations, index));
-  const confidence = Math.round((answer.confidence || 0) * 100);
+  const band = bandOf(answer);
   const mode = answer.mode === "llm" ? "formuliert (LLM)" : "wörtlich aus den Quellen";
   const sources = answer.citations.length;
   const form = feedbackForm(turn, index, article);
@@ -422,12 +437,19 @@ function renderTurn(turn, index, latest) {
     el("h3", { class: "turn-question", id: `turn-q-${index}`, text: turn.question }),
     answerBox,
     answer.notice ? el("p", { class: "notice", text: answer.notice }) : null,
-    el("p", {
-      class: "meta",
-      text: answer.abstained
-        ? "Keine belastbare Fundstelle – bitte anders formulieren oder Filter lockern."
-        : `${sources} ${sources === 1 ? "Quelle" : "Quellen"} · ${mode} · Sicherheit ${confidence} %`,
-    }),
+    answer.followup && answer.resolved_question && answer.resolved_question !== turn.question
+      ? el("p", { class: "resolved", text: `Verstanden als: ${answer.resolved_question}` })
+      : null,
+    el(
+      "p",
+      { class: "meta" },
+      outcome === "abstain"
+        ? "Keine belastbare Fundstelle – die Frage geht an die Beratung; bitte anders formulieren oder Filter lockern."
+        : outcome === "candidates"
+          ? `${sources} Fundstellen zum Prüfen · keine zusammengesetzte Antwort · `
+          : `${sources} ${sources === 1 ? "Quelle" : "Quellen"} · ${mode} · `,
+      outcome === "abstain" ? null : el("span", { class: `band band-${band}`, text: BAND_TEXT[band] }),
+    ),
     el(
       "div",
       { class: "turn-actions" },
@@ -728,10 +750,13 @@ async function ask(question) {
     showSources(state.turns.length - 1);
     $("question").value = "";
     const count = final.citations.length;
+    const finalOutcome = outcomeOf(final);
     setStatus(
-      final.abstained
+      finalOutcome === "abstain"
         ? "Die Quellen beantworten diese Frage nicht."
-        : `Antwort fertig mit ${count} ${count === 1 ? "Quelle" : "Quellen"}. Mit Tab erreichen Sie die Quellenmarken.`,
+        : finalOutcome === "candidates"
+          ? `Keine eindeutige Antwort: ${count} Fundstellen zum Prüfen. Mit Tab erreichen Sie die Quellenmarken.`
+          : `Antwort fertig mit ${count} ${count === 1 ? "Quelle" : "Quellen"}. Mit Tab erreichen Sie die Quellenmarken.`,
     );
   } catch (error) {
     article.remove();
@@ -782,10 +807,15 @@ function buildDraft(turn) {
   const answer = turn.answer;
   const lines = ["Sehr geehrte Damen und Herren,", ""];
   lines.push(`vielen Dank für Ihre Anfrage („${turn.question}“).`, "");
-  if (answer.abstained) {
+  if (outcomeOf(answer) === "abstain") {
     lines.push(
       "Zu dieser Frage liegen uns derzeit keine belastbaren Quellen vor. Wir prüfen den " +
         "Sachverhalt und melden uns mit einer Antwort.",
+    );
+  } else if (outcomeOf(answer) === "candidates") {
+    lines.push(
+      "Die folgenden Fundstellen kommen für Ihre Frage in Betracht; wir prüfen sie und melden uns " +
+        "mit einer abschließenden Antwort.",
     );
   } else {
     lines.push("Nach den uns vorliegenden Quellen gilt Folgendes:", "", answer.answer.trim());

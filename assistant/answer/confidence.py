@@ -1,0 +1,159 @@
+"""Honest doubt: calibrated confidence and the outcome (answer, candidates, abstain).
+
+Two logistic models over retrieval signals, fitted on the dev questions by evals/calibrate.py
+and stored per embedding model in assistant/data/calibration.json:
+- `relevant`: do the sources cover the question at all? Below its threshold: abstain.
+- `correct`: is the leading source the right one? Above its threshold: answer; else the most
+  likely passages are offered to check ("Fundstellen zum Prüfen").
+The `correct` probability is the confidence shown (as a band).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from assistant.domain import Outcome
+from assistant.retrieval.hybrid import SearchResult
+from assistant.store.lexical import LexicalIndex
+
+FEATURES = (
+    "dense",  # best dense similarity of any candidate, centred
+    "lead_dense",  # dense similarity of the leading hit, centred
+    "coverage",  # share of the question's idf mass found in the top three passages
+    "unknown",  # share of the question's idf mass the corpus has never seen
+    "english",
+    "register",  # best similarity to a register question, centred (0 without a register)
+    "margin",  # how far the leading § is ahead of the next one (relative)
+    "routed",  # the leading hit's law is the law the question was routed to
+    "reference",  # the question cites the leading § explicitly
+    "dense_peak",  # how far the best dense similarity stands above the bulk of candidates
+    "register_peak",  # … and the best register question's
+    "off_topic",  # similarity to the closest example of what the sources do not cover, centred
+    "lead_score",  # the section ranker's score of the leading unit
+    "score_margin",  # … minus the second unit's
+)
+DENSE_CENTER = 0.85
+DENSE_SCALE = 20.0
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model: weights per feature and a bias."""
+
+    weights: dict[str, float]
+    bias: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        """Sigmoid of the weighted features."""
+        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Both models and the thresholds between outcomes."""
+
+    relevant: Model
+    correct: Model
+    abstain_below: float  # relevant probability
+    answer_from: float  # correct probability
+
+    def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
+        """Outcome, confidence (correct probability) and relevance probability."""
+        relevant = self.relevant.probability(features)
+        correct = self.correct.probability(features)
+        if features.get("reference"):
+            return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
+        if relevant < self.abstain_below:
+            return Outcome.ABSTAIN, min(correct, relevant), relevant
+        if correct >= self.answer_from:
+            return Outcome.ANSWER, correct, relevant
+        return Outcome.CANDIDATES, correct, relevant
+
+
+def _model(raw: dict[str, object]) -> Model:
+    weights = raw["weights"]
+    assert isinstance(weights, dict)
+    return Model({str(k): float(v) for k, v in weights.items()}, float(str(raw["bias"])))
+
+
+@lru_cache(maxsize=8)
+def calibration(model_id: str) -> Calibration:
+    """The calibration fitted for an embedding model (the bundled model's when unknown)."""
+    path = resources.files("assistant") / "data" / "calibration.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entry = data["models"].get(model_id) or data["models"][data["default"]]
+    return Calibration(
+        _model(entry["relevant"]),
+        _model(entry["correct"]),
+        float(entry["abstain_below"]),
+        float(entry["answer_from"]),
+    )
+
+
+def query_terms(lexical: LexicalIndex, result: SearchResult) -> dict[str, float]:
+    """Analysed query terms (with expansions) and their idf weights."""
+    terms: dict[str, float] = {}
+    for term in lexical.analyzer.terms(result.parsed.text):
+        terms[term] = lexical.idf(term)
+    for text, weight in result.parsed.expansions:
+        for term in lexical.analyzer.terms(text):
+            terms.setdefault(term, lexical.idf(term) * weight)
+    return terms
+
+
+def coverage(lexical: LexicalIndex, terms: dict[str, float], text: str) -> float:
+    """Share of the query's idf mass whose terms occur in text."""
+    total = sum(terms.values())
+    if total <= 0:
+        return 0.0
+    present = set(lexical.analyzer.terms(text))
+    return sum(w for t, w in terms.items() if t in present) / total
+
+
+def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict[str, float]:
+    """The signals both models read."""
+    hits = result.hits
+    if not hits:
+        return {}
+    terms = query_terms(lexical, result)
+    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in hits[:3])
+    own = {t: lexical.idf(t) for t in lexical.analyzer.terms(result.parsed.text)}
+    unknown = sum(w for t, w in own.items() if t not in lexical.terms) / max(
+        sum(own.values()), 1e-9
+    )
+    lead = hits[0]
+    runner = next((h.score for h in hits[1:] if h.score < lead.score - 1e-9), 0.0)
+    margin = (lead.score - runner) / lead.score if lead.score > 0 else 0.0
+    lead_law = lead.chunk.metadata.get("law")
+    routed = bool(result.laws) and bool(lead_law) and _key(str(lead_law)) == result.laws[0]
+    register = result.signals.get("register", 0.0)
+    return {
+        "dense": (result.top_dense - DENSE_CENTER) * DENSE_SCALE,
+        "lead_dense": ((lead.dense or result.top_dense - 0.05) - DENSE_CENTER) * DENSE_SCALE,
+        "coverage": coverage(lexical, terms, top_text),
+        "unknown": unknown,
+        "english": 1.0 if language == "en" else 0.0,
+        "register": (register - DENSE_CENTER) * DENSE_SCALE if register else 0.0,
+        "margin": min(margin, 1.0),
+        "routed": 1.0 if routed else 0.0,
+        "reference": 1.0 if lead.reference else 0.0,
+        "dense_peak": result.signals.get("dense_peak", 0.0) * DENSE_SCALE,
+        "register_peak": result.signals.get("register_peak", 0.0) * DENSE_SCALE,
+        "off_topic": (result.signals.get("off_topic", 0.0) - DENSE_CENTER) * DENSE_SCALE
+        if result.signals.get("off_topic")
+        else 0.0,
+        "lead_score": result.signals.get("lead_score", 0.0),
+        "score_margin": result.signals.get("lead_score", 0.0)
+        - result.signals.get("runner_score", 0.0),
+    }
+
+
+def _key(jurabk: str) -> str:
+    from assistant.store.manifest import law_key_of
+
+    return law_key_of(jurabk)

@@ -1,0 +1,180 @@
+"""Long inputs: pasted e-mails and letters reduced to the questions they ask and their facts.
+
+Greetings, sign-offs with signatures, disclaimers, mail headers and quoted history ("> …") are
+dropped; the question sentences are found ("…?", "Ich möchte wissen, ob …", "1. Ersetzt …");
+questions that belong together are grouped; each group is condensed with the facts that share
+its words, so retrieval sees what decides the legal question and not the whole story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer.conversation import is_followup
+from assistant.store.sentences import sentences
+
+MAX_INPUT_CHARS = 20_000
+LONG_INPUT = 400  # characters from which an input is read as pasted text
+MAX_QUESTIONS = 4
+MAX_FACTS = 3
+MAX_QUERY_WORDS = 90
+MIN_QUESTION_WORDS = 2  # content words a question needs ("Was sage ich ihr?" has one)
+
+_HEADER = re.compile(
+    r"^\s*(?:von|from|gesendet|sent|an|to|cc|bcc|datum|date|betreff|subject|wichtigkeit)\s*:.*$",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(
+    r"^\s*[-_=*]{2,}.*(?:nachricht|message|original|weitergeleitet|forwarded).*$|^\s*[-_=]{5,}\s*$",
+    re.IGNORECASE,
+)
+_QUOTE_INTRO = re.compile(
+    r"^\s*(?:am|on)\s.{0,120}(?:schrieb|wrote|hat geschrieben)\b.{0,80}:?\s*$", re.IGNORECASE
+)
+_GREETING = re.compile(
+    r"^\s*(?:sehr geehrte|liebe[rs]?\b|hallo|guten (?:tag|morgen|abend)|moin|servus|grüß gott|"
+    r"hi\b|hey\b|dear|hello|good (?:morning|afternoon))[^\n]{0,80}$",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:(?:mit )?(?:freundlichen|besten|vielen|herzlichen|sportlichen|kollegialen|lieben|"
+    r"schönen)?\s*grü(?:ß|ss)en?|viele grüße|beste grüße|liebe grüße|mfg|lg|vg|gruß|"
+    r"hochachtungsvoll|(?:best|kind|warm) regards|regards|best wishes|sincerely|cheers|--)"
+    r"\b[^\n]{0,60}$",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"vertraulich|confidential|disclaimer|bitte denken sie an die umwelt|"
+    r"diese (?:e-mail|nachricht) (?:enthält|ist)|this (?:e-mail|message) (?:contains|is)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"\?\s*$|^\s*(?:\d+[.)]\s*)?(?:ich möchte (?:gerne )?wissen|ich frage mich|"
+    r"können sie mir (?:sagen|mitteilen)|bitte teilen sie|meine frage|frage\s*:|"
+    r"wir bitten um (?:prüfung|auskunft)|bitte (?:prüfen|klären)|i would like to know|i wonder|"
+    r"please (?:tell|advise|clarify))",
+    re.IGNORECASE,
+)
+_SMALL_TALK = re.compile(
+    r"^\s*(?:können sie (?:mir|uns) (?:helfen|weiterhelfen)|wie geht es|haben sie (?:kurz )?zeit|"
+    r"could you help|can you help|any ideas|oder\?|richtig\?|oder nicht\?)",
+    re.IGNORECASE,
+)
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
+_NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[a-z]\)|[-•*])\s")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_FUNCTION = frozenset(
+    "aber alle auch bitte dann dass denn diese dieser dieses doch eine einem einen einer haben "
+    "hatte habe ihre ihren kann können könnte muss müssen nach noch nicht oder schon sehr sein "
+    "sind soll sollen unser unsere unserer unseren wenn werden wird wurde wurden wäre weil wieder "
+    "with that this have what which would could should there their about from into they them "
+    "frage fragen danke vielen".split()
+)
+
+
+@dataclass
+class Intake:
+    """What a long input asks: one retrieval query per distinct question."""
+
+    original: str
+    cleaned: str
+    queries: list[str] = field(default_factory=list)  # condensed, one per distinct question
+    asks: list[str] = field(default_factory=list)  # the question as written, for display
+    long: bool = False
+
+
+def clean(text: str) -> str:
+    """Text without greetings, sign-offs and signatures, headers, disclaimers, quoted history."""
+    kept: list[str] = []
+    in_signature = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if _SEPARATOR.match(stripped) or _QUOTE_INTRO.match(stripped):
+            in_signature = False  # a new message begins
+            continue
+        if _HEADER.match(stripped):
+            in_signature = False
+            if stripped.lower().startswith(("betreff", "subject")):
+                kept.append(stripped.split(":", 1)[1].strip().removeprefix("AW:").strip())
+            continue
+        if stripped.startswith(">") or _DISCLAIMER.search(stripped):
+            continue
+        if _SIGN_OFF.match(stripped):
+            in_signature = True
+            continue
+        if in_signature:
+            continue
+        if _GREETING.match(stripped) and len(stripped) < 80:
+            continue
+        kept.append(line)
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return cleaned or text.strip()
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if w.lower() not in _FUNCTION}
+
+
+def take(text: str) -> Intake:
+    """The distinct questions of an input (a short question is its own single query)."""
+    text = text.strip()
+    if len(text) < LONG_INPUT and "\n" not in text:
+        return Intake(text, text, [text], [text])
+    cleaned = clean(text)
+    paragraphs = [p for p in _PARAGRAPH.split(cleaned) if p.strip()]
+    units = [" ".join(s.split()) for p in paragraphs for s in sentences(" ".join(p.split()))]
+    units = [u for u in units if u]
+    asked = [i for i, u in enumerate(units) if _ASKS.search(u) and not _SMALL_TALK.match(u)]
+    asked = [i for i in asked if len(_words(units[i])) >= MIN_QUESTION_WORDS]
+    if not asked:  # no explicit question: the text itself is the question
+        query = _trim(" ".join(units), MAX_QUERY_WORDS * 2)
+        return Intake(text, cleaned, [query], [_trim(units[-1] if units else cleaned, 40)], True)
+    groups: list[list[int]] = []
+    for i in asked:
+        if groups and i - groups[-1][-1] <= 1 and _continues(units[i]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    groups = _merge_overflow(groups)
+    queries, asks = [], []
+    for group in groups:
+        asked_text = " ".join(units[i] for i in group)
+        facts = _facts(units, group, set(asked))
+        queries.append(_trim(" ".join([asked_text, *facts]), MAX_QUERY_WORDS))
+        asks.append(asked_text)
+    return Intake(text, cleaned, queries, asks, True)
+
+
+def _continues(current: str) -> bool:
+    """A question continues the one before when it cannot stand alone (numbered ones never)."""
+    return not _NUMBERED.match(current) and is_followup(current)
+
+
+def _merge_overflow(groups: list[list[int]]) -> list[list[int]]:
+    """At most MAX_QUESTIONS groups: the rest join the last one."""
+    if len(groups) <= MAX_QUESTIONS:
+        return groups
+    head = groups[: MAX_QUESTIONS - 1]
+    tail = [i for g in groups[MAX_QUESTIONS - 1 :] for i in g]
+    return [*head, tail]
+
+
+def _facts(units: list[str], group: list[int], questions: set[int]) -> list[str]:
+    """The statements that share most words with the question, and the one just before it."""
+    asked = set().union(*(_words(units[i]) for i in group))
+    scored = []
+    for i, unit in enumerate(units):
+        if i in questions:
+            continue
+        overlap = len(asked & _words(unit))
+        near = 1 if i == group[0] - 1 else 0
+        if overlap or near:
+            scored.append((overlap + near, -abs(i - group[0]), i))
+    best = sorted(scored, reverse=True)[:MAX_FACTS]
+    return [units[i] for _, _, i in sorted(best, key=lambda item: item[2])]
+
+
+def _trim(text: str, words: int) -> str:
+    parts = text.split()
+    return " ".join(parts[:words])

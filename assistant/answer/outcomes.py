@@ -1,0 +1,116 @@
+"""What each outcome says: abstention, "Fundstellen zum Prüfen", answers in several parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from assistant.answer.confidence import query_terms
+from assistant.answer.extractive import SpansOf, compose, passages
+from assistant.answer.models import Citation, Part
+from assistant.domain import Outcome
+from assistant.store.lexical import LexicalIndex
+
+ABSTAIN_TEXT = {
+    "de": (
+        "Dazu finde ich in meinen Quellen keine verlässliche Antwort. Bitte wenden Sie sich an "
+        "die Berater*innen des Kompetenzzentrums Digitale Städte und Regionen."
+    ),
+    "en": (
+        "My sources do not answer this question reliably. Please contact the advisors of the "
+        "competence centre for digital cities and regions."
+    ),
+}
+CANDIDATES_INTRO = {
+    "de": (
+        "Fundstellen zum Prüfen – meine Quellen beantworten die Frage nicht eindeutig; "
+        "diese Stellen kommen am ehesten in Betracht:"
+    ),
+    "en": (
+        "Passages to check – my sources do not answer the question unambiguously; these are "
+        "the most likely places:"
+    ),
+}
+MAX_CANDIDATES = 5
+
+
+def candidates_text(citations: list[Citation], language: str) -> str:
+    """The intro and one line per candidate: '[1] VwVfG § 20 Ausgeschlossene Personen'."""
+    lines = [CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])]
+    lines += [f"[{c.n}] {c.label()}" for c in citations]
+    return "\n".join(lines)
+
+
+def merge_parts(
+    parts: list[tuple[str, str, list[Citation]]], language: str
+) -> tuple[str, list[Citation]]:
+    """Several answers in one: a block per question, citations numbered across the blocks."""
+    heading = "Frage" if language == "de" else "Question"
+    blocks: list[str] = []
+    merged: list[Citation] = []
+    by_chunk: dict[str, int] = {}
+    for number, (asked, text, citations) in enumerate(parts, 1):
+        mapping: dict[int, int] = {}
+        for citation in citations:
+            n = by_chunk.get(citation.chunk_id)
+            if n is None:
+                n = len(merged) + 1
+                by_chunk[citation.chunk_id] = n
+                merged.append(replace(citation, n=n))
+            mapping[citation.n] = n
+        renumbered = _renumber(text, mapping)
+        blocks.append(f"{heading} {number}: {asked}\n{renumbered}")
+    return "\n\n".join(blocks), merged
+
+
+def _renumber(text: str, mapping: dict[int, int]) -> str:
+    """[n] markers mapped to their new numbers (in one pass, so swaps are safe)."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def candidate_citations(lexical: LexicalIndex, part: Part, spans_of: SpansOf) -> list[Citation]:
+    """The most likely §§/passages, one per section, each quoting its best sentence."""
+    terms = query_terms(lexical, part.result)
+    citations: list[Citation] = []
+    for hit in part.hits[:MAX_CANDIDATES]:
+        best = passages(lexical, terms, [hit], spans_of)
+        quote = best[0].text if best else hit.chunk.text[:300]
+        citations.append(Citation.from_hit(len(citations) + 1, hit, quote))
+    return citations
+
+
+def several_parts(
+    lexical: LexicalIndex,
+    parts: list[Part],
+    language: str,
+    spans_of: SpansOf,
+    candidates: Callable[[Part], list[Citation]],
+) -> tuple[str, list[Citation], list[dict[str, Any]], Outcome]:
+    """Text, citations, per-part summary and overall outcome of a many-part answer."""
+    blocks: list[tuple[str, str, list[Citation]]] = []
+    summary: list[dict[str, Any]] = []
+    for part in parts:
+        if part.outcome == Outcome.ANSWER:
+            text, cites = compose(lexical, part.result, part.hits, language, spans_of)
+        elif part.outcome == Outcome.CANDIDATES:
+            cites = candidates(part)
+            text = candidates_text(cites, language)
+        else:
+            text, cites = ABSTAIN_TEXT[language], []
+        blocks.append((part.asked, text, cites))
+        summary.append(
+            {
+                "question": part.asked,
+                "outcome": str(part.outcome),
+                "confidence": round(part.confidence, 3),
+            }
+        )
+    text, citations = merge_parts(blocks, language)
+    for entry, (_, _, cites) in zip(summary, blocks, strict=True):
+        wanted = {c.chunk_id for c in cites}
+        entry["citations"] = [c.n for c in citations if c.chunk_id in wanted]
+    outcomes = {Outcome(s["outcome"]) for s in summary}
+    overall = next(o for o in Outcome if o in outcomes)  # answer > candidates > abstain
+    return text, citations, summary, overall

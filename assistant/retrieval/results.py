@@ -1,0 +1,88 @@
+"""What retrieval returns: filters, hits with their signals, and the search result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.retrieval.query import ParsedQuery
+from assistant.store.manifest import ChunkRecord
+
+
+@dataclass
+class Filters:
+    """Metadata filters for search."""
+
+    doc_type: list[str] | None = None
+    jurisdiction: list[str] | None = None
+    doc_id: list[str] | None = None
+    stand_from: int | None = None
+
+    def active(self) -> dict[str, Any]:
+        """Only the filters that are set."""
+        return {k: v for k, v in self.__dict__.items() if v}
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The same filters as a Chroma where clause."""
+        clauses: list[dict[str, Any]] = []
+        for name in ("doc_type", "jurisdiction", "doc_id"):
+            values = getattr(self, name)
+            if values:
+                clauses.append({name: {"$in": list(values)}})
+        if self.stand_from:
+            clauses.append({"stand_num": {"$gte": int(self.stand_from)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk with the signals that ranked it."""
+
+    chunk: ChunkRecord
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+    reference: bool = False
+
+    def source(self) -> dict[str, Any]:
+        """Provenance as in the search contract."""
+        meta = self.chunk.metadata
+        return {
+            "doc_id": self.chunk.doc_id,
+            "path": meta.get("path"),
+            "title": meta.get("title"),
+            "doc_type": meta.get("doc_type"),
+            "law": meta.get("law"),
+            "section": meta.get("section"),
+            "page": meta.get("page"),
+            "stand": meta.get("stand"),
+            "heading": heading_of(self.chunk.breadcrumb, meta),
+        }
+
+
+def heading_of(breadcrumb: str, meta: dict[str, Any]) -> str | None:
+    """Where in its document a chunk stands: the § title, the heading path, or the title."""
+    if meta.get("section"):
+        return str(meta["section_title"]) if meta.get("section_title") else None
+    parts = [p.strip() for p in breadcrumb.split(" › ")[1:]]
+    parts = [p for p in parts if p and not p.startswith("Seite ")]
+    if parts:
+        return " › ".join(parts)
+    return str(meta["title"]) if meta.get("title") else None
+
+
+@dataclass
+class SearchResult:
+    """Hits plus what retrieval understood of the query."""
+
+    hits: list[Hit]
+    parsed: ParsedQuery
+    top_dense: float = 0.0
+    top_lexical: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)
+    laws: list[str] = field(default_factory=list)  # laws the question was routed to, best first
+    notices: list[str] = field(default_factory=list)  # optional stages that fell back
+    # the best units ((doc_id, section) or (doc_id, "#chunk")) with their evidence
+    units: list[tuple[tuple[str, str], dict[str, float]]] = field(default_factory=list)

@@ -1,0 +1,108 @@
+"""Answer checks: no sentence cut inside an abbreviation, date or enumeration; quotes verbatim.
+
+Deliberately independent of the segmenter the product uses (SoMaJo): a plain list of what a
+German sentence cannot end with, so the check can catch the segmenter's mistakes too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# abbreviations that never end a sentence in these corpora ("Mio." may, but not before a noun)
+ABBREVIATIONS = (
+    "z. B.",
+    "z.B.",
+    "d. h.",
+    "d.h.",
+    "u. a.",
+    "u.a.",
+    "bzw.",
+    "ca.",
+    "vgl.",
+    "gem.",
+    "ggf.",
+    "Abs.",
+    "Nr.",
+    "Art.",
+    "S.",
+    "Satz.",
+    "lit.",
+    "Buchst.",
+    "Ziff.",
+    "Kap.",
+    "Anl.",
+    "Mio.",
+    "Mrd.",
+    "Tsd.",
+    "Dr.",
+    "Prof.",
+    "Hrsg.",
+    "bzgl.",
+    "inkl.",
+    "zzgl.",
+    "usw.",
+    "etc.",
+    "sog.",
+    "i. V. m.",
+    "i.V.m.",
+    "i. S. d.",
+    "u.",
+    "z.",
+    "d.",
+    "Jan.",
+    "Feb.",
+    "Okt.",
+    "Dez.",
+    "Einw.",
+    "Mitgl.",
+    "Str.",
+    "e. V.",
+    "e.V.",
+    "St.",
+    "Std.",
+    "Min.",
+    "max.",
+    "min.",
+)
+_ENDS_WITH_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")$"
+)
+_ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "seit 24." (date) or "1." (list item)
+_DANGLING = re.compile(r"[:,;(–-]$|§+$|\b(?:und|oder|sowie|bis|nach|gemäß)$")
+
+
+def cut_inside(text: str) -> bool:
+    """True when text ends where no German sentence ends."""
+    text = text.strip().rstrip("…").strip()
+    if not text:
+        return False
+    return bool(
+        _ENDS_WITH_ABBREVIATION.search(text) or _ORDINAL_END.search(text) or _DANGLING.search(text)
+    )
+
+
+def answer_pieces(answer: str) -> list[str]:
+    """The text before each [n] marker: what the answer presents as one supported statement."""
+    pieces = re.split(r"\s*(?:\[\d+\])+", answer)
+    return [p.strip() for p in pieces if p.strip() and not p.strip().startswith("According to")]
+
+
+def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:
+    """Counts of cut statements and quotes, non-verbatim quote pieces, citations without place."""
+    cut = 0
+    not_verbatim = 0
+    no_heading = sum(1 for c in payload.get("citations", []) if not c.get("heading"))
+    outcome = payload.get("outcome", "answer")
+    if outcome == "answer":
+        text = re.sub(r"^According to the \(German\) sources:\s*", "", payload["answer"])
+        cut += sum(cut_inside(p) for p in answer_pieces(text))
+    for citation in payload.get("citations", []):
+        source = chunk_texts.get(citation["chunk_id"], "")
+        for piece in str(citation.get("quote", "")).split(" … "):
+            piece = piece.strip()
+            if not piece:
+                continue
+            cut += cut_inside(piece)
+            not_verbatim += piece not in source
+    return {"cut": cut, "not_verbatim": not_verbatim, "no_heading": no_heading}

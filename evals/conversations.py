@@ -1,0 +1,119 @@
+"""Conversations and long inputs on an index of the starter corpus and the laws.
+
+- Follow-ups: every conversation of the dev and the frozen test set is asked turn by turn in one
+  conversation; precision and recall of "is a follow-up", and whether the resolved question
+  finds a gold document.
+- Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
+  characters): never a 422, the outcome per input, how many of its distinct questions were
+  found, and whether each in-scope part's gold source is among the cited ones.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from evals.checks import check_answer
+from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl
+from evals.metrics import percentiles
+
+GOLD = ROOT / "evals" / "gold"
+FOLLOWUP_SETS = {"dev": GOLD / "followups_dev.jsonl", "test": GOLD / "followups_test.jsonl"}
+LONG = GOLD / "long_questions.jsonl"
+
+
+def followups(services: Any) -> dict[str, Any]:
+    """Follow-up detection through the real ask flow, per set."""
+    out: dict[str, Any] = {}
+    engine = services.engine
+    for name, path in FOLLOWUP_SETS.items():
+        tp = fp = fn = tn = 0
+        found = total = 0
+        for conversation in load_jsonl(path):
+            conversation_id = None
+            for number, turn in enumerate(conversation["turns"]):
+                asked = engine.ask(turn["q"], conversation_id, mode="extractive")
+                conversation_id = asked.conversation_id
+                if turn.get("gold"):
+                    total += 1
+                    top = services.manifest.chunks(asked.answer.retrieved[:5]).values()
+                    found += any(record.doc_id in turn["gold"] for record in top)
+                if number == 0:
+                    continue
+                predicted, gold = asked.answer.followup, bool(turn["followup"])
+                tp += predicted and gold
+                fp += predicted and not gold
+                fn += gold and not predicted
+                tn += not predicted and not gold
+        out[name] = {
+            "turns": tp + fp + fn + tn,
+            "followups": tp + fn,
+            "precision": tp / max(tp + fp, 1),
+            "recall": tp / max(tp + fn, 1),
+            "gold_document_in_top5": found / max(total, 1),
+        }
+    return out
+
+
+def long_inputs(services: Any) -> dict[str, Any]:
+    """Long pasted inputs through the ask flow."""
+    rows: list[dict[str, Any]] = []
+    times: list[float] = []
+    for item in load_jsonl(LONG):
+        started = time.perf_counter()
+        asked = services.engine.ask(item["q"], mode="extractive")
+        times.append(time.perf_counter() - started)
+        payload = asked.as_dict()
+        cited_docs = {c["doc_id"] for c in payload["citations"]}
+        cited_sections = {(c["doc_id"], c["section"]) for c in payload["citations"]}
+        parts = item["parts"]
+        in_scope = [p for p in parts if p["gold_docs"] or p["gold_sections"]]
+        hit = sum(
+            bool(cited_docs & set(p["gold_docs"]))
+            or bool(cited_sections & {tuple(s) for s in p["gold_sections"]})
+            for p in in_scope
+        )
+        texts = {
+            c.chunk_id: c.text
+            for c in services.manifest.chunks(c["chunk_id"] for c in payload["citations"]).values()
+        }
+        rows.append(
+            {
+                "id": item["id"],
+                "chars": len(item["q"]),
+                "parts": len(parts),
+                "parts_found": max(len(payload["parts"]), 1),
+                "in_scope_parts": len(in_scope),
+                "parts_with_gold_cited": hit,
+                "outcome": payload["outcome"],
+                "out_of_scope": not in_scope,
+                **check_answer(payload, texts),
+            }
+        )
+    in_scope_parts = sum(r["in_scope_parts"] for r in rows)
+    scoped = [r for r in rows if not r["out_of_scope"]]
+    return {
+        "n": len(rows),
+        "max_chars": max(r["chars"] for r in rows),
+        "parts_gold_cited": sum(r["parts_with_gold_cited"] for r in rows) / max(in_scope_parts, 1),
+        "parts_count_exact": sum(r["parts"] == r["parts_found"] for r in rows) / len(rows),
+        "outcomes": {
+            o: sum(r["outcome"] == o for r in scoped) for o in ("answer", "candidates", "abstain")
+        },
+        "out_of_scope_abstained": sum(r["outcome"] == "abstain" for r in rows if r["out_of_scope"]),
+        "out_of_scope": sum(r["out_of_scope"] for r in rows),
+        "cut_statements": sum(r["cut"] for r in rows),
+        "quotes_not_verbatim": sum(r["not_verbatim"] for r in rows),
+        "latency": percentiles(times),
+        "rows": rows,
+    }
+
+
+def run(log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Build (incrementally) the combined index and run both sets."""
+    with eval_services("combined") as services:
+        summary = ingest(services, [ROOT / "corpus", SHARED / "corpora" / "gesetze"], log)
+        out = {"followups": followups(services), "long": long_inputs(services)}
+    out["ingest"] = summary
+    return out

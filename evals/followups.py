@@ -1,0 +1,83 @@
+"""Follow-up detection: fit the cue weights on train + dev conversations, report on the test set.
+
+`python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
+regression over the cues of assistant.answer.conversation.features); the frozen test set
+(evals/gold/followups_test.jsonl, written by a helper who never saw the system) is only scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.conversation import features, is_followup
+from evals.harness import ROOT, load_jsonl
+
+GOLD = ROOT / "evals" / "gold"
+TRAIN = [GOLD / "followups_train.jsonl", GOLD / "followups_dev.jsonl"]
+TEST = GOLD / "followups_test.jsonl"
+MODEL = ROOT / "assistant" / "data" / "followups.json"
+
+
+def turns(path: Path) -> list[tuple[str, bool]]:
+    """(question, is follow-up) of every turn after the first of each conversation."""
+    out: list[tuple[str, bool]] = []
+    for conversation in load_jsonl(path):
+        out.extend((t["q"], bool(t["followup"])) for t in conversation["turns"][1:])
+    return out
+
+
+def score(pairs: list[tuple[str, bool]]) -> dict[str, Any]:
+    """Precision and recall of 'is a follow-up' (scikit-learn's metrics)."""
+    from sklearn.metrics import precision_score, recall_score
+
+    truth = [g for _, g in pairs]
+    predicted = [is_followup(q) for q, _ in pairs]
+    return {
+        "n": len(pairs),
+        "followups": sum(truth),
+        "precision": round(float(precision_score(truth, predicted, zero_division=0)), 3),
+        "recall": round(float(recall_score(truth, predicted, zero_division=0)), 3),
+    }
+
+
+def fit(pairs: list[tuple[str, bool]], threshold: float = 0.5) -> dict[str, Any]:
+    """Logistic regression over the cues; the weights as JSON."""
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted(features("Test?"))
+    x = [[features(q)[n] for n in names] for q, _ in pairs]
+    y = [int(g) for _, g in pairs]
+    model = LogisticRegression(C=8.0, class_weight={0: 3.0, 1: 1.0}, max_iter=1000).fit(x, y)
+    return {
+        "note": "Fitted by `python -m evals.followups --fit` on followups_train + followups_dev.",
+        "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)},
+        "bias": round(float(model.intercept_[0]), 4),
+        "threshold": threshold,
+    }
+
+
+def run() -> dict[str, Any]:
+    """Scores on the fitting data and on the frozen test set."""
+    train = [p for path in TRAIN for p in turns(path)]
+    return {"fit_on": score(train), "test": score(turns(TEST))}
+
+
+def main() -> None:
+    """Fit (optionally) and report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fit", action="store_true")
+    args = parser.parse_args()
+    if args.fit:
+        pairs = [p for path in TRAIN for p in turns(path)]
+        MODEL.write_text(json.dumps(fit(pairs), indent=1) + "\n", encoding="utf-8")
+        from assistant.answer import conversation
+
+        conversation._model.cache_clear()
+    print(json.dumps(run(), indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Fit the section ranker (assistant/data/ranker.json) on the dev questions.
+
+Every dev question is searched with fused ranks only; each candidate unit's evidence
+(assistant.retrieval.ranker.FEATURES) is labelled by whether it is a gold § or document. A
+scikit-learn logistic regression is fitted; 5-fold cross-validation over questions reports what
+it would change against the fused ranks. The frozen test set is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.retrieval.ranker import FEATURES
+from evals.harness import ROOT, SHARED, eval_services, load_jsonl
+from evals.laws import law_matches
+from evals.metrics import retrieval_scores
+from evals.starter import doc_matches
+
+RANKER = ROOT / "assistant" / "data" / "ranker.json"
+SETS = (
+    ("laws", SHARED / "evals" / "dev_laws_qa.jsonl", law_matches),
+    ("laws", ROOT / "evals" / "gold" / "laws_heldout_dev.jsonl", law_matches),
+    ("starter", ROOT / "evals" / "gold" / "starter_qa.jsonl", doc_matches),
+)
+
+
+def collect() -> tuple[list[np.ndarray], list[np.ndarray], list[str], str]:
+    """Per question: feature matrix of its candidate units and their gold labels."""
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    names: list[str] = []
+    model_id = ""
+    for index, path, matches in SETS:
+        with eval_services(index) as services:
+            services.retriever.ranker = None
+            model_id = services.embeddings.backend.model_id
+            for q in load_jsonl(path):
+                if not q["gold"] or q.get("kind") == "followup":
+                    continue
+                result = services.retriever.search(q["q"], 10)
+                if not result.units or (result.hits and result.hits[0].reference):
+                    continue
+                labels = [
+                    int(matches({"doc_id": doc, "section": None if s.startswith("#") else s}, q))
+                    for (doc, s), _ in result.units
+                ]
+                xs.append(np.asarray([[f[n] for n in FEATURES] for _, f in result.units]))
+                ys.append(np.asarray(labels))
+                names.append(f"{path.stem}:{q['id']}")
+    return xs, ys, names, model_id
+
+
+def _rank_of_gold(scores: np.ndarray, labels: np.ndarray) -> int | None:
+    order = np.argsort(-scores, kind="stable")
+    hits = np.nonzero(labels[order])[0]
+    return int(hits[0]) + 1 if len(hits) else None
+
+
+@dataclass
+class _Fitted:
+    coef: np.ndarray
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.coef
+
+
+def _fit(xs: list[np.ndarray], ys: list[np.ndarray], c: float) -> _Fitted:
+    """Listwise softmax ranking (conditional logit): per question, the probability mass of its
+    gold units among all its candidates is maximised; L2 penalty 1/c. Fitted with scipy."""
+    from scipy.optimize import minimize
+    from scipy.special import logsumexp
+
+    data = [(x, y.astype(bool)) for x, y in zip(xs, ys, strict=True) if y.any()]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for x, gold in data:
+            s = x @ w
+            p_all = np.exp(s - logsumexp(s))
+            p_gold = np.exp(s[gold] - logsumexp(s[gold]))
+            total -= logsumexp(s[gold]) - logsumexp(s)
+            grad -= p_gold @ x[gold] - p_all @ x
+        n = len(data)
+        return total / n + w @ w / (2 * c * n), grad / n + w / (c * n)
+
+    result = minimize(loss, np.zeros(xs[0].shape[1]), jac=True, method="L-BFGS-B")
+    return _Fitted(result.x)
+
+
+def cross_validate(xs: list[np.ndarray], ys: list[np.ndarray], c: float) -> dict[str, Any]:
+    """Unit ranks under the fused order and under the ranker, 5 folds over questions."""
+    from sklearn.model_selection import KFold
+
+    fused, learned = [], []
+    for train, test in KFold(5, shuffle=True, random_state=7).split(xs):
+        model = _fit([xs[i] for i in train], [ys[i] for i in train], c)
+        for i in test:
+            fused.append(_rank_of_gold(xs[i][:, FEATURES.index("fused")], ys[i]))
+            learned.append(_rank_of_gold(model.decision_function(xs[i]), ys[i]))
+    return {"fused ranks": retrieval_scores(fused), "ranker": retrieval_scores(learned)}
+
+
+def main() -> None:
+    """Cross-validate, fit on all dev questions, write ranker.json."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--c", type=float, default=1.0)
+    args = parser.parse_args()
+    xs, ys, _, model_id = collect()
+    print(f"{len(xs)} questions, {sum(len(y) for y in ys)} candidate units")
+    for c in (1.0, 10.0, 100.0):
+        print(f"C={c}", json.dumps(cross_validate(xs, ys, c)))
+    if args.dry_run:
+        return
+    model = _fit(xs, ys, args.c)
+    data = json.loads(RANKER.read_text(encoding="utf-8")) if RANKER.exists() else {"models": {}}
+    data["note"] = (
+        "Fitted by `python -m evals.ranker` on the dev questions (laws dev, held-out dev, starter)."
+    )
+    data["models"][model_id] = {
+        "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, model.coef, strict=True)},
+        "bias": 0.0,
+        "C": args.c,
+    }
+    RANKER.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {RANKER}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Follow-ups: only questions that cannot stand alone are joined, never chains of turns."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.conversation import is_followup, resolve
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Und bis wann gilt das?",
+        "Gilt das auch für Landkreise?",
+        "Und in Bayern?",
+        "Auch wenn wir unter 5.000 Einwohner haben?",
+        "Welche Anmeldewege gibt es dafür?",
+        "Seit wann gibt es sie?",
+        "What about the deadline?",
+        "And when did it enter into force?",
+        "Bis wann?",
+        "Gibt es ein Beispiel?",
+        "Sind seine Beschlüsse auch für Kommunen bindend?",
+        "Was kostet der Anschluss?",
+    ],
+)
+def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None:
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was ist das OZG?",
+        "Was bringt uns die BundID?",
+        "Gibt es Förderung für Smart-City-Projekte?",
+        "Und was kostet die BundID?",
+        "Noch was: Gilt das BDSG eigentlich für Kommunen?",
+        "Wie funktioniert eigentlich das Organisationskonto für Vereine?",
+        "Can a municipality publish its official gazette only online?",
+        "Wie melde ich dem BSI einen Sicherheitsvorfall, und geht das auch anonym?",
+        "Was ist das Datenschutzcockpit?",
+    ],
+)
+def test_self_contained_questions_are_never_merged(question: str) -> None:
+    assert not is_followup(question)
+
+
+def test_merges_never_chain() -> None:
+    first = resolve("Was ist die BundID?", None, None)
+    second = resolve("Welche Anmeldewege gibt es dafür?", first.question, first.anchor)
+    assert (
+        second.followup
+        and second.resolved == "Was ist die BundID? Welche Anmeldewege gibt es dafür?"
+    )
+    third = resolve("Und seit wann gibt es sie?", second.question, second.anchor)
+    assert third.resolved == "Was ist die BundID? Und seit wann gibt es sie?"
+    switch = resolve("Was ist das OZG?", third.question, third.anchor)
+    assert not switch.followup and switch.resolved == "Was ist das OZG?"
+    assert switch.anchor == "Was ist das OZG?"
+
+
+def test_the_issue_example_is_not_joined() -> None:
+    turns = ["Was bringt uns die BundID?", "Gibt es Förderung für Kommunen?", "Was ist das OZG?"]
+    previous = anchor = None
+    for question in turns:
+        resolution = resolve(question, previous, anchor)
+        assert resolution.resolved == question
+        previous, anchor = question, resolution.anchor

@@ -1,0 +1,56 @@
+"""Extractive answers are built from whole thoughts: verbatim, with their lists and context."""
+
+from __future__ import annotations
+
+from assistant.answer.extractive import compose
+from assistant.retrieval.query import ParsedQuery
+from assistant.retrieval.results import Hit, SearchResult
+from assistant.store.lexical import LexicalIndex
+from assistant.store.manifest import ChunkRecord
+from assistant.store.sentences import segment
+
+FIRST = (
+    "Ein Antrag gilt als genehmigt, wenn alle drei Bedingungen erfüllt sind: "
+    "1. Die Behörde ist zuständig. 2. Der Antrag ist vollständig. 3. Die Frist ist abgelaufen. "
+    "Sonst gilt etwas anderes."
+)
+SECOND = (
+    "Die Landesportale bündeln die Leistungen der Kommunen. Dort finden Bürgerinnen und "
+    "Bürger z. B. den Antrag auf einen Anwohnerparkausweis."
+)
+
+
+def _spans(texts: list[str]) -> list[list[tuple[int, int]]]:
+    return [segment(t) for t in texts]
+
+
+def _result(question: str, texts: list[str]) -> tuple[LexicalIndex, SearchResult]:
+    chunks = [
+        ChunkRecord(f"c{i}", f"doc{i}", 0, t, f"Dokument {i} › Abschnitt {i}", {"title": f"D{i}"})
+        for i, t in enumerate(texts)
+    ]
+    lexical = LexicalIndex.build([(c.chunk_id, c.text) for c in chunks], "g")
+    hits = [Hit(c, 1.0 / (i + 1)) for i, c in enumerate(chunks)]
+    return lexical, SearchResult(hits, ParsedQuery(question))
+
+
+def test_a_sentence_ending_in_a_colon_brings_its_items() -> None:
+    lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert "3. Die Frist ist abgelaufen. [1]" in text
+    assert citations[0].quote in FIRST
+
+
+def test_a_sentence_that_refers_back_brings_the_one_before() -> None:
+    lexical, result = _result("Wo finden Bürger den Anwohnerparkausweis?", [SECOND])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("Die Landesportale bündeln die Leistungen der Kommunen. Dort finden")
+    assert "z. B. den Antrag" in text and "[1]" in text
+
+
+def test_the_answer_leads_with_the_top_source_and_quotes_verbatim() -> None:
+    lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST, SECOND])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert citations[0].chunk_id == "c0" and text.startswith("Ein Antrag gilt als genehmigt")
+    for citation, source in zip(citations, [FIRST, SECOND], strict=False):
+        assert all(piece in source for piece in citation.quote.split(" … "))

@@ -1,0 +1,95 @@
+"""Outcomes end to end on a real index: answer, Fundstellen zum Prüfen, abstain; long inputs."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.domain import Outcome
+from assistant.services import Services
+from ingest.pipeline import Ingestor
+from tests.conftest import LAWS, ROOT
+
+
+@pytest.fixture(scope="module")
+def laws(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Services]:
+    """VwVfG, OZG and a starter-corpus document."""
+    folder = tmp_path_factory.mktemp("outcomes")
+    for name in ("vwvfg.md", "ozg.md"):
+        shutil.copy(LAWS / name, folder / name)
+    shutil.copy(ROOT / "corpus" / "legal" / "ozg-grundlagen.md", folder / "ozg-grundlagen.md")
+    settings = Settings(
+        data_dir=folder / "data", embedding_cache=embedding_cache, collection="outcomes-test"
+    )
+    services = Services.build(settings)
+    Ingestor(services.index, settings).run([folder])
+    yield services
+    services.close()
+
+
+def test_a_section_reference_is_german_and_cites_that_section_first(laws: Services) -> None:
+    answer = laws.engine.answer("Was regelt § 3a VwVfG?")
+    assert answer.language == "de" and answer.outcome == Outcome.ANSWER
+    first = answer.citations[0]
+    assert (first.law, first.section) == ("VwVfG", "§ 3a")
+    assert first.heading == "Elektronische Kommunikation"
+    assert not answer.answer.startswith("According to")
+    assert first.quote.split(" … ")[0] in answer.answer
+
+
+def test_every_outcome_keeps_abstained_for_compatibility(laws: Services) -> None:
+    out = laws.engine.ask("Wie hoch ist die Hundesteuer für einen Dackel in Bielefeld?").as_dict()
+    assert out["outcome"] == "abstain" and out["abstained"] is True and out["citations"] == []
+    answered = laws.engine.ask("Was regelt § 3a VwVfG?").as_dict()
+    assert answered["outcome"] == "answer" and answered["abstained"] is False
+    assert answered["confidence_band"] in ("hoch", "mittel", "niedrig")
+    for citation in answered["citations"]:
+        assert citation["heading"]
+
+
+def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
+    engine = laws.engine
+    engine.calibration = type(engine.calibration)(
+        engine.calibration.relevant, engine.calibration.correct, 0.0, 1.01
+    )  # everything relevant, nothing sure enough to answer
+    try:
+        answer = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?")
+    finally:
+        from assistant.answer.confidence import calibration
+
+        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
+    assert answer.outcome == Outcome.CANDIDATES and not answer.abstained
+    assert answer.answer.startswith("Fundstellen zum Prüfen")
+    assert 3 <= len(answer.citations) <= 5
+    for citation in answer.citations:
+        assert f"[{citation.n}] {citation.label()}" in answer.answer
+
+
+def test_long_input_with_two_questions_answers_each_in_its_own_block(laws: Services) -> None:
+    story = "Wir sind eine kleine Gemeinde und stellen gerade unsere Verfahren um. " * 40
+    mail = (
+        "Sehr geehrte Damen und Herren,\n\n"
+        f"{story}\n\n"
+        "1. Dürfen wir Bescheide künftig per E-Mail statt auf Papier erlassen, wenn das Gesetz "
+        "die Schriftform verlangt?\n\n"
+        "2. Was ist der Portalverbund nach dem Onlinezugangsgesetz?\n\n"
+        "Mit freundlichen Grüßen\nErika Beispiel\nRathausplatz 1\n"
+    )
+    mail += "\n> frühere Nachricht " * 600
+    assert len(mail) > 10_000
+    out = laws.engine.ask(mail).as_dict()
+    assert len(out["parts"]) == 2
+    assert out["answer"].startswith("Frage 1: 1. Dürfen wir Bescheide")
+    assert "\n\nFrage 2: 2. Was ist der Portalverbund" in out["answer"]
+    numbers = [n for part in out["parts"] for n in part["citations"]]
+    assert sorted(numbers) == [c["n"] for c in out["citations"]]
+
+
+def test_inputs_up_to_the_limit_are_answered_not_rejected(laws: Services) -> None:
+    text = ("Gilt das Onlinezugangsgesetz auch für Gemeinden? " * 420)[:20_000]
+    out = laws.engine.ask(text).as_dict()
+    assert out["outcome"] in ("answer", "candidates", "abstain")

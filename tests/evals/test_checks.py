@@ -1,0 +1,51 @@
+"""The eval's own check for answers cut inside abbreviations, dates and enumerations."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.checks import answer_pieces, check_answer, cut_inside
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rund 820 Mio.",
+        "in Kraft seit 24.",
+        "z.",
+        "wenn alle drei Bedingungen erfüllt sind: 1.",
+        "folgende Angaben:",
+        "nach § 3 Abs.",
+        "der Name,",
+    ],
+)
+def test_cut_statements_are_found(text: str) -> None:
+    assert cut_inside(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Bund stellt rund 820 Mio. Euro bereit.",
+        "Es gilt seit 24. Juli 2024.",
+        "Das gilt z. B. für das Landesportal.",
+        "(1) Die Behörde entscheidet.",
+    ],
+)
+def test_whole_sentences_pass(text: str) -> None:
+    assert not cut_inside(text)
+
+
+def test_answer_pieces_and_verbatim_quotes() -> None:
+    assert answer_pieces("Satz eins. [1] Satz zwei, z. [2]") == ["Satz eins.", "Satz zwei, z."]
+    payload = {
+        "outcome": "answer",
+        "answer": "A gilt. [1]",
+        "citations": [{"chunk_id": "c1", "quote": "A gilt. … B gilt nicht"}],
+    }
+    assert check_answer(payload, {"c1": "A gilt. X. B gilt nicht."}) == {
+        "cut": 0,
+        "not_verbatim": 0,
+        "no_heading": 1,
+    }
+    assert check_answer(payload, {"c1": "A gilt."})["not_verbatim"] == 1
