@@ -68,8 +68,18 @@ ABBREVIATIONS = (
 _ENDS_WITH_ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")$"
 )
-_ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "seit 24." (date) or "1." (list item)
+# "seit 24." (a date) or "… und 3." (a list item); not "Abs. 1." or "§ 5." (a reference)
+_ORDINAL_END = re.compile(
+    r"(?<!Abs\.)(?<!Absatz)(?<!Nr\.)(?<!Nummer)(?<!Satz)(?<!§)(?<!Art\.)(?<!Artikel)(?<!S\.)"
+    r"(?<!Ziff\.)(?<!Anlage)(?<!Teil)(?<!Kapitel)(?<!Abschnitt)(?:^|\s)\d{1,2}\.$"
+)
 _DANGLING = re.compile(r"[:,;(–-]$|§+$|\b(?:und|oder|sowie|bis|nach|gemäß)$")
+
+
+_REFERENCE_END = re.compile(
+    r"(?:§§?|Abs\.|Absatz|Nr\.|Nummer|Satz|Art\.|Artikel|Anlage)\s*\d+[a-z]?"
+    r"(?:\s*(?:,|und|oder|bis)\s*\d+[a-z]?)*\.$"
+)  # "… nach § 22 Absatz 3 und 4." ends a sentence
 
 
 def cut_inside(text: str) -> bool:
@@ -77,14 +87,23 @@ def cut_inside(text: str) -> bool:
     text = text.strip().rstrip("…").strip()
     if not text:
         return False
+    if _REFERENCE_END.search(text):
+        return False
     return bool(
         _ENDS_WITH_ABBREVIATION.search(text) or _ORDINAL_END.search(text) or _DANGLING.search(text)
     )
 
 
+_FRAME = re.compile(
+    r"^(?:Frage|Question) \d+: .*$|^.*(?:Fundstellen zum Prüfen|Passages to check).*$"
+    r"|^\[\d+\] .*$",
+    re.MULTILINE,
+)  # the headings of many-part answers and the lines of "Fundstellen zum Prüfen"
+
+
 def answer_pieces(answer: str) -> list[str]:
     """The text before each [n] marker: what the answer presents as one supported statement."""
-    pieces = re.split(r"\s*(?:\[\d+\])+", answer)
+    pieces = re.split(r"\s*(?:\[\d+\])+", _FRAME.sub("", answer))
     return [p.strip() for p in pieces if p.strip() and not p.strip().startswith("According to")]
 
 

@@ -80,7 +80,7 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "5"  # 5: Markdown tables as sentences
+INGEST_VERSION = "6"  # 5: Markdown tables as sentences; 6: their cells joined by commas
 NO_TEXT = "kein Text gefunden"
 
 

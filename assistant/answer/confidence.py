@@ -33,6 +33,7 @@ FEATURES = (
     "dense_peak",  # how far the best dense similarity stands above the bulk of candidates
     "register_peak",  # … and the best register question's
     "off_topic",  # similarity to the closest example of what the sources do not cover, centred
+    "agreement",  # how many single signals (dense, BM25, title, register) rank the lead first
     "lead_score",  # the section ranker's score of the leading unit
     "score_margin",  # … minus the second unit's
 )
@@ -147,6 +148,7 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "off_topic": (result.signals.get("off_topic", 0.0) - DENSE_CENTER) * DENSE_SCALE
         if result.signals.get("off_topic")
         else 0.0,
+        "agreement": _agreement(result),
         "lead_score": result.signals.get("lead_score", 0.0),
         "score_margin": result.signals.get("lead_score", 0.0)
         - result.signals.get("runner_score", 0.0),
@@ -157,3 +159,12 @@ def _key(jurabk: str) -> str:
     from assistant.store.manifest import law_key_of
 
     return law_key_of(jurabk)
+
+
+def _agreement(result: SearchResult) -> float:
+    """Share of the single rankings that put the leading unit first (independent evidence)."""
+    if not result.units:
+        return 0.0
+    lead = result.units[0][1]
+    signals = ("dense_rr", "lexical_rr", "title_rr", "register_rr")
+    return sum(lead.get(s, 0.0) >= 1.0 for s in signals) / len(signals)

@@ -137,7 +137,9 @@ class AnswerEngine:
         language = detect_language(intake.cleaned if intake.long else question)
         queries = [resolution.resolved] if not intake.long else intake.queries
         asks = intake.asks if intake.long else [question]
-        parts = [self._part(a, q, filters, language) for a, q in zip(asks, queries, strict=True)]
+        parts = _distinct(
+            [self._part(a, q, filters, language) for a, q in zip(asks, queries, strict=True)]
+        )
         lead = parts[0]
         prepared = Prepared(
             question,
@@ -305,6 +307,19 @@ class AnswerEngine:
         for secret in self.secrets:
             text = text.replace(secret, "[entfernt]")
         return text
+
+
+def _distinct(parts: list[Part]) -> list[Part]:
+    """Questions of one input that lead to the same source are one question."""
+    kept: dict[tuple[str, Any] | None, Part] = {}
+    for number, part in enumerate(parts):
+        top = part.hits[0].chunk if part.hits else None
+        key = (top.doc_id, top.metadata.get("section") or top.chunk_id) if top else None
+        if key is None or key not in kept:
+            kept[key if key is not None else ("", number)] = part
+        else:
+            kept[key].asked = f"{kept[key].asked} {part.asked}"
+    return list(kept.values())
 
 
 def fallback_notice(exc: Exception) -> str:

@@ -58,17 +58,47 @@ def _usable(sentence: str) -> bool:
     return len(words) >= 5 and "weggefallen" not in sentence.lower()
 
 
-def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int]:
-    """Sentence i widened to what it needs: its enumerated items, the sentence it refers to."""
+_CLOSED = re.compile(r"[.!?][\"“”‘’»«)\]]*$")
+# a sentence may end in a reference: "… nach § 22 Absatz 3 und 4."
+_REFERENCE_END = re.compile(
+    r"(?:§§?|Abs\.|Absatz|Nr\.|Nummer|Satz|Art\.|Artikel|Anlage)\s*\d+[a-z]?"
+    r"(?:\s*(?:,|und|oder|bis)\s*\d+[a-z]?)*\.$"
+)
+# a list item's number with nothing after it: the chunk ends inside an enumeration ("… und 3.")
+_OPEN_ITEM = re.compile(
+    r"(?<!Abs\.)(?<!Absatz)(?<!Nr\.)(?<!Satz)(?<!§)(?<!Art\.)(?<!S\.)(?<!Anlage)"
+    r"(?:^|\s)(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\))$"
+)
+
+
+def _complete(text: str, spans: list[Span], i: int) -> bool:
+    """A span is a whole sentence unless the chunk cuts it (at its start or its end)."""
+    sentence = text[spans[i][0] : spans[i][1]].strip()
+    if i == 0 and sentence[:1].islower():
+        return False  # the chunk begins inside a sentence
+    if _OPEN_ITEM.search(sentence) and not _REFERENCE_END.search(sentence):
+        return False
+    return bool(_CLOSED.search(sentence)) or (sentence.endswith(":") and i + 1 < len(spans))
+
+
+def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
+    """Sentence i widened to what it needs: its enumerated items, the sentence it refers to.
+
+    None when it cannot stand whole: its items or the sentence it refers to are cut off.
+    """
     first, last = i, i
-    if _REFERS_BACK.match(text[spans[i][0] : spans[i][1]]) and i > 0:
+    if _REFERS_BACK.match(text[spans[i][0] : spans[i][1]]):
+        if i == 0 or not _complete(text, spans, i - 1):
+            return None
         first = i - 1
     if text[spans[i][0] : spans[i][1]].rstrip().endswith(":"):
         while last + 1 < len(spans) and last - i < MAX_ITEMS:
             following = text[spans[last + 1][0] : spans[last + 1][1]]
-            if not _ITEM.match(following):
+            if not _ITEM.match(following) or not _complete(text, spans, last + 1):
                 break
             last += 1
+        if last == i:
+            return None  # a sentence announcing items that are not there
     return spans[first][0], spans[last][1]
 
 
@@ -82,9 +112,12 @@ def passages(
         prior = 0.35 / (1.0 + rank)
         for i, (start, end) in enumerate(spans):
             sentence = text[start:end]
-            if not _usable(sentence):
+            if not _usable(sentence) or not _complete(text, spans, i):
                 continue
-            a, b = _expand(text, spans, i)
+            widened = _expand(text, spans, i)
+            if widened is None:
+                continue
+            a, b = widened
             cov = coverage(lexical, terms, sentence)
             early = 0.02 / (1.0 + i)  # on a tie, a section's opening states its rule
             out.append(Passage(rank, a, b, text[a:b], cov + prior + early))

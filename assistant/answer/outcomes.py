@@ -76,7 +76,7 @@ def candidate_citations(lexical: LexicalIndex, part: Part, spans_of: SpansOf) ->
     citations: list[Citation] = []
     for hit in part.hits[:MAX_CANDIDATES]:
         best = passages(lexical, terms, [hit], spans_of)
-        quote = best[0].text if best else hit.chunk.text[:300]
+        quote = best[0].text if best else ""  # no whole sentence in it: the label says where
         citations.append(Citation.from_hit(len(citations) + 1, hit, quote))
     return citations
 

@@ -28,6 +28,9 @@ def test_cut_statements_are_found(text: str) -> None:
     [
         "Der Bund stellt rund 820 Mio. Euro bereit.",
         "Es gilt seit 24. Juli 2024.",
+        "Das widerspricht dem Grundgedanken von § 5 Abs. 1.",
+        "Siehe § 5.",
+        "Gebühren nach § 22 Absatz 3 und 4.",
         "Das gilt z. B. für das Landesportal.",
         "(1) Die Behörde entscheidet.",
     ],
