@@ -11,13 +11,13 @@ The `correct` probability is the confidence shown (as a band).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from assistant.domain import Outcome
 from assistant.retrieval.hybrid import SearchResult
+from assistant.scoring import LinearModel
 from assistant.store.lexical import LexicalIndex
 
 FEATURES = (
@@ -42,24 +42,11 @@ DENSE_SCALE = 20.0
 
 
 @dataclass(frozen=True)
-class Model:
-    """A logistic model: weights per feature and a bias."""
-
-    weights: dict[str, float]
-    bias: float
-
-    def probability(self, features: dict[str, float]) -> float:
-        """Sigmoid of the weighted features."""
-        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
-
-@dataclass(frozen=True)
 class Calibration:
     """Both models and the thresholds between outcomes."""
 
-    relevant: Model
-    correct: Model
+    relevant: LinearModel
+    correct: LinearModel
     abstain_below: float  # relevant probability
     answer_from: float  # correct probability
 
@@ -76,12 +63,6 @@ class Calibration:
         return Outcome.CANDIDATES, correct, relevant
 
 
-def _model(raw: dict[str, object]) -> Model:
-    weights = raw["weights"]
-    assert isinstance(weights, dict)
-    return Model({str(k): float(v) for k, v in weights.items()}, float(str(raw["bias"])))
-
-
 @lru_cache(maxsize=8)
 def calibration(model_id: str) -> Calibration:
     """The calibration fitted for an embedding model (the bundled model's when unknown)."""
@@ -89,8 +70,8 @@ def calibration(model_id: str) -> Calibration:
     data = json.loads(path.read_text(encoding="utf-8"))
     entry = data["models"].get(model_id) or data["models"][data["default"]]
     return Calibration(
-        _model(entry["relevant"]),
-        _model(entry["correct"]),
+        LinearModel.from_json(entry["relevant"]),
+        LinearModel.from_json(entry["correct"]),
         float(entry["abstain_below"]),
         float(entry["answer_from"]),
     )

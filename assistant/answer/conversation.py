@@ -12,12 +12,13 @@ BundID?") is new. The cues are weighed by a logistic model fitted on labelled co
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from assistant.scoring import LinearModel
 
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d[\d.,]*|[,;:?!]")
 _LEAD = re.compile(
@@ -229,26 +230,23 @@ def features(question: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _model() -> tuple[dict[str, float], float, float]:
+def _model() -> tuple[LinearModel, float]:
     raw = json.loads(
         (resources.files("assistant") / "data" / "followups.json").read_text(encoding="utf-8")
     )
-    return {k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), raw["threshold"]
+    return LinearModel.from_json(raw), float(raw["threshold"])
 
 
 def followup_probability(question: str) -> float:
     """How likely the question leans on the previous turn."""
-    weights, bias, _ = _model()
-    cues = features(question)
-    z = bias + sum(weights.get(k, 0.0) * v for k, v in cues.items())
-    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+    return _model()[0].probability(features(question))
 
 
 def is_followup(question: str) -> bool:
     """True when the question cannot stand alone without the previous turn."""
     if not _tokens(question):
         return False
-    return followup_probability(question) >= _model()[2]
+    return followup_probability(question) >= _model()[1]
 
 
 UNSURE = (0.3, 0.7)  # follow-up probabilities for which the sources are asked as well
@@ -273,7 +271,7 @@ def resolve(
     if leans_on is not None and UNSURE[0] <= probability <= UNSURE[1]:
         followup = leans_on(question, joined)
     else:
-        followup = probability >= _model()[2]
+        followup = probability >= _model()[1]
     if not followup:
         return Resolution(question, False, question, question)
     return Resolution(question, True, joined, anchor)

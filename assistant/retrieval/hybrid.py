@@ -16,7 +16,6 @@ import numpy as np
 from assistant.retrieval.definitions import defines
 from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.query import ParsedQuery, QueryParser
-from assistant.retrieval.ranker import RankerModel
 from assistant.retrieval.register import OffTopic, RegisterCache
 from assistant.retrieval.results import Filters, Hit, SearchResult
 from assistant.retrieval.sections import (
@@ -31,6 +30,7 @@ from assistant.retrieval.sections import (
 )
 from assistant.retrieval.stages import Stages
 from assistant.retrieval.thesaurus import Thesaurus
+from assistant.scoring import LinearModel
 from assistant.store.index import Index, indexed_text
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import law_key_of
@@ -55,7 +55,7 @@ class HybridRetriever:
         register: RegisterCache | None = None,
         thesaurus: Thesaurus | None = None,
         stages: Stages | None = None,
-        ranker: RankerModel | None = None,
+        ranker: LinearModel | None = None,
         off_topic: OffTopic | None = None,
     ):
         self.index = index
@@ -264,7 +264,7 @@ class HybridRetriever:
                 scores[unit] *= 1.0 + w.named_law
         features = unit_features(ev, units, law_of, scores, law_rank, named)
         if self.ranker is not None:
-            scores = {unit: self.ranker.score(f) for unit, f in features.items()}
+            scores = {unit: self.ranker.probability(f) for unit, f in features.items()}
         best = sorted(scores.values(), reverse=True)[:2] + [0.0, 0.0]
         ev.lead_score, ev.runner_score = best[0], best[1]
         top = max(scores.values(), default=0.0)

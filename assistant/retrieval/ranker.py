@@ -10,10 +10,10 @@ assistant/data/ranker.json; without weights for the model in use, the fused rank
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from assistant.scoring import LinearModel
 
 FEATURES = (
     "fused",  # reciprocal-rank fusion score of the unit, relative to the best unit
@@ -32,21 +32,8 @@ FEATURES = (
 MISSING_SIMILARITY = -0.15  # relative similarity used when a list does not contain the unit
 
 
-@dataclass(frozen=True)
-class RankerModel:
-    """Weights of the logistic ranker."""
-
-    weights: dict[str, float]
-    bias: float
-
-    def score(self, features: dict[str, float]) -> float:
-        """Probability-like score that the unit answers the question."""
-        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
-
 @lru_cache(maxsize=8)
-def ranker_model(model_id: str) -> RankerModel | None:
+def ranker_model(model_id: str) -> LinearModel | None:
     """The ranker fitted for an embedding model, or None (then fused ranks decide)."""
     path = resources.files("assistant") / "data" / "ranker.json"
     if not path.is_file():
@@ -54,9 +41,7 @@ def ranker_model(model_id: str) -> RankerModel | None:
     entry = json.loads(path.read_text(encoding="utf-8")).get("models", {}).get(model_id)
     if not entry:
         return None
-    return RankerModel(
-        {str(k): float(v) for k, v in entry["weights"].items()}, float(entry["bias"])
-    )
+    return LinearModel.from_json(entry)
 
 
 def reciprocal(rank: int | None) -> float:
