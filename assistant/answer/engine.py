@@ -113,6 +113,7 @@ class AnswerEngine:
         """Resolve, read, retrieve and decide; answer is set when no generation is needed."""
         _check_question(question, "question")
         question = question.strip()
+        log.info("question (conversation %s): %s", conversation_id or "new", question[:500])
         mode = mode or ("llm" if self.chat_model is not None else "extractive")
         if mode not in ("extractive", "llm"):
             raise InvalidRequest("mode", "muss 'extractive' oder 'llm' sein")
