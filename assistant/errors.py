@@ -15,6 +15,20 @@ class ConfigError(LotseError):
     code = "config_error"
 
 
+class IndexMismatch(ConfigError):
+    """The index was built with another embedding provider, model or dimension than configured.
+
+    A configuration problem, never a store outage: the vectors are there but not comparable.
+    """
+
+    code = "index_mismatch"
+
+    def __init__(self, message: str, recorded: object = None, configured: object = None) -> None:
+        super().__init__(message)
+        self.recorded = recorded
+        self.configured = configured
+
+
 class LoadError(LotseError):
     """A file could not be loaded; names the file and the reason."""
 
@@ -67,3 +81,19 @@ class ProviderError(LotseError):
         super().__init__(f"{stage}: {reason}")
         self.stage = stage
         self.reason = reason
+
+
+class NotFound(LotseError):
+    """An answer, conversation or passage that does not exist or is not the principal's."""
+
+    code = "not_found"
+
+
+class Forbidden(LotseError):
+    """The principal lacks the scope for this use case."""
+
+    code = "forbidden"
+
+    def __init__(self, scope: str, what: str) -> None:
+        super().__init__(f"{what} erfordert den Scope '{scope}'")
+        self.scope = scope

@@ -16,7 +16,11 @@ from assistant.answer.engine import AnswerEngine
 from assistant.config import Settings
 from assistant.errors import InvalidRequest
 from assistant.providers.chroma import build_chroma_client, reopen_chroma_client
-from assistant.providers.embeddings import CachedEmbeddings, build_embeddings
+from assistant.providers.embeddings import (
+    CachedEmbeddings,
+    build_embeddings,
+    embedding_identity,
+)
 from assistant.providers.llm import build_chat_model
 from assistant.providers.rerank import build_reranker
 from assistant.retrieval.hybrid import HybridRetriever
@@ -25,7 +29,7 @@ from assistant.retrieval.register import OffTopic, RegisterCache
 from assistant.retrieval.stages import Stages
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.store.enrichment import EnrichmentStore
-from assistant.store.index import Index
+from assistant.store.index import Index, verify_identity
 from assistant.store.manifest import DocumentRecord, Manifest
 from assistant.store.records import RecordStore
 from assistant.store.sentences import SentenceStore
@@ -54,9 +58,15 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         """Build clients and stores from settings (the model is loaded here, once)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        manifest = Manifest(settings.manifest_path)
+        identity = embedding_identity(settings)
         reopen = None if settings.chroma_url else partial(reopen_chroma_client, settings=settings)
-        vectors = VectorStore(build_chroma_client(settings), settings.collection, reopen)
+        manifest = Manifest(settings.manifest_path)
+        try:
+            vectors = VectorStore(build_chroma_client(settings), settings.collection, reopen)
+            verify_identity(manifest, vectors, identity)  # IndexMismatch before the model loads
+        except BaseException:
+            manifest.close()
+            raise
         embeddings = build_embeddings(settings)
         index = Index(manifest, vectors, embeddings, settings.lexical_dir)
         records = RecordStore(settings.records_path)

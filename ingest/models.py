@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DOC_TYPES = ("position_paper", "legal_framework", "case_study", "other")
+from assistant.domain import DocType
+
+DOC_TYPES = tuple(str(t) for t in DocType)
 
 
 @dataclass

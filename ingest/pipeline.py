@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import LoadError, LotseError
+from assistant.redaction import Redactor
 from assistant.safety import instruction_lines
 from assistant.store.index import Index, indexed_text
 from assistant.store.manifest import ChunkRecord, DocumentRecord
@@ -191,7 +192,14 @@ class Ingestor:
             or ("legal_framework" if loaded.law else "other")
         )
         doc_id = existing.doc_id if existing else self._new_doc_id(path, key)
-        suspicious = instruction_lines("\n".join(b.text for b in loaded.blocks))
+        text = "\n".join(b.text for b in loaded.blocks)
+        secrets = Redactor(self.settings.secret_values()).find(text)
+        if secrets:
+            loaded.warnings.append(
+                "enthält vertrauliche Werte (" + ", ".join(secrets) + "): in allen Ausgaben "
+                "maskiert; Originaldatei nur für advise/admin"
+            )
+        suspicious = instruction_lines(text)
         if suspicious:
             loaded.warnings.append(
                 "enthält anweisungsähnlichen Text (möglicher Prompt-Injection-Versuch): "

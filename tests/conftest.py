@@ -1,4 +1,11 @@
-"""Shared fixtures: settings on a temp data dir, services, real shared documents."""
+"""Shared fixtures: settings on a temp data dir, services, real shared documents.
+
+The real corpora live beside the checkout in ../shared (SHARED). A clone without it still runs
+a meaningful suite: tests that only need "some laws" or "some hostile files" use SAMPLE_LAWS and
+SAMPLE_HOSTILE, which fall back to the small fixtures in tests/fixtures (written for the tests,
+nothing copied from ../shared); tests that need the real corpora are marked `needs_shared` (or
+call `require_shared()` in a fixture) and are skipped with SHARED_REASON, summarised at the end.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +31,53 @@ LAWS = SHARED / "corpora" / "gesetze"
 HOSTILE = SHARED / "corpora" / "hostile"
 PDFS = SHARED / "corpora" / "pdf"
 WEB = SHARED / "corpora" / "web"
+HAS_SHARED = all(path.is_dir() for path in (LAWS, HOSTILE, PDFS, WEB))
+SHARED_REASON = "../shared fehlt: echte Korpora (gesetze, pdf, web, hostile) nicht vorhanden"
+needs_shared = pytest.mark.skipif(not HAS_SHARED, reason=SHARED_REASON)
+
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_LAWS = FIXTURES / "gesetze"  # ozg.md, ifg.md, erechv.md: short versions in our own words
+FIXTURE_HOSTILE = FIXTURES / "hostile"
+FIXTURE_PDF = FIXTURES / "pdf" / "merkblatt_online_antrag.pdf"
+FIXTURE_WEB = FIXTURES / "web"
+# For tests that need some laws (ozg.md, ifg.md, erechv.md) or some hostile files (the names in
+# tests/fixtures/hostile), not particular real content: the real ones whenever ../shared is there.
+SAMPLE_LAWS = LAWS if HAS_SHARED else FIXTURE_LAWS
+SAMPLE_HOSTILE = HOSTILE if HAS_SHARED else FIXTURE_HOSTILE
+
+
+def require_shared(what: str = "") -> None:
+    """Skip the calling test or fixture (and every test using it) without ../shared."""
+    if not HAS_SHARED:
+        pytest.skip(f"{SHARED_REASON} ({what})" if what else SHARED_REASON)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which corpora this run uses."""
+    if HAS_SHARED:
+        return f"Korpora: {SHARED} (alle Tests laufen)"
+    return (
+        f"Korpora: {SHARED} fehlt – Tests mit echten Korpora werden übersprungen, "
+        f"Stichproben aus {FIXTURES.relative_to(ROOT)}"
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the groups skipped for lack of ../shared (per test file, with counts)."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and SHARED_REASON in str(report.longrepr[2])
+    ]
+    if not skipped:
+        return
+    groups = Counter(report.nodeid.split("::")[0] for report in skipped)
+    listed = ", ".join(f"{name} ({count})" for name, count in sorted(groups.items()))
+    terminalreporter.write_sep("-", "ohne ../shared übersprungen")
+    terminalreporter.write_line(
+        f"../shared fehlt: {len(skipped)} Tests übersprungen (Gruppen: {listed})"
+    )
+
 
 for _name in list(os.environ):
     if _name.startswith("LOTSE_") and _name != "LOTSE_CHROMA_URL":
@@ -56,11 +112,11 @@ def services(settings: Settings) -> Iterator[Services]:
 
 @pytest.fixture
 def law_dir(tmp_path: Path) -> Path:
-    """A folder with three small real laws (copied per test, never committed)."""
+    """A folder with three small laws: real ones (copied per test, never committed) or fixtures."""
     folder = tmp_path / "laws"
     folder.mkdir()
     for name in ("ozg.md", "ifg.md", "erechv.md"):
-        shutil.copy(LAWS / name, folder / name)
+        shutil.copy(SAMPLE_LAWS / name, folder / name)
     return folder
 
 

@@ -21,8 +21,9 @@ from assistant.answer.outcomes import (
 )
 from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
+from assistant.redaction import Redactor
 from assistant.retrieval.hybrid import Filters, HybridRetriever, SearchResult
-from assistant.store.records import RecordStore, new_id
+from assistant.store.records import Owner, RecordStore, new_id
 from assistant.store.sentences import SentenceStore
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ MAX_QUESTION_CHARS = MAX_INPUT_CHARS
 LEAN = 0.1  # how much surer the sources must be of the joined question to call it a follow-up
 ANSWER_HITS = 6
 __all__ = ["ABSTAIN_TEXT", "AnswerEngine", "AskResult", "MAX_QUESTION_CHARS", "Prepared"]
+
+STREAM_HOLD = 80  # characters held back while streaming, so a secret split in two is masked
 
 
 class AnswerEngine:
@@ -49,7 +52,7 @@ class AnswerEngine:
         self.retriever = retriever
         self.records = records
         self.chat_model = chat_model
-        self.secrets = tuple(s for s in secrets if s and len(s) >= 6)
+        self.redactor = Redactor(secrets)
         self.sentences = sentences
         base = calibration(retriever.index.embeddings.backend.model_id)
         self.calibration: Calibration = replace(
@@ -72,10 +75,11 @@ class AnswerEngine:
         filters: Filters | None = None,
         mode: str | None = None,
         history: list[str] | None = None,
+        owner: Owner | None = None,
     ) -> AskResult:
         """Answer a question and store it (history: earlier questions, without a conversation)."""
         answer = self.answer(question, conversation_id, filters, mode, history)
-        return self.store(answer, conversation_id)
+        return self.store(answer, conversation_id, owner)
 
     def answer(
         self,
@@ -276,7 +280,7 @@ class AnswerEngine:
         """LLM text pieces (secrets redacted); the caller validates the whole with finish_llm."""
         if self.chat_model is None:
             raise InvalidRequest("mode", "kein LLM konfiguriert (LOTSE_LLM_BASE_URL)")
-        hold = max((len(s) for s in self.secrets), default=1) - 1
+        hold = max(self.redactor.longest, STREAM_HOLD) - 1
         buffer = ""
         for piece in llm.stream(
             self.chat_model, llm.build_messages(p.resolved, p.hits, p.language)
@@ -289,25 +293,25 @@ class AnswerEngine:
         if buffer:
             yield self._redact(buffer)
 
-    def store(self, answer: Answer, conversation_id: str | None) -> AskResult:
-        """Persist an answer under its conversation."""
+    def store(
+        self, answer: Answer, conversation_id: str | None, owner: Owner | None = None
+    ) -> AskResult:
+        """Persist an answer under its conversation (a new one is issued when none is given)."""
         conversation_id = conversation_id or new_id("conv")
         answer_id = self.records.add_answer(
-            conversation_id, answer.question, answer.resolved_question, answer.as_dict()
+            conversation_id, answer.question, answer.resolved_question, answer.as_dict(), owner
         )
         return AskResult(answer, answer_id, conversation_id)
 
     def redact(self, text: str) -> str:
-        """Text with configured secrets removed (for anything shown that comes from documents)."""
+        """Text with secrets masked (for anything shown that comes from documents)."""
         return self._redact(text)
 
     def _redact_citations(self, citations: list[Citation]) -> list[Citation]:
         return [replace(c, quote=self._redact(c.quote)) for c in citations]
 
     def _redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[entfernt]")
-        return text
+        return self.redactor.mask(text)
 
 
 def _distinct(parts: list[Part]) -> list[Part]:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.domain import Outcome, confidence_band
-from assistant.retrieval.results import Hit, SearchResult, heading_of
+from assistant.retrieval.results import Hit, SearchResult, display_name, file_path, heading_of
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Citation:
     source_url: str | None = None
     doc_type: str | None = None
     heading: str | None = None  # § title, or the document's heading path, or the page
+    file_url: str | None = None  # the original file (advise/admin or a signed link)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
@@ -35,7 +36,7 @@ class Citation:
             n=n,
             chunk_id=hit.chunk.chunk_id,
             doc_id=hit.chunk.doc_id,
-            path=meta.get("path"),
+            path=display_name(meta.get("path")),
             title=meta.get("law_title") or meta.get("title"),
             law=meta.get("law"),
             section=meta.get("section"),
@@ -45,6 +46,7 @@ class Citation:
             source_url=meta.get("source_url"),
             doc_type=meta.get("doc_type"),
             heading=heading_of(hit.chunk.breadcrumb, meta),
+            file_url=file_path(hit.chunk.doc_id),
         )
 
     def label(self) -> str:

@@ -1,5 +1,1 @@
-"""HTTP API v1 (FastAPI adapter over the core services)."""
-
-from assistant.api.app import create_app
-
-__all__ = ["create_app"]
+"""The HTTP API (/v1): thin routes over the core facade."""

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.answer.engine import MAX_QUESTION_CHARS
+from assistant.core import MAX_MESSAGES, MAX_QUESTION_CHARS
+from assistant.domain import DocType, FeedbackTag, Rating
+from assistant.http.errors import ErrorResponse
 
-
-class ErrorBody(BaseModel):
-    """code and human-readable message."""
-
-    code: str
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    """Every 4xx/5xx response has this shape."""
-
-    error: ErrorBody
+__all__ = ["ErrorResponse"]
 
 
 class FiltersIn(BaseModel):
@@ -27,12 +19,20 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    doc_type: list[Literal["position_paper", "legal_framework", "case_study", "other"]] | None = (
-        None
-    )
+    doc_type: list[DocType] | None = None
     jurisdiction: list[str] | None = Field(default=None, max_length=20)
     doc_id: list[str] | None = Field(default=None, max_length=50)
     stand_from: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    @field_validator("stand_from")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError("kein gültiges Datum (JJJJ-MM-TT)") from None
+        return value
 
 
 class AskIn(BaseModel):
@@ -68,6 +68,7 @@ class Source(BaseModel):
     page: int | None = None
     stand: str | None = None
     heading: str | None = None
+    file_url: str | None = None
 
 
 class SearchResultOut(BaseModel):
@@ -103,6 +104,9 @@ class CitationOut(BaseModel):
     heading: str | None = Field(
         default=None,
         description="where in the source: the § title, the document's heading path, the title",
+    )
+    file_url: str | None = Field(
+        default=None, description="original file (scope advise/admin, or a signed link)"
     )
 
 
@@ -149,7 +153,7 @@ class DocumentOut(BaseModel):
     """An ingested document."""
 
     doc_id: str
-    path: str
+    path: str | None = None
     title: str
     doc_type: str
     stand: str | None = None
@@ -160,6 +164,7 @@ class DocumentOut(BaseModel):
     chunk_count: int
     warnings: list[str] = []
     ingested_at: float
+    file_url: str | None = None
 
 
 class DocumentDetailOut(DocumentOut):
@@ -200,10 +205,8 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     answer_id: str = Field(min_length=1, max_length=100)
-    rating: Literal["up", "down"]
-    tags: list[Literal["wrong", "incomplete", "wrong_sources", "outdated", "helpful", "other"]] = (
-        Field(default_factory=list, max_length=6)
-    )
+    rating: Rating
+    tags: list[FeedbackTag] = Field(default_factory=list, max_length=6)
     comment: str | None = Field(default=None, max_length=2000)
 
 
@@ -236,5 +239,5 @@ class ChatCompletionIn(BaseModel):
     """OpenAI-compatible chat completion request (extra fields are ignored)."""
 
     model: str = "digitallotse"
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False

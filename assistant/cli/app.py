@@ -14,12 +14,13 @@ from assistant.cli import server as server_commands
 from assistant.cli import slack as slack_commands
 from assistant.cli.common import settings_or_exit
 from assistant.cli.progress import IngestProgress
-from assistant.errors import LotseError
-from assistant.services import Services
-from assistant.store.enrichment import EnrichmentStore
-from assistant.store.manifest import Manifest, law_key_of
-from ingest.models import DOC_TYPES
-from ingest.pipeline import Ingestor, IngestReport
+from assistant.core import Assistant, IngestReport, Principal, local
+from assistant.domain import DocType
+from assistant.errors import ConfigError, LotseError
+
+DOC_TYPES = tuple(str(t) for t in DocType)
+# the operator at the console acts with every scope
+OPERATOR: Principal = local("cli")
 
 app = typer.Typer(
     add_completion=False,
@@ -28,10 +29,10 @@ app = typer.Typer(
 )
 
 
-def _services() -> Services:
+def _assistant() -> Assistant:
     settings = settings_or_exit()
     try:
-        return Services.build(settings)
+        return Assistant.build(settings)
     except LotseError as exc:
         _fail(str(exc))
     raise AssertionError("unreachable")
@@ -72,21 +73,12 @@ def enrich(
     as_json: Annotated[bool, typer.Option("--json", help="Zusammenfassung als JSON")] = False,
 ) -> None:
     """Alltagsfragen je § mit dem konfigurierten LLM erzeugen (fortsetzbar, zwischengespeichert)."""
-    from assistant.providers.llm import build_chat_model
-    from ingest.enrich import enrich as run_enrich
-
-    settings = settings_or_exit()
-    model = build_chat_model(settings)
-    if model is None:
-        _fail("kein LLM konfiguriert (LOTSE_LLM_BASE_URL)", code=2)
-    store = EnrichmentStore(settings.enrichment_path)
-    manifest = Manifest(settings.manifest_path)
-    try:
-        wanted = {law_key_of(x) for x in laws} if laws else None
-        report = run_enrich(manifest, store, model, settings.llm_model, wanted, limit)
-    finally:
-        manifest.close()
-        store.close()
+    with _assistant() as assistant:
+        try:
+            report = assistant.enrich(OPERATOR, laws, limit)
+        except ConfigError as exc:
+            _fail(str(exc), code=2)
+            raise
     summary = {
         "sections": report.sections,
         "generated": report.generated,
@@ -124,12 +116,11 @@ def ingest(
     if doc_type is not None and doc_type not in DOC_TYPES:
         typer.echo(f"Fehler: --type muss einer von {', '.join(DOC_TYPES)} sein", err=True)
         raise typer.Exit(2)
-    with _services() as services, services.writer_lock():
-        ingestor = Ingestor(
-            services.index, services.settings, IngestProgress(quiet or as_json), defer_vectors
-        )
+    with _assistant() as assistant:
         try:
-            report = ingestor.run(paths, doc_type=doc_type, prune=prune)
+            report = assistant.ingest(
+                OPERATOR, paths, doc_type, prune, IngestProgress(quiet or as_json), defer_vectors
+            )
         except LotseError as exc:
             _fail(str(exc))
     if as_json:
@@ -144,18 +135,32 @@ def embed(
     batch: Annotated[int, typer.Option("--batch", min=1, help="Chunks pro Schritt")] = 256,
 ) -> None:
     """Fehlende Vektoren berechnen (nach --defer-vectors); jederzeit abbrechbar und fortsetzbar."""
-    with _services() as services, services.writer_lock():
-        missing = services.index.missing_vectors()
-        typer.echo(f"{len(missing)} Chunks ohne Vektor", err=True)
 
-        def report(done: int, total: int) -> None:
-            typer.echo(f"embed: {done}/{total}", err=True)
+    def report(done: int, total: int) -> None:
+        typer.echo(f"embed: {done}/{total}", err=True)
 
+    with _assistant() as assistant:
         try:
-            done = services.index.fill_vectors(missing, batch, report)
+            missing, done = assistant.fill_vectors(OPERATOR, batch, report)
         except LotseError as exc:
             _fail(str(exc))
+    typer.echo(f"{missing} Chunks ohne Vektor", err=True)
     typer.echo(f"{done} Vektoren ergänzt")
+
+
+@app.command()
+def reembed() -> None:
+    """Alle Chunks mit dem konfigurierten Embedding-Modell neu einbetten (nach einem Wechsel)."""
+    settings = settings_or_exit()
+
+    def report(done: int, total: int) -> None:
+        typer.echo(f"reembed: {done}/{total}", err=True)
+
+    try:
+        count = Assistant.reembed(settings, report)
+    except LotseError as exc:
+        _fail(str(exc))
+    typer.echo(f"{count} Chunks neu eingebettet")
 
 
 @app.command(
@@ -177,26 +182,26 @@ def documents(
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben")] = False,
 ) -> None:
     """Eingelesene Dokumente auflisten."""
-    with _services() as services:
-        docs = services.manifest.documents()
+    with _assistant() as assistant:
+        docs = assistant.documents(OPERATOR, 0, 1_000_000).documents
     if as_json:
-        _print_json({"documents": [d.as_dict() for d in docs]})
+        _print_json({"documents": docs})
         return
     for d in docs:
-        typer.echo(f"{d.doc_id}\t{d.doc_type}\t{d.stand or '-'}\t{d.chunk_count}\t{d.title}")
+        stand = d["stand"] or "-"
+        typer.echo(f"{d['doc_id']}\t{d['doc_type']}\t{stand}\t{d['chunk_count']}\t{d['title']}")
     typer.echo(f"{len(docs)} Dokumente", err=True)
 
 
 @app.command()
 def remove(doc_id: Annotated[str, typer.Argument(help="Dokument-ID")]) -> None:
     """Ein Dokument aus dem Index entfernen."""
-    with _services() as services, services.writer_lock():
+    with _assistant() as assistant:
         try:
-            doc = services.index.remove_document(doc_id)
-            services.index.lexical()
+            doc = assistant.remove(OPERATOR, doc_id)
         except LotseError as exc:
             _fail(str(exc))
-    typer.echo(f"entfernt: {doc.doc_id} ({doc.path})")
+    typer.echo(f"entfernt: {doc['doc_id']} ({doc['path']})")
 
 
 @app.command()
@@ -204,12 +209,12 @@ def purge(
     older_than: Annotated[float, typer.Option("--older-than", help="Alter in Tagen", min=0)],
 ) -> None:
     """Gespeicherte Fragen, Antworten und Feedback löschen, die älter sind als DAYS Tage."""
-    with _services() as services:
-        deleted = services.records.purge(older_than * 86400)
+    with _assistant() as assistant:
+        deleted = assistant.purge(OPERATOR, older_than)
     typer.echo(f"{deleted} Antworten (mit Feedback) gelöscht")
 
 
-query_commands.register(app, _services)
+query_commands.register(app, _assistant, OPERATOR)
 server_commands.register(app)
 slack_commands.register(app)
 

@@ -9,24 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.core import AskResult, Assistant, Filters, Principal, SearchHit, render
+from assistant.domain import OUTCOME_LABELS, Outcome
 from assistant.errors import LotseError
-from assistant.retrieval.hybrid import Filters, SearchResult
-from assistant.services import Services
 
 
-def search_payload(result: SearchResult) -> dict[str, Any]:
-    """The search JSON contract."""
-    return {
-        "results": [
-            {
-                "chunk_id": h.chunk.chunk_id,
-                "score": round(h.score, 6),
-                "text": h.chunk.text,
-                "source": h.source(),
-            }
-            for h in result.hits
-        ]
-    }
+def search_payload(hits: list[SearchHit]) -> dict[str, Any]:
+    """The search JSON contract (text redacted by the core)."""
+    return {"results": [h.as_dict() for h in hits]}
 
 
 def _run_lines(handler: Callable[[str], dict[str, Any]]) -> None:
@@ -64,7 +54,9 @@ def _run(
         raise typer.Exit(2 if exc.code == "invalid_request" else 1) from None
 
 
-def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None:
+def register(
+    app: typer.Typer, assistant_factory: Callable[[], Assistant], operator: Principal
+) -> None:
     """Add the search and ask commands."""
 
     @app.command()
@@ -79,9 +71,9 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
     ) -> None:
         """Passagen suchen (hybrid: dicht + lexikalisch)."""
         filters = Filters(doc_type=doc_type or None)
-        with services_factory() as services:
+        with assistant_factory() as assistant:
             payload = _run(
-                lambda q: search_payload(services.engine.search(q, k, filters)),
+                lambda q: search_payload(assistant.search(operator, q, k, filters)),
                 query,
                 jsonl,
                 "Suchanfrage",
@@ -112,13 +104,14 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
     ) -> None:
         """Eine Frage beantworten, mit Quellen."""
         filters = Filters(doc_type=doc_type or None)
-        with services_factory() as services:
-            payload = _run(
-                lambda q: services.engine.ask(q, conversation, filters, mode).as_dict(),
-                question,
-                jsonl,
-                "Frage",
-            )
+        results: list[AskResult] = []
+
+        def handle(text: str) -> dict[str, Any]:
+            results.append(assistant.ask(operator, text, conversation, filters, mode))
+            return results[-1].as_dict()
+
+        with assistant_factory() as assistant:
+            payload = _run(handle, question, jsonl, "Frage")
         if payload is None:
             return
         if as_json:
@@ -126,18 +119,8 @@ def register(app: typer.Typer, services_factory: Callable[[], Services]) -> None
             return
         if payload.get("followup"):
             typer.echo(f"(verstanden als: {payload['resolved_question']})")
-        typer.echo(payload["answer"])
-        if payload.get("notice"):
-            typer.echo(f"Hinweis: {payload['notice']}")
-        for c in payload["citations"]:
-            where = " ".join(str(x) for x in (c["law"], c["section"], c.get("heading")) if x)
-            page = f", S. {c['page']}" if c["page"] else ""
-            stand = f", Stand {c['stand']}" if c.get("stand") else ""
-            typer.echo(f"[{c['n']}] {c['title']}{' – ' + where if where else ''}{page}{stand}")
-            typer.echo(f"    {c['path']}")
-        outcome = {"answer": "Antwort", "candidates": "Fundstellen zum Prüfen"}.get(
-            payload["outcome"], "Enthaltung – bitte an die Beratung wenden"
-        )
+        typer.echo(render(results[-1].answer))  # the one text renderer (also chat completions)
+        outcome = OUTCOME_LABELS.get(Outcome(payload["outcome"]), payload["outcome"])
         typer.echo(
             f"{outcome} · Sicherheit {payload['confidence_band']} · "
             f"Gespräch: {payload['conversation_id']}"

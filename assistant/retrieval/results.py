@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from assistant.retrieval.query import ParsedQuery
 from assistant.store.manifest import ChunkRecord
@@ -51,7 +52,8 @@ class Hit:
         meta = self.chunk.metadata
         return {
             "doc_id": self.chunk.doc_id,
-            "path": meta.get("path"),
+            "path": display_name(meta.get("path")),
+            "file_url": file_path(self.chunk.doc_id),
             "title": meta.get("title"),
             "doc_type": meta.get("doc_type"),
             "law": meta.get("law"),
@@ -60,6 +62,18 @@ class Hit:
             "stand": meta.get("stand"),
             "heading": heading_of(self.chunk.breadcrumb, meta),
         }
+
+
+def display_name(path: object) -> str | None:
+    """A document's file name for display: never the server's absolute path."""
+    if not path:
+        return None
+    return str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or None
+
+
+def file_path(doc_id: str) -> str:
+    """Relative URL of a document's original file (needs `advise`/`admin` or a signed link)."""
+    return f"/web/files/{quote(doc_id, safe='')}"
 
 
 def heading_of(breadcrumb: str, meta: dict[str, Any]) -> str | None:

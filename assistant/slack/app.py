@@ -1,4 +1,4 @@
-"""build_slack_app(services): one Bolt app for both transports (HTTP /slack/events, Socket Mode)."""
+"""build_slack_app(assistant): one Bolt app for both transports (HTTP and Socket Mode)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from assistant.core import Assistant
 from assistant.errors import ConfigError
-from assistant.services import Services
 from assistant.slack.handlers import SlackBot
+from assistant.slack.state import SlackState
 
 log = logging.getLogger("assistant.slack")
 
@@ -24,9 +25,9 @@ def secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value().strip() or None
 
 
-def api_url(services: Services) -> str:
+def api_url(assistant: Assistant) -> str:
     """Web API base URL (LOTSE_SLACK_API_URL, e.g. for tests or proxies)."""
-    configured = services.settings.slack_api_url
+    configured = assistant.settings.slack_api_url
     url = configured.strip() if configured else SLACK_API_URL
     return url if url.endswith("/") else url + "/"
 
@@ -59,14 +60,14 @@ def _filtered_logger(name: str, secrets: tuple[str, ...]) -> logging.Logger:
 
 
 def build_slack_app(
-    services: Services, client: WebClient | None = None, *, socket_mode: bool = False
+    assistant: Assistant, client: WebClient | None = None, *, socket_mode: bool = False
 ) -> App:
     """The Bolt app with every listener; HTTP mode verifies Slack's request signatures.
 
     `client` overrides the Web API client (its token must be the bot token). No Slack call is
     made here: the token is checked with auth.test on the first request.
     """
-    settings = services.settings
+    settings = assistant.settings
     secrets = settings.secret_values()
     token = secret(settings.slack_bot_token)
     signing_secret = secret(settings.slack_signing_secret)
@@ -75,7 +76,7 @@ def build_slack_app(
             raise ConfigError("LOTSE_SLACK_BOT_TOKEN fehlt (Bot-Token xoxb-…)")
         client = WebClient(
             token=token,
-            base_url=api_url(services),
+            base_url=api_url(assistant),
             logger=_filtered_logger("assistant.slack.web", secrets),
         )
     elif client.token is None:
@@ -94,5 +95,7 @@ def build_slack_app(
         logger=_filtered_logger("assistant.slack.bolt", secrets),
     )
     _filtered_logger("assistant.slack", secrets)
-    SlackBot(services).register(app)
+    state = SlackState(settings.data_dir / "slack.sqlite3")
+    SlackBot(assistant, state).register(app)
+    app._lotse_state = state  # type: ignore[attr-defined]  # closed with the process
     return app

@@ -1,7 +1,9 @@
 """Slack listeners: parse the Slack payload, call the core, post Block Kit (thin adapters).
 
-Events (``app_mention``, ``message.im``) are answered in a thread; the thread is the conversation
-(``slack-<channel>-<thread_ts>``), so follow-ups resolve against the previous question. ``/lotse``
+Events (``app_mention``, ``message.im``) are answered in a thread; the thread continues the
+conversation its first answer started, so follow-ups resolve against the previous question. A
+channel (or direct-message channel) of a workspace is the principal: what is asked there is
+visible there, never elsewhere. ``/lotse``
 answers privately with a share button. Buttons store feedback or hand the question to the
 advisors' channel. Every listener acks first; Bolt then runs the slow part in its thread pool.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +21,9 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from assistant.errors import InvalidRequest
-from assistant.services import Services
+from assistant.core import Assistant, Principal
+from assistant.domain import FeedbackTag, Rating, Scope
+from assistant.errors import InvalidRequest, LotseError, NotFound
 from assistant.slack.blocks import (
     ACTION_ADVISOR,
     ACTION_DOWN,
@@ -40,7 +44,7 @@ from assistant.slack.blocks import (
     reason_thanks,
     usage_message,
 )
-from assistant.store.records import new_id
+from assistant.slack.state import SlackState
 
 log = logging.getLogger("assistant.slack")
 
@@ -64,9 +68,21 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def conversation_id(channel: str, thread_ts: str) -> str:
-    """The conversation of a Slack thread: 'slack-C123-1700000000.000100'."""
-    return f"slack-{channel}-{thread_ts}"
+def new_reference() -> str:
+    """A reference id for an error report."""
+    return f"ref_{uuid.uuid4().hex[:20]}"
+
+
+def principal_for(team: str | None, channel: str | None) -> Principal:
+    """The principal of a Slack channel: who can read the channel sees what is asked there."""
+    return Principal(
+        f"slack-{team or 'T'}-{channel or 'none'}", frozenset({Scope.ASK}), None, "slack"
+    )
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    return str(team) if team else (body.get("user") or {}).get("team_id")
 
 
 def from_bot(event: dict[str, Any]) -> bool:
@@ -110,9 +126,10 @@ class Click:
 class SlackBot:
     """The listeners of the Digitallotse Slack app around the core services."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.advisor_channel = (services.settings.advisor_channel or "").strip() or None
+    def __init__(self, assistant: Assistant, state: SlackState) -> None:
+        self.assistant = assistant
+        self.state = state
+        self.advisor_channel = (assistant.settings.advisor_channel or "").strip() or None
 
     def register(self, app: App) -> None:
         """Attach middleware and listeners to a Bolt app."""
@@ -136,7 +153,7 @@ class SlackBot:
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and isinstance(event_id, str) and event_id:
             try:
-                first = self.services.records.claim_slack_event(event_id)
+                first = self.state.claim_event(event_id)
             except Exception:  # better a rare duplicate than silence
                 log.exception("Slack: Event-Dedupe nicht möglich – bearbeite %s trotzdem", event_id)
                 first = True
@@ -148,20 +165,24 @@ class SlackBot:
 
     # -- events ---------------------------------------------------------------------------------
 
-    def on_mention(self, event: dict[str, Any], client: WebClient) -> None:
+    def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         """@Digitallotse in a channel or thread."""
         if not from_bot(event):
-            self.answer_in_thread(client, event)
+            self.answer_in_thread(client, event, _team(body))
 
-    def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         """Direct messages; every other message event is ignored."""
         if event.get("channel_type") != "im" or event.get("subtype") or from_bot(event):
             return
         if event.get("user") and event.get("user") == context.bot_user_id:
             return
-        self.answer_in_thread(client, event)
+        self.answer_in_thread(client, event, _team(body))
 
-    def answer_in_thread(self, client: WebClient, event: dict[str, Any]) -> None:
+    def answer_in_thread(
+        self, client: WebClient, event: dict[str, Any], team: str | None = None
+    ) -> None:
         """Working reaction, answer in the thread, reaction removed."""
         channel, ts = str(event["channel"]), str(event["ts"])
         thread_ts = str(event.get("thread_ts") or ts)
@@ -170,20 +191,25 @@ class SlackBot:
             self.post(client, channel, thread_ts, usage_message())
             return
         self.reaction(client, "add", channel, ts)
+        principal = principal_for(team, channel)
         try:
-            message = self.answer(question, self.conversation(channel, thread_ts))
+            message = self.answer(
+                principal,
+                question,
+                self.conversation(channel, thread_ts),
+                thread=(channel, thread_ts),
+            )
             self.post(client, channel, thread_ts, message)
         finally:
             self.reaction(client, "remove", channel, ts)
 
-    def conversation(self, channel: str, thread_ts: str) -> str:
-        """The thread's conversation: a linked one (shared /lotse answer) or slack-<ch>-<ts>."""
+    def conversation(self, channel: str, thread_ts: str) -> str | None:
+        """The conversation the thread continues (None: the thread's first question)."""
         try:
-            linked = self.services.records.slack_thread_conversation(channel, thread_ts)
-        except Exception:  # the engine reports store failures itself
+            return self.state.thread_conversation(channel, thread_ts)
+        except Exception:
             log.warning("Slack: Thread-Zuordnung nicht lesbar", exc_info=True)
-            linked = None
-        return linked or conversation_id(channel, thread_ts)
+            return None
 
     # -- slash command --------------------------------------------------------------------------
 
@@ -195,51 +221,74 @@ class SlackBot:
             return
         ack(response_type="ephemeral", text=WORKING)
         heading = f"*Ihre Frage:* {escape(question)}"
-        message = self.answer(question, None, share=True, heading=heading)
+        principal = principal_for(_team(command), command.get("channel_id"))
+        message = self.answer(principal, question, None, share=True, heading=heading)
         respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
     # -- buttons --------------------------------------------------------------------------------
 
-    def on_feedback_up(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                       respond: Respond) -> None:
+    def on_feedback_up(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
         """👍 stored as feedback (source slack)."""
         ack()
         click = Click.parse(body, action)
-        if self.known(click, respond):
-            self.services.records.add_feedback(click.value, "up", [], None, "slack")
+        principal = principal_for(_team(body), click.channel)
+        if self.known(principal, click, respond):
+            self.assistant.feedback(principal, click.value, Rating.UP)
             self.whisper(respond, click, plain("Danke für Ihre Rückmeldung! 👍"))
 
-    def on_feedback_down(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         respond: Respond) -> None:
+    def on_feedback_down(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
         """👎 stored at once; then asks for the reason."""
         ack()
         click = Click.parse(body, action)
-        if self.known(click, respond):
-            feedback_id = self.services.records.add_feedback(click.value, "down", [], None, "slack")
+        principal = principal_for(_team(body), click.channel)
+        if self.known(principal, click, respond):
+            feedback_id = self.assistant.feedback(principal, click.value, Rating.DOWN)
             self.whisper(respond, click, reason_prompt(feedback_id))
 
-    def on_reason(self, ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+    def on_reason(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
         """A reason button after 👎: adds its tag to the stored feedback."""
         ack()
+        click = Click.parse(body, action)
+        principal = principal_for(_team(body), click.channel)
         feedback_id, _, tag = str(action.get("value") or "").partition(":")
-        if tag not in REASONS or not self.services.records.add_feedback_tags(feedback_id, [tag]):
+        try:
+            if tag not in REASONS:
+                raise NotFound(tag)
+            self.assistant.add_feedback_reason(principal, feedback_id, FeedbackTag(tag))
+        except NotFound:
             log.warning("Slack: unbekannte Feedback-Begründung %r", action.get("value"))
             return
         respond(replace_original=True, **reason_thanks(tag).as_kwargs())
 
-    def on_advisor(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                   respond: Respond, client: WebClient) -> None:
+    def on_advisor(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+    ) -> None:
         """Question, answer and sources to the advisors' channel; a note to the asker."""
         ack()
         click = Click.parse(body, action)
-        record = self.services.records.get_answer(click.value)
+        record = self.record(principal_for(_team(body), click.channel), click.value)
         if record is None:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return
         if not self.advisor_channel:
-            self.whisper(respond, click, plain(
-                "Für Berater*innen ist noch kein Kanal eingerichtet (LOTSE_ADVISOR_CHANNEL)."
-            ))
+            self.whisper(
+                respond,
+                click,
+                plain(
+                    "Für Berater*innen ist noch kein Kanal eingerichtet (LOTSE_ADVISOR_CHANNEL)."
+                ),
+            )
             return
         permalink = None
         if click.in_shared_channel and click.channel and click.thread_ts:
@@ -253,35 +302,52 @@ class SlackBot:
         )
         try:
             client.chat_postMessage(
-                channel=self.advisor_channel, unfurl_links=False, unfurl_media=False,
+                channel=self.advisor_channel,
+                unfurl_links=False,
+                unfurl_media=False,
                 **forwarded.as_kwargs(),
             )
         except SlackApiError as exc:
-            reference = new_id("ref")
+            reference = new_reference()
             log.warning(
                 "Slack: Weitergabe an Berater*innen fehlgeschlagen: %s (Referenz %s)",
-                _error(exc), reference,
+                _error(exc),
+                reference,
             )
-            self.whisper(respond, click, plain(
-                "Entschuldigung, die Weitergabe an die Berater*innen ist fehlgeschlagen. "
-                f"Referenz: `{reference}`"
-            ))
+            self.whisper(
+                respond,
+                click,
+                plain(
+                    "Entschuldigung, die Weitergabe an die Berater*innen ist fehlgeschlagen. "
+                    f"Referenz: `{reference}`"
+                ),
+            )
             return
         if permalink and click.channel and click.thread_ts:
             note = advisor_note(click.user)
             if self.post(client, click.channel, click.thread_ts, note):
                 return
-        self.whisper(respond, click, plain(
-            "Ich habe Ihre Frage an die Berater*innen weitergegeben. "
-            "Eine Berater*in meldet sich direkt bei Ihnen."
-        ))
+        self.whisper(
+            respond,
+            click,
+            plain(
+                "Ich habe Ihre Frage an die Berater*innen weitergegeben. "
+                "Eine Berater*in meldet sich direkt bei Ihnen."
+            ),
+        )
 
-    def on_share(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                 respond: Respond, client: WebClient) -> None:
+    def on_share(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+    ) -> None:
         """Post a private /lotse answer in the channel for everyone."""
         ack()
         click = Click.parse(body, action)
-        record = self.services.records.get_answer(click.value)
+        record = self.record(principal_for(_team(body), click.channel), click.value)
         if record is None or not click.channel:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return
@@ -292,7 +358,9 @@ class SlackBot:
         )
         try:
             posted = client.chat_postMessage(
-                channel=click.channel, unfurl_links=False, unfurl_media=False,
+                channel=click.channel,
+                unfurl_links=False,
+                unfurl_media=False,
                 **message.as_kwargs(),
             )
         except SlackApiError as exc:
@@ -302,17 +370,17 @@ class SlackBot:
             respond(delete_original=True)
             return
         if posted.get("ts"):
-            self.services.records.link_slack_thread(
-                click.channel, str(posted["ts"]), str(record["conversation_id"])
-            )
+            self.state.link_thread(click.channel, str(posted["ts"]), str(record["conversation_id"]))
         respond(replace_original=True, text="✅ Die Antwort ist jetzt im Kanal sichtbar.")
 
     def on_error(self, error: Exception, respond: Respond | None) -> None:
         """Last resort for listener errors: log with a reference (never the payload) and tell
         the user when Slack gave a response_url (commands, buttons)."""
-        reference = new_id("ref")
+        reference = new_reference()
         log.error(
-            "Slack: Fehler im Listener (Referenz %s): %s", reference, type(error).__name__,
+            "Slack: Fehler im Listener (Referenz %s): %s",
+            reference,
+            type(error).__name__,
             exc_info=error,
         )
         if respond is not None and respond.response_url:
@@ -326,19 +394,26 @@ class SlackBot:
 
     def answer(
         self,
+        principal: Principal,
         question: str,
         conversation: str | None,
         *,
         share: bool = False,
         heading: str | None = None,
+        thread: tuple[str, str] | None = None,
     ) -> Message:
-        """Ask the engine; the answer message, or a short apology with a reference id."""
+        """Ask the core; the answer message, or a short apology with a reference id."""
         try:
-            result = self.services.engine.ask(question, conversation)
+            try:
+                result = self.assistant.ask(principal, question, conversation)
+            except NotFound:  # the thread's conversation was purged: start afresh
+                result = self.assistant.ask(principal, question, None)
+            if thread is not None and conversation != result.conversation_id:
+                self.state.link_thread(thread[0], thread[1], result.conversation_id)
         except InvalidRequest as exc:
             return invalid_message(str(exc).split(": ", 1)[-1])
         except Exception:  # any core failure becomes an apology, never silence
-            reference = new_id("ref")
+            reference = new_reference()
             log.exception("Slack: Antwort fehlgeschlagen (Referenz %s)", reference)
             return error_message(reference)
         return answer_message(
@@ -353,7 +428,10 @@ class SlackBot:
         """chat.postMessage in a thread (text only when Slack rejects the blocks); its ts."""
         try:
             response = client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                channel=channel,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
                 **message.as_kwargs(),
             )
         except SlackApiError as exc:
@@ -363,8 +441,11 @@ class SlackBot:
             log.warning("Slack: Blöcke abgelehnt (%s) – sende nur Text", _error(exc))
             try:
                 response = client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, text=message.text,
-                    unfurl_links=False, unfurl_media=False,
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=message.text,
+                    unfurl_links=False,
+                    unfurl_media=False,
                 )
             except SlackApiError as again:
                 log.warning("Slack: chat.postMessage fehlgeschlagen: %s", _error(again))
@@ -382,9 +463,16 @@ class SlackBot:
         except SlackApiError as exc:
             log.debug("Slack: reactions.%s fehlgeschlagen: %s", verb, _error(exc))
 
-    def known(self, click: Click, respond: Respond) -> bool:
-        """Whether the clicked answer is stored (tells the user when not)."""
-        if click.value and self.services.records.get_answer(click.value) is not None:
+    def record(self, principal: Principal, answer_id: str) -> dict[str, Any] | None:
+        """A stored answer this channel may see, or None."""
+        try:
+            return self.assistant.answer(principal, answer_id) if answer_id else None
+        except LotseError:
+            return None
+
+    def known(self, principal: Principal, click: Click, respond: Respond) -> bool:
+        """Whether the clicked answer is stored and this channel's (tells the user when not)."""
+        if self.record(principal, click.value) is not None:
             return True
         self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
         return False

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, Response
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.services import Services
+from assistant.core import Assistant
 from assistant.slack.app import build_slack_app, secret
 
 log = logging.getLogger("assistant.slack")
@@ -16,14 +16,14 @@ log = logging.getLogger("assistant.slack")
 MAX_BODY_BYTES = 1_000_000
 
 
-def mount_slack(app: FastAPI, services: Services) -> None:
+def mount_slack(app: FastAPI, assistant: Assistant) -> None:
     """Mount /slack/events when a signing secret and bot token are configured."""
-    settings = services.settings
+    settings = assistant.settings
     if not secret(settings.slack_signing_secret) or not secret(settings.slack_bot_token):
         if secret(settings.slack_signing_secret):
             log.warning("Slack: LOTSE_SLACK_BOT_TOKEN fehlt – /slack/events nicht aktiv")
         return
-    bolt = build_slack_app(services)
+    bolt = build_slack_app(assistant)
     app.state.slack_app = bolt
 
     @app.post("/slack/events", include_in_schema=False)

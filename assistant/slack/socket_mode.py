@@ -7,19 +7,19 @@ import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from assistant.core import Assistant
 from assistant.errors import ConfigError
-from assistant.services import Services
 from assistant.slack.app import build_slack_app, secret
 
 log = logging.getLogger("assistant.slack")
 
 
-def run_socket_mode(services: Services, stop: threading.Event | None = None) -> None:
+def run_socket_mode(assistant: Assistant, stop: threading.Event | None = None) -> None:
     """Connect with the app-level token and serve until `stop` is set (or forever)."""
-    app_token = secret(services.settings.slack_app_token)
+    app_token = secret(assistant.settings.slack_app_token)
     if not app_token:
         raise ConfigError("LOTSE_SLACK_APP_TOKEN fehlt (App-Token xapp-… mit connections:write)")
-    app = build_slack_app(services, socket_mode=True)
+    app = build_slack_app(assistant, socket_mode=True)
     handler = SocketModeHandler(app, app_token=app_token, logger=log)
     handler.connect()
     log.info("Slack: Socket Mode verbunden – warte auf Nachrichten")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import DocumentNotFound
 from assistant.providers.embeddings import CachedEmbeddings
+from assistant.store.identity import IndexIdentity, mismatch
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
 from assistant.store.vectors import VectorStore
@@ -28,6 +29,36 @@ def section_title(chunk: ChunkRecord) -> str | None:
     """The official heading of a legal norm (§ / Art.) the chunk belongs to, if any."""
     meta = chunk.metadata
     return str(meta["section_title"]) if meta.get("section") and meta.get("section_title") else None
+
+
+def verify_identity(
+    manifest: Manifest, vectors: VectorStore, configured: IndexIdentity
+) -> IndexIdentity:
+    """Check that the configured embedding model built this index; IndexMismatch if not.
+
+    Manifest and collection are checked each; where nothing is recorded yet (a new index, or one
+    from before identities were recorded) the configuration is adopted and recorded. An index
+    without any chunk or vector adopts a changed configuration too: there is nothing to compare.
+    Sets `vectors.identity` (used to check vector widths) and returns the identity in force.
+    """
+    vectors.identity = configured  # a collection created now records it at once
+    in_manifest = manifest.embedding_identity()
+    in_vectors = vectors.recorded_identity()
+    identity = configured
+    for recorded, where in ((in_manifest, str(manifest.path)), (in_vectors, vectors.where)):
+        if recorded is None or recorded.matches(identity):
+            identity = identity.completed(recorded) if recorded else identity
+            continue
+        if manifest.chunk_count() or vectors.count():
+            vectors.identity = None
+            raise mismatch(where, recorded, configured)
+        log.info("empty index: %s replaces %s", configured.describe(), recorded.describe())
+    if in_manifest != identity:
+        manifest.record_embedding_identity(identity)
+    if in_vectors != identity:
+        vectors.record_identity(identity)
+    vectors.identity = identity
+    return identity
 
 
 @dataclass
@@ -60,6 +91,7 @@ class Index:
     ) -> None:
         """Replace a document's chunks (vectors None: dense vectors follow via fill_vectors)."""
         if vectors is not None:
+            self._learn_dimension(vectors)
             self.vectors.upsert(
                 [c.chunk_id for c in chunks],
                 vectors,
@@ -112,16 +144,42 @@ class Index:
             records = list(self.manifest.chunks(todo[start : start + batch]).values())
             if records:  # chunks removed meanwhile are simply skipped
                 texts = [indexed_text(c) for c in records]
+                matrix = self.embeddings.embed_passages(texts)
+                self._learn_dimension(matrix)
                 self.vectors.upsert(
-                    [c.chunk_id for c in records],
-                    self.embeddings.embed_passages(texts),
-                    texts,
-                    [c.metadata for c in records],
+                    [c.chunk_id for c in records], matrix, texts, [c.metadata for c in records]
                 )
             done += len(records)
             if progress:
                 progress(done, len(todo))
         return done
+
+    def _learn_dimension(self, matrix: np.ndarray) -> None:
+        """Record the vector width on the first write when the provider did not declare it."""
+        identity = self.vectors.identity
+        if identity is None or identity.dimension is not None or not len(matrix):
+            return
+        learned = replace(identity, dimension=int(matrix.shape[-1]))
+        self.manifest.record_embedding_identity(learned)
+        self.vectors.record_identity(learned)
+        self.vectors.identity = learned
+
+    def reembed(
+        self, identity: IndexIdentity, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Replace every dense vector by one of `self.embeddings` (the model of `identity`).
+
+        Drops the collection, records the new identity in manifest and collection, then embeds
+        all chunks (the manifest and the lexical index stay as they are). Resumable: after an
+        interruption the identity is already the new one and missing vectors are filled by the
+        next reembed, ingest or repair. Callers hold the writer lock; servers on this index
+        should be stopped first (their vectors disappear).
+        """
+        self.vectors.drop()
+        self.vectors.identity = identity
+        self.manifest.record_embedding_identity(identity)
+        self.vectors.record_identity(identity)  # creates the collection with the identity
+        return self.fill_vectors(progress=progress)
 
     def lexical(self) -> LexicalIndex:
         """The lexical index for the manifest's current generation (loaded or rebuilt)."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.store.identity import IndexIdentity
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
@@ -91,6 +93,9 @@ _DOC_COLUMNS = (
     "source_url, chunk_count, warnings, ingested_at, recipe"
 )
 
+_IDENTITY_KEYS = ("embedding_provider", "embedding_model", "embedding_dimension")
+_IDENTITY_MARKS = ",".join("?" * len(_IDENTITY_KEYS))
+
 
 def _chunk_from_row(row: tuple[Any, ...]) -> ChunkRecord:
     return ChunkRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
@@ -107,6 +112,7 @@ class Manifest:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -138,6 +144,36 @@ class Manifest:
         with self._lock:
             row = self._conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return row[0] if row else "0"
+
+    def embedding_identity(self) -> IndexIdentity | None:
+        """The embedding provider, model and dimension recorded for this index, if any."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT key, value FROM meta WHERE key IN ({_IDENTITY_MARKS})", _IDENTITY_KEYS
+            ).fetchall()
+        return IndexIdentity.from_metadata(dict(rows))
+
+    def record_embedding_identity(self, identity: IndexIdentity) -> None:
+        """Record what builds this index (documents are unchanged: the generation stays)."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute(
+                    f"DELETE FROM meta WHERE key IN ({_IDENTITY_MARKS})", _IDENTITY_KEYS
+                )
+                self._conn.executemany(
+                    "INSERT INTO meta(key, value) VALUES(?, ?)",
+                    [(k, str(v)) for k, v in identity.as_metadata().items()],
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def chunk_count(self) -> int:
+        """Number of stored chunks."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def replace_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
         """Atomically store doc and its chunks; returns the chunk ids it replaced."""

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,20 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
+# columns added later; existing databases are migrated on open
+OWNER_COLUMNS = {
+    "answers": ("principal TEXT", "organisation TEXT", "channel TEXT"),
+    "feedback": ("principal TEXT",),
+}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who asked: a pseudonymous principal id, their organisation and the channel."""
+
+    principal: str | None = None
+    organisation: str | None = None
+    channel: str | None = None
 
 
 def new_id(prefix: str) -> str:
@@ -47,16 +62,32 @@ class RecordStore:
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(SCHEMA)
+        for table, columns in OWNER_COLUMNS.items():
+            present = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column.split()[0] not in present:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        self._conn.execute(
+            "CREATE INDEX IF NOT EXISTS answers_principal ON answers(principal, created_at)"
+        )
         self._conn.commit()
 
     def add_answer(
-        self, conversation_id: str, question: str, resolved: str, payload: dict[str, Any]
+        self,
+        conversation_id: str,
+        question: str,
+        resolved: str,
+        payload: dict[str, Any],
+        owner: Owner | None = None,
     ) -> str:
-        """Store an answer; returns its id."""
+        """Store an answer (with who asked, if known); returns its id."""
         answer_id = new_id("ans")
+        owner = owner or Owner()
         with self._lock:
             self._conn.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (answer_id, conversation_id, question, resolved_question, "
+                "payload, created_at, principal, organisation, channel) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     answer_id,
                     conversation_id,
@@ -64,6 +95,9 @@ class RecordStore:
                     resolved,
                     json.dumps(payload, ensure_ascii=False),
                     time.time(),
+                    owner.principal,
+                    owner.organisation,
+                    owner.channel,
                 ),
             )
             self._conn.commit()
@@ -91,7 +125,7 @@ class RecordStore:
         with self._lock:
             row = self._conn.execute(
                 "SELECT answer_id, conversation_id, question, resolved_question, payload, "
-                "created_at FROM answers WHERE answer_id = ?",
+                "created_at, principal, organisation, channel FROM answers WHERE answer_id = ?",
                 (answer_id,),
             ).fetchone()
             if not row:
@@ -108,6 +142,7 @@ class RecordStore:
             "resolved_question": row[3],
             "answer": json.loads(row[4]),
             "created_at": row[5],
+            "owner": Owner(row[6], row[7], row[8]),
             "feedback": [
                 {
                     "feedback_id": f[0],
@@ -122,27 +157,44 @@ class RecordStore:
         }
 
     def add_feedback(
-        self, answer_id: str, rating: str, tags: list[str], comment: str | None, source: str
+        self,
+        answer_id: str,
+        rating: str,
+        tags: list[str],
+        comment: str | None,
+        source: str,
+        principal: str | None = None,
     ) -> str:
         """Store feedback on an answer; returns its id."""
         feedback_id = new_id("fb")
         with self._lock:
             self._conn.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (feedback_id, answer_id, rating, json.dumps(tags), comment, source, time.time()),
+                "INSERT INTO feedback (feedback_id, answer_id, rating, tags, comment, source, "
+                "created_at, principal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    feedback_id,
+                    answer_id,
+                    rating,
+                    json.dumps(tags),
+                    comment,
+                    source,
+                    time.time(),
+                    principal,
+                ),
             )
             self._conn.commit()
         return feedback_id
 
-    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Latest answers with their feedback ratings."""
+    def recent(self, limit: int = 50, principal: str | None = None) -> list[dict[str, Any]]:
+        """Latest answers with their feedback ratings (only one principal's when given)."""
+        where, args = ("WHERE a.principal = ? ", [principal]) if principal is not None else ("", [])
         with self._lock:
             rows = self._conn.execute(
                 "SELECT a.answer_id, a.question, a.created_at, "
                 "GROUP_CONCAT(f.rating) FROM answers a LEFT JOIN feedback f "
-                "ON f.answer_id = a.answer_id GROUP BY a.answer_id "
+                f"ON f.answer_id = a.answer_id {where}GROUP BY a.answer_id "
                 "ORDER BY a.created_at DESC LIMIT ?",
-                (limit,),
+                (*args, limit),
             ).fetchall()
         return [
             {
@@ -153,6 +205,16 @@ class RecordStore:
             }
             for r in rows
         ]
+
+    def conversation_owner(self, conversation_id: str) -> Owner | None:
+        """Who a conversation belongs to (None when it does not exist)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT principal, organisation, channel FROM answers "
+                "WHERE conversation_id = ? ORDER BY created_at LIMIT 1",
+                (conversation_id,),
+            ).fetchone()
+        return Owner(row[0], row[1], row[2]) if row else None
 
     def purge(self, older_than_seconds: float) -> int:
         """Delete answers and feedback older than the given age; returns answers deleted."""
@@ -168,51 +230,13 @@ class RecordStore:
         with self._lock:
             self._conn.close()
 
-    # -- Slack adapter: event dedupe, shared-answer threads, feedback reasons --------------------
-
-    _slack_ready = False
-
-    def _slack_schema(self) -> None:
-        if self._slack_ready:
-            return
-        with self._lock:
-            self._conn.executescript(SLACK_SCHEMA)
-            self._conn.commit()
-        self._slack_ready = True
-
-    def claim_slack_event(self, event_id: str, keep_seconds: float = 86400.0) -> bool:
-        """Mark a Slack event id as handled; False when it was already claimed (a retry)."""
-        self._slack_schema()
-        now = time.time()
-        with self._lock:
-            self._conn.execute(
-                "DELETE FROM slack_events WHERE created_at < ?", (now - keep_seconds,)
-            )
-            cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO slack_events VALUES (?, ?)", (event_id, now)
-            )
-            self._conn.commit()
-        return cursor.rowcount == 1
-
-    def link_slack_thread(self, channel: str, thread_ts: str, conversation_id: str) -> None:
-        """Let follow-ups in a Slack thread continue an existing conversation."""
-        self._slack_schema()
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO slack_threads VALUES (?, ?, ?, ?)",
-                (channel, thread_ts, conversation_id, time.time()),
-            )
-            self._conn.commit()
-
-    def slack_thread_conversation(self, channel: str, thread_ts: str) -> str | None:
-        """The conversation linked to a Slack thread, if any."""
-        self._slack_schema()
+    def feedback_principal(self, feedback_id: str) -> tuple[bool, str | None]:
+        """(exists, principal who gave it) for a feedback id."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT conversation_id FROM slack_threads WHERE channel = ? AND thread_ts = ?",
-                (channel, thread_ts),
+                "SELECT principal FROM feedback WHERE feedback_id = ?", (feedback_id,)
             ).fetchone()
-        return str(row[0]) if row else None
+        return (True, row[0]) if row else (False, None)
 
     def add_feedback_tags(self, feedback_id: str, tags: list[str]) -> bool:
         """Add tags (e.g. a reason given after 👎) to stored feedback; False if it is unknown."""
@@ -230,19 +254,3 @@ class RecordStore:
             )
             self._conn.commit()
         return True
-
-
-SLACK_SCHEMA = """
-CREATE TABLE IF NOT EXISTS slack_events (
-    event_id TEXT PRIMARY KEY,
-    created_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS slack_events_created ON slack_events(created_at);
-CREATE TABLE IF NOT EXISTS slack_threads (
-    channel TEXT NOT NULL,
-    thread_ts TEXT NOT NULL,
-    conversation_id TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    PRIMARY KEY (channel, thread_ts)
-);
-"""

@@ -19,21 +19,12 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.api.deps import AskScope
-from assistant.api.errors import ApiError
-from assistant.api.schemas import ErrorResponse
-from assistant.services import Services
-from assistant.web.context import chunk_context
+from assistant.core import Assistant, Principal
+from assistant.domain import Scope
+from assistant.http.auth import AssistantDep, PrincipalDep, identify
+from assistant.http.errors import COMMON, ApiError, responses
+from assistant.http.links import disposition, file_url, link_key, verify
 from assistant.web.docx_export import draft_docx
-from assistant.web.files import (
-    FileUnavailable,
-    disposition,
-    file_url,
-    link_key,
-    media_type,
-    read_document,
-    verify,
-)
 
 STATIC = Path(__file__).parent / "static"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,15 +46,7 @@ ASSET_TYPES = {
     ".svg": "image/svg+xml",
     ".html": "text/html; charset=utf-8",
 }
-DOC_TYPE_LABELS = {
-    "legal_framework": "Rechtsrahmen",
-    "position_paper": "Positionspapier",
-    "case_study": "Fallbeispiel",
-    "other": "Sonstiges",
-}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 404, 422, 429)
-}
+ERRORS = responses(*COMMON, 404)
 
 
 class DraftIn(BaseModel):
@@ -80,21 +63,11 @@ def _assets() -> dict[str, Path]:
     return {p.name: p for p in STATIC.iterdir() if p.is_file() and p.suffix in ASSET_TYPES}
 
 
-def _presented_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.headers.get("x-api-key") or None
+# a valid signed link was issued to a principal allowed to download originals
+LINK = Principal("signed-link", frozenset({Scope.ADVISE}), None, "web")
 
 
-def _decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
+def web_router(signing_key: bytes | None) -> APIRouter:
     """The page, its assets and its helper endpoints."""
     router = APIRouter()
     assets = _assets()
@@ -120,127 +93,64 @@ def web_router(services: Services, signing_key: bytes | None) -> APIRouter:
         )
 
     @router.get("/web/api/filters", include_in_schema=False)
-    def filters(_: AskScope) -> dict[str, Any]:
-        docs = services.manifest.documents()
-        types: dict[str, int] = {}
-        places: dict[str, int] = {}
-        for doc in docs:
-            types[doc.doc_type] = types.get(doc.doc_type, 0) + 1
-            if doc.jurisdiction:
-                places[doc.jurisdiction] = places.get(doc.jurisdiction, 0) + 1
-        return {
-            "documents": len(docs),
-            "doc_types": [
-                {"value": value, "label": label, "count": types.get(value, 0)}
-                for value, label in DOC_TYPE_LABELS.items()
-            ],
-            "jurisdictions": [
-                {"value": value, "count": count} for value, count in sorted(places.items())
-            ],
-        }
+    def filters(assistant: AssistantDep, principal: PrincipalDep) -> dict[str, Any]:
+        return assistant.filters(principal)
+
+    @router.get("/web/api/vocabulary", include_in_schema=False)
+    def vocabulary(assistant: AssistantDep) -> dict[str, object]:
+        return assistant.vocabulary()
 
     @router.get("/web/api/chunks/{chunk_id}", include_in_schema=False)
     def chunk(
         chunk_id: str,
-        _: AskScope,
+        assistant: AssistantDep,
+        principal: PrincipalDep,
         quote: Annotated[str, Query(max_length=4000)] = "",
         around: Annotated[int, Query(ge=0, le=3)] = 1,
     ) -> dict[str, Any]:
         if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,128}", chunk_id):
             raise ApiError(404, "not_found", "Abschnitt nicht gefunden")
-        found = chunk_context(services.manifest, chunk_id, quote, around)
-        if found is None:
-            raise ApiError(404, "not_found", f"Abschnitt nicht gefunden: {chunk_id}")
-        doc, body = found
-        redact = services.engine.redact
-        for passage in body.get("passages", []):
-            passage["breadcrumb"] = redact(passage["breadcrumb"])
-            for segment in passage["segments"]:
-                segment["text"] = redact(segment["text"])
-        path = Path(doc.path)
-        kind, _inline = media_type(path)
-        return {
-            **body,
-            "file_url": file_url(doc.doc_id, signing_key),
-            "file_kind": "pdf"
-            if kind == "application/pdf"
-            else "text"
-            if kind.startswith("text/")
-            else "other",
-            "file_available": path.is_file(),
-        }
+        body = assistant.passage(principal, chunk_id, quote, around)
+        allowed = assistant.may_download(principal)
+        body["file_url"] = file_url(body["doc_id"], signing_key) if allowed else None
+        body["file_available"] = bool(body["file_available"] and allowed)
+        return body
 
     @router.get("/web/api/recent", include_in_schema=False)
-    def recent(_: AskScope, limit: Annotated[int, Query(ge=1, le=100)] = 30) -> dict[str, Any]:
-        items: list[dict[str, Any]] = []
-        for row in services.records.recent(limit):
-            record = services.records.get_answer(row["answer_id"]) or {}
-            answer = record.get("answer") or {}
-            feedback = record.get("feedback") or []
-            tags: list[str] = []
-            for entry in feedback:
-                tags.extend(t for t in entry.get("tags") or [] if t not in tags)
-            items.append(
-                {
-                    **row,
-                    "conversation_id": record.get("conversation_id"),
-                    "abstained": bool(answer.get("abstained")),
-                    "outcome": answer.get("outcome")
-                    or ("abstain" if answer.get("abstained") else "answer"),
-                    "citations": len(answer.get("citations") or []),
-                    "tags": tags,
-                    "comments": [e["comment"] for e in feedback if e.get("comment")][-3:],
-                }
-            )
-        return {"questions": items}
+    def recent(
+        assistant: AssistantDep,
+        principal: PrincipalDep,
+        limit: Annotated[int, Query(ge=1, le=100)] = 30,
+    ) -> dict[str, Any]:
+        return {"questions": assistant.recent(principal, limit)}
 
-    @router.get("/web/files/{doc_id}", include_in_schema=False)
+    @router.api_route("/web/files/{doc_id}", methods=["GET", "HEAD"], include_in_schema=False)
     def original(
         doc_id: str,
         request: Request,
+        assistant: AssistantDep,
         expires: Annotated[int | None, Query()] = None,
         sig: Annotated[str | None, Query(max_length=128)] = None,
     ) -> Response:
-        ring = request.app.state.keyring
-        if ring.enabled:
-            signed = (
-                signing_key is not None
-                and expires is not None
-                and sig is not None
-                and verify(signing_key, doc_id, expires, sig)
-            )
-            if not signed:
-                presented = _presented_key(request)
-                key = ring.find(presented) if presented else None
-                if key is None or "ask" not in key.scopes:
-                    raise ApiError(401, "unauthorized", "Link abgelaufen oder ungültig")
-        doc = services.manifest.get_document(doc_id)
-        if doc is None:
-            raise ApiError(404, "not_found", f"Dokument nicht gefunden: {doc_id}")
-        try:
-            data = read_document(doc)
-        except FileUnavailable as exc:
-            raise ApiError(404, "not_found", str(exc)) from exc
-        path = Path(doc.path)
-        kind, inline = media_type(path)
+        signed = (
+            signing_key is not None
+            and expires is not None
+            and sig is not None
+            and verify(signing_key, doc_id, expires, sig)
+        )
+        principal: Principal | None = LINK if signed else identify(request, required=False)
+        if principal is None:
+            raise ApiError(401, "unauthorized", "Link abgelaufen oder ungültig")
+        found = assistant.original(principal, doc_id)
         headers = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "private, no-cache",
-            "Content-Disposition": disposition(path, inline),
+            "Content-Disposition": disposition(found.name, found.inline),
         }
-        if kind != "application/pdf":
+        if found.media_type != "application/pdf":
             headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        if kind.startswith("text/"):
-            data = services.engine.redact(_decode_text(data)).encode("utf-8")
-        elif any(
-            services.engine.redact(c.text) != c.text
-            for c in services.manifest.document_chunks(doc_id)
-        ):  # a PDF or other binary cannot be redacted: not served at all
-            raise ApiError(
-                403, "forbidden", "Originaldatei enthält vertrauliche Werte: nicht abrufbar"
-            )
-        return Response(data, media_type=kind, headers=headers)
+        return Response(found.data, media_type=found.media_type, headers=headers)
 
     return router
 
@@ -254,7 +164,7 @@ def drafts_router() -> APIRouter:
         responses={**ERRORS, 200: {"content": {DOCX_TYPE: {}}, "description": "Word-Datei"}},
         response_class=Response,
     )
-    def docx(body: DraftIn, _: AskScope) -> Response:
+    def docx(body: DraftIn, principal: PrincipalDep) -> Response:
         """The (edited) reply draft as a Word document (.docx).
 
         Lines starting with `#` become headings, lines starting with `-` bullet points, blank
@@ -273,10 +183,11 @@ def drafts_router() -> APIRouter:
     return router
 
 
-def mount_web(app: FastAPI, services: Services) -> None:
+def mount_web(app: FastAPI, assistant: Assistant) -> None:
     """Serve the page at / and its assets and helper endpoints."""
-    secret = services.settings.api_keys.get_secret_value() if services.settings.api_keys else ""
-    ring = getattr(app.state, "keyring", None)
-    signing_key = link_key(secret) if ring is not None and ring.enabled else None
-    app.include_router(web_router(services, signing_key))
+    secret = assistant.settings.api_keys
+    signing_key = (
+        link_key(secret.get_secret_value()) if secret and assistant.keyring.enabled else None
+    )
+    app.include_router(web_router(signing_key))
     app.include_router(drafts_router())

@@ -19,10 +19,13 @@ import pytest
 from assistant.config import Settings
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import LAWS, ROOT
+from tests.conftest import ROOT, SAMPLE_LAWS
 
-ADMIN_KEY = "admin-key-123456"
-ASK_KEY = "ask-only-key-7890"
+ADMIN_KEY = "admin-key-1234567890abcdef"
+ASK_KEY = "ask-only-key-7890abcdefghij"
+ASK_B_KEY = "ask-other-town-key-5566778899"  # a second municipality
+ADVISE_KEY = "advise-key-competence-centre-01"
+API_KEYS = f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask,{ASK_B_KEY}:ask,{ADVISE_KEY}:ask|advise"
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Server:
     def client(self, key: str | None = ADMIN_KEY) -> httpx.Client:
         """HTTP client with a bearer key."""
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=180)
 
 
 def free_port() -> int:
@@ -62,14 +65,14 @@ def start_server(data_dir: Path, cache: Path, **env: str) -> Server:
         **{k: v for k, v in os.environ.items() if not k.startswith("LOTSE_")},
         "LOTSE_DATA_DIR": str(data_dir),
         "LOTSE_EMBEDDING_CACHE": str(cache),
-        "LOTSE_API_KEYS": f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask",
+        "LOTSE_API_KEYS": API_KEYS,
         **env,
     }
     if os.environ.get("LOTSE_CHROMA_URL"):
         environ["LOTSE_CHROMA_URL"] = os.environ["LOTSE_CHROMA_URL"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "assistant.api.factory:app_from_env", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "uvicorn", "assistant.http.factory:app_from_env", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers"],
         cwd=ROOT, env=environ, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -112,7 +115,7 @@ def api_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three real laws and four starter-corpus documents."""
     folder = tmp_path_factory.mktemp("api-corpus")
     for name in ("ozg.md", "ifg.md", "erechv.md"):
-        shutil.copy(LAWS / name, folder / name)
+        shutil.copy(SAMPLE_LAWS / name, folder / name)
     legal = folder / "legal"
     legal.mkdir()
     for name in ("ozg-grundlagen.md", "egovg-e-akte-ersetzendes-scannen.md"):

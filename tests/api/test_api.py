@@ -10,7 +10,7 @@ import pytest
 from openai import OpenAI
 
 from tests.api.conftest import ADMIN_KEY, ASK_KEY, Server, start_server, stop_server
-from tests.conftest import HOSTILE
+from tests.conftest import SAMPLE_HOSTILE
 
 QUESTION = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
 
@@ -149,7 +149,11 @@ def test_documents_list_get_upload_delete(server: Server, tmp_path: Path) -> Non
             ("files", (note.name, note.read_bytes(), "text/markdown")),
             (
                 "files",
-                ("../../evil.pdf", (HOSTILE / "not_really_a.pdf").read_bytes(), "application/pdf"),
+                (
+                    "../../evil.pdf",
+                    (SAMPLE_HOSTILE / "not_really_a.pdf").read_bytes(),
+                    "application/pdf",
+                ),
             ),
         ]
         upload = client.post("/v1/documents", files=files)
@@ -160,12 +164,15 @@ def test_documents_list_get_upload_delete(server: Server, tmp_path: Path) -> Non
         doc_id = results[note.name]["doc_id"]
         assert doc_id == "notiz-entwurf"
         stored = client.get(f"/v1/documents/{doc_id}").json()
-        assert stored["path"].startswith(str(server.data_dir.resolve()))
+        assert stored["path"] == "Notiz_Entwurf.md" or "/" not in stored["path"]  # no server path
+        kept = [p for p in (server.data_dir / "uploads").rglob("*.md") if "Parkscheine" in
+                p.read_text(encoding="utf-8")]
+        assert len(kept) == 1  # stored inside the data dir
         hits = client.post("/v1/search", json={"query": "Parkscheine App Beispieldorf"}).json()
         assert hits["results"][0]["source"]["doc_id"] == doc_id
         assert client.delete(f"/v1/documents/{doc_id}").status_code == 204
         assert client.get(f"/v1/documents/{doc_id}").status_code == 404
-        assert not Path(stored["path"]).exists()
+        assert not kept[0].exists()
 
 
 def test_refused_reupload_keeps_the_stored_version_and_names_never_collide(
@@ -186,8 +193,8 @@ def test_refused_reupload_keeps_the_stored_version_and_names_never_collide(
         refused = upload("Ausbau Plan.md", "---\ntitle: leer\n---\n")  # front matter only
         assert refused["status"] in ("skipped", "failed"), refused
         for result, text in ((first, "Glasfaser"), (second, "Richtfunk")):
-            stored = client.get(f"/v1/documents/{result['doc_id']}").json()
-            assert text in Path(stored["path"]).read_text(encoding="utf-8")
+            original = client.get(f"/web/files/{result['doc_id']}")  # admin: the original file
+            assert original.status_code == 200 and text in original.text
             assert client.delete(f"/v1/documents/{result['doc_id']}").status_code == 204
 
 

@@ -28,7 +28,7 @@ def test_factory_start_failure_is_one_clear_line(
             sys.executable,
             "-m",
             "uvicorn",
-            "assistant.api.factory:app_from_env",
+            "assistant.http.factory:app_from_env",
             "--factory",
             "--port",
             str(free_port()),

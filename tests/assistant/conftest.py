@@ -10,12 +10,13 @@ import pytest
 from assistant.config import Settings
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import LAWS, ROOT
+from tests.conftest import LAWS, ROOT, require_shared
 
 
 @pytest.fixture(scope="session")
 def indexed(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Services]:
     """OZG, EGovG, ERechV and two starter-corpus documents, ingested once."""
+    require_shared("Antworten und Fundstellen aus den echten Gesetzen OZG, EGovG, ERechV")
     folder = tmp_path_factory.mktemp("retrieval")
     for name in ("ozg.md", "egovg.md", "erechv.md"):
         (folder / name).write_bytes((LAWS / name).read_bytes())

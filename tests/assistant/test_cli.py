@@ -28,6 +28,7 @@ def test_search_json_contract(indexed: Services) -> None:
         "page",
         "stand",
         "heading",
+        "file_url",
     }
     assert results[0]["source"]["section"] == "§ 9"
 

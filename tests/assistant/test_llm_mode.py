@@ -19,7 +19,7 @@ from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import LAWS
+from tests.conftest import SAMPLE_LAWS
 from tests.fakes import FakeOpenAI
 
 API_KEY = "sk-test-secret-123"
@@ -51,7 +51,7 @@ def llm_services(
     laws = root / "laws"
     laws.mkdir()
     for name in ("ozg.md", "ifg.md", "erechv.md"):
-        shutil.copy(LAWS / name, laws / name)
+        shutil.copy(SAMPLE_LAWS / name, laws / name)
     settings = Settings(
         data_dir=root / "data",
         embedding_cache=embedding_cache,

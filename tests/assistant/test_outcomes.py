@@ -12,12 +12,13 @@ from assistant.config import Settings
 from assistant.domain import Outcome
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import LAWS, ROOT
+from tests.conftest import LAWS, ROOT, require_shared
 
 
 @pytest.fixture(scope="module")
 def laws(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Services]:
     """VwVfG, OZG and a starter-corpus document."""
+    require_shared("Antworten aus dem echten VwVfG und OZG")
     folder = tmp_path_factory.mktemp("outcomes")
     for name in ("vwvfg.md", "ozg.md"):
         shutil.copy(LAWS / name, folder / name)

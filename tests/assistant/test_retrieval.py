@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.core import Assistant, local
+from assistant.integrations.langchain import LotseRetriever
 from assistant.retrieval.hybrid import Filters, HybridRetriever
-from assistant.retrieval.langchain import LotseRetriever
 from assistant.retrieval.query import QueryParser
 from assistant.retrieval.sections import RankingWeights
 from assistant.services import Services
@@ -60,7 +61,7 @@ def test_filters_restrict_dense_and_lexical_results(indexed) -> None:
 
 
 def test_langchain_retriever_returns_documents_with_provenance(indexed) -> None:
-    retriever = LotseRetriever(retriever=indexed.retriever, k=3)
+    retriever = LotseRetriever(assistant=Assistant(indexed), principal=local("langchain"), k=3)
     documents = retriever.invoke("§ 9 OZG")
     assert documents[0].metadata["law"] == "OZG"
     assert documents[0].metadata["section"] == "§ 9"

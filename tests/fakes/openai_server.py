@@ -21,11 +21,17 @@ Scripting (read per request, may be changed between requests):
   one piece per word).
 
 Every request is recorded in ``requests`` (``chat_requests`` holds only chat completions).
+
+``POST /v1/embeddings`` answers deterministic bag-of-words vectors (hashed tokens, L2-normalised)
+of ``embedding_dimension`` floats (default 256), so similar texts get similar vectors; ``status``
+and ``delay`` apply to it as well. ``embedding_requests`` holds those requests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 import threading
 import time
@@ -145,6 +151,7 @@ class FakeOpenAI:
         self.status: int | None = None
         self.malformed: bool | str = False
         self.piece_chars: int | None = None
+        self.embedding_dimension: int = 256
         with self._lock:
             self.requests.clear()
 
@@ -165,6 +172,12 @@ class FakeOpenAI:
         """Recorded POST /v1/chat/completions requests."""
         with self._lock:
             return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    @property
+    def embedding_requests(self) -> list[RecordedRequest]:
+        """Recorded POST /v1/embeddings requests."""
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith("/embeddings")]
 
     def _record(self, request: RecordedRequest) -> _Script:
         with self._lock:
@@ -214,6 +227,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         request = RecordedRequest("POST", self.path, self._headers(), body)
         script = fake._record(request)
+        if self.path.split("?")[0].rstrip("/") == "/v1/embeddings":
+            self._embeddings(fake, script, body)
+            return
         if self.path.split("?")[0].rstrip("/") != "/v1/chat/completions":
             self._error(404, f"Unknown path {self.path}")
             return
@@ -236,6 +252,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(model, request.pieces, request.messages, usage)
         else:
             self._json(200, _completion(model, reply, request.messages))
+
+    def _embeddings(self, fake: FakeOpenAI, script: _Script, body: Any) -> None:
+        texts = body.get("input") if isinstance(body, dict) else None
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            self._error(400, "Request body must be JSON with an 'input' string or list")
+            return
+        if not fake._wait(script.delay):
+            return
+        if script.status and script.status >= 400:
+            self._error(script.status, f"Scripted failure with status {script.status}")
+            return
+        size = fake.embedding_dimension
+        data = [
+            {"object": "embedding", "index": i, "embedding": _bag_of_words(text, size)}
+            for i, text in enumerate(texts)
+        ]
+        tokens = sum(len(t.split()) for t in texts)
+        self._json(200, {
+            "object": "list", "data": data, "model": str(body.get("model") or fake.model),
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        })
 
     # ---------------------------------------------------------------- responses
 
@@ -317,6 +356,15 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
     return "" if content is None else str(content)
+
+
+def _bag_of_words(text: str, size: int) -> list[float]:
+    """Hashed lower-cased word counts, L2-normalised (a constant vector for empty text)."""
+    vector = [0.0] * size
+    for word in re.findall(r"\w+", text.lower()):
+        vector[int(hashlib.sha256(word.encode()).hexdigest(), 16) % size] += 1.0
+    norm = math.sqrt(sum(v * v for v in vector))
+    return [v / norm for v in vector] if norm else [1.0 / math.sqrt(size)] * size
 
 
 def _pieces(reply: str, piece_chars: int | None) -> list[str]:

@@ -12,7 +12,7 @@ from assistant.services import Services
 from assistant.store.enrichment import EnrichmentStore
 from ingest.enrich import enrich, law_sections
 from ingest.pipeline import Ingestor
-from tests.conftest import LAWS, cli_env, lotse
+from tests.conftest import SAMPLE_LAWS, cli_env, lotse
 from tests.fakes import FakeOpenAI
 
 
@@ -24,7 +24,7 @@ def _questions(messages: list[dict]) -> str:
 def test_enrich_generates_once_and_resumes(tmp_path: Path, settings: Settings) -> None:
     folder = tmp_path / "laws"
     folder.mkdir()
-    shutil.copy(LAWS / "ozg.md", folder / "ozg.md")
+    shutil.copy(SAMPLE_LAWS / "ozg.md", folder / "ozg.md")
     with FakeOpenAI(_questions) as fake, Services.build(settings) as services:
         Ingestor(services.index, settings).run([folder])
         model = build_chat_model(Settings(llm_base_url=fake.base_url, llm_timeout=5))

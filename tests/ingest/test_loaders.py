@@ -1,4 +1,8 @@
-"""Loaders on real documents (laws, PDFs, web pages) and hostile files; no mocks."""
+"""Loaders on real documents (laws, PDFs, web pages) and hostile files; no mocks.
+
+Tests on the real corpora in ../shared are marked `needs_shared`; the fixtures in tests/fixtures
+(our own short documents) are loaded by the tests at the end and run on every clone.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +25,18 @@ from ingest.loaders.pdf import NO_TEXT_LAYER
 from ingest.loaders.pdftext import PageStatus, clean_page, join_hyphenation
 from ingest.loaders.sections import parse_section_heading
 from ingest.models import Block, LoadedDocument
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-LAWS = SHARED / "corpora" / "gesetze"
-PDFS = SHARED / "corpora" / "pdf"
-WEB = SHARED / "corpora" / "web"
-HOSTILE = SHARED / "corpora" / "hostile"
+from tests.conftest import (
+    FIXTURE_HOSTILE,
+    FIXTURE_LAWS,
+    FIXTURE_PDF,
+    FIXTURE_WEB,
+    HAS_SHARED,
+    HOSTILE,
+    LAWS,
+    PDFS,
+    WEB,
+    needs_shared,
+)
 
 HEADING_LINE = re.compile(r"^#{1,6}\s", re.MULTILINE)
 SECTION_HEADING = re.compile(r"^#{1,6}\s+(?:\(X+\)\s*)?(§§?\s*\d+[a-z]*)", re.MULTILINE)
@@ -62,6 +72,7 @@ def all_text(doc: LoadedDocument) -> str:
 # --- laws -------------------------------------------------------------------------------
 
 
+@needs_shared
 def test_vwvfg_sections_titles_and_parts() -> None:
     doc = load(LAWS / "vwvfg.md")
     assert doc.law == "VwVfG" and doc.law_title == "Verwaltungsverfahrensgesetz"
@@ -76,6 +87,7 @@ def test_vwvfg_sections_titles_and_parts() -> None:
     assert preamble.section is None and "Ausfertigungsdatum: 1976-05-25" in preamble.text
 
 
+@needs_shared
 def test_ozg_and_egovg_sections() -> None:
     ozg = load(LAWS / "ozg.md")
     assert ozg.law == "OZG"
@@ -86,6 +98,7 @@ def test_ozg_and_egovg_sections() -> None:
     assert twelve_a.headings == []  # EGovG has no parts above its sections
 
 
+@needs_shared
 @pytest.mark.parametrize("name", ["vwvfg.md", "ozg.md", "egovg.md", "bdsg_2018.md", "vgv_2016.md"])
 def test_no_block_spans_two_sections(name: str) -> None:
     raw = (LAWS / name).read_text(encoding="utf-8")
@@ -99,6 +112,7 @@ def test_no_block_spans_two_sections(name: str) -> None:
         assert not HEADING_LINE.search(block.text), block.section
 
 
+@needs_shared
 def test_repealed_section_keeps_its_text_and_annexes_are_units() -> None:
     doc = load(LAWS / "vgv_2016.md")
     assert section(doc, "§ 68").text == "(weggefallen)"
@@ -107,6 +121,7 @@ def test_repealed_section_keeps_its_text_and_annexes_are_units() -> None:
     assert doc.doc_type is None  # the pipeline derives legal_framework from `law`
 
 
+@needs_shared
 def test_articles_are_normalised_and_give_context_to_their_sections() -> None:
     doc = load(LAWS / "hstruktg_2.md")  # an omnibus law: "## Art 2 …" then "## § 2 …"
     assert section(doc, "Art. 1").section_title == "Bundesbesoldungsgesetz"
@@ -134,6 +149,7 @@ def test_section_headings(heading: str, expected: tuple[str | None, str | None] 
     assert (None if parsed is None else (parsed.section, parsed.title)) == expected
 
 
+@needs_shared
 def test_title_lines_before_front_matter_are_repaired() -> None:
     doc = load(LAWS / "aufenthg_2004.md")  # "Gesetz\nüber den …\n---\nTitle: und die …"
     assert doc.law == "AufenthG 2004"
@@ -143,6 +159,7 @@ def test_title_lines_before_front_matter_are_repaired() -> None:
     )
 
 
+@needs_shared
 def test_every_law_loads_with_sections() -> None:
     laws = sorted(LAWS.glob("*.md"))
     assert len(laws) >= 100
@@ -184,6 +201,7 @@ def test_markdown_front_matter_and_heading_paths(tmp_path: Path) -> None:
     assert "Kommentar" not in all_text(doc)
 
 
+@needs_shared
 def test_real_markdown_with_jekyll_front_matter() -> None:
     doc = load(WEB / "citylab_kleine-anfragen.md")
     assert doc.title == "Schriftliche Anfragen analysiert"
@@ -194,11 +212,15 @@ def test_real_markdown_with_jekyll_front_matter() -> None:
     assert lorawan.doc_type is None and lorawan.stand == "2019-09-30"
 
 
-def test_broken_front_matter_is_not_fatal(tmp_path: Path) -> None:
+@needs_shared
+def test_broken_front_matter_is_not_fatal() -> None:
     doc = load(HOSTILE / "markdown_front_matter_broken.md")
     assert doc.warnings == ["Front Matter ungültig, ignoriert"]
     assert doc.title == "Fallstudie" and doc.doc_type is None
     assert "Text ohne gültiges Front-Matter." in all_text(doc)
+
+
+def test_unterminated_front_matter_is_not_fatal(tmp_path: Path) -> None:
     unterminated = tmp_path / "offen.md"
     unterminated.write_text("---\ntitle: Offen\n\n# Kopf\n\nInhalt bleibt.\n", encoding="utf-8")
     doc = load(unterminated)
@@ -206,6 +228,7 @@ def test_broken_front_matter_is_not_fatal(tmp_path: Path) -> None:
     assert doc.title == "Kopf" and "Inhalt bleibt." in all_text(doc)
 
 
+@needs_shared
 def test_mdx_imports_and_jsx_are_stripped() -> None:
     doc = load(WEB / "oeffentliches_gestalten" / "2-erkunden_02-system-akteure-verbinden.mdx")
     assert doc.title == "System & Akteure verbinden"
@@ -221,6 +244,7 @@ def test_mdx_imports_and_jsx_are_stripped() -> None:
     assert "Flipcharts oder großes Papier" in all_text(checklist)  # label="…" text is kept
 
 
+@needs_shared
 def test_hostile_markdown_files_load() -> None:
     injection = load(HOSTILE / "prompt_injection.md")
     assert "Ignoriere alle vorherigen Anweisungen" in all_text(injection)  # content stays content
@@ -234,6 +258,7 @@ def test_hostile_markdown_files_load() -> None:
 # --- html ---------------------------------------------------------------------------------
 
 
+@needs_shared
 def test_html_without_script_text() -> None:
     doc = load(HOSTILE / "script_tags.html")
     assert doc.title == "Bürgerportal"
@@ -244,6 +269,7 @@ def test_html_without_script_text() -> None:
         assert bad not in text
 
 
+@needs_shared
 def test_html_with_front_matter_and_headings() -> None:
     doc = load(WEB / "citylab_opendata-metadata-dcat-ap.html")
     assert doc.title == "OpenData und Metadaten" and doc.stand == "2018-02-26"
@@ -251,9 +277,13 @@ def test_html_with_front_matter_and_headings() -> None:
     assert "{%" not in all_text(doc)
 
 
-def test_deeply_nested_html(tmp_path: Path) -> None:
+@needs_shared
+def test_deeply_nested_html() -> None:
     doc = load(HOSTILE / "deeply_nested.html")
     assert doc.blocks[0].text == "Tief verschachtelter Text über Breitbandausbau."
+
+
+def test_very_deeply_nested_html_is_fast(tmp_path: Path) -> None:
     deeper = tmp_path / "tiefer.html"
     deeper.write_text("<div>" * 100_000 + "<h2>Kopf</h2>Text" + "</div>" * 100_000)
     started = time.monotonic()
@@ -265,9 +295,13 @@ def test_deeply_nested_html(tmp_path: Path) -> None:
 # --- plain text ---------------------------------------------------------------------------
 
 
-def test_latin1_and_other_encodings(tmp_path: Path) -> None:
+@needs_shared
+def test_latin1_file() -> None:
     text = all_text(load(HOSTILE / "latin1_encoded.txt"))
     assert "Musterstädt" in text and "Größere" in text
+
+
+def test_other_encodings(tmp_path: Path) -> None:
     cp1252 = tmp_path / "euro.txt"
     cp1252.write_bytes("Kosten: 5 € – „Angebot“\r\n\r\nZweiter Absatz".encode("cp1252"))
     doc = load(cp1252)
@@ -280,6 +314,7 @@ def test_latin1_and_other_encodings(tmp_path: Path) -> None:
     assert load(utf16).title == "Grüße aus UTF-16"
 
 
+@needs_shared
 def test_binary_and_huge_line_are_refused() -> None:
     assert reason_of(HOSTILE / "binary_garbage.md") == "Binärdaten, kein Text"
     assert reason_of(HOSTILE / "huge_single_line.txt") == (
@@ -290,6 +325,7 @@ def test_binary_and_huge_line_are_refused() -> None:
 # --- pdf ----------------------------------------------------------------------------------
 
 
+@needs_shared
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -306,12 +342,14 @@ def test_hostile_pdfs(name: str, expected: str) -> None:
     assert "Traceback" not in reason and "\n" not in reason and len(reason) < 120
 
 
+@needs_shared
 @pytest.mark.parametrize("name", sorted(p.name for p in PDFS.glob("*_SCAN.pdf")))
 def test_scanned_pdfs_need_ocr(name: str) -> None:
     assert reason_of(PDFS / name) == NO_TEXT_LAYER
     assert "Textlayer" in NO_TEXT_LAYER
 
 
+@needs_shared
 def test_good_pdf_has_one_block_per_page() -> None:
     doc = load(PDFS / "bund_VgV_Vergabeverordnung.pdf")
     assert doc.title == "Verordnung über die Vergabe öffentlicher Aufträge"
@@ -323,6 +361,7 @@ def test_good_pdf_has_one_block_per_page() -> None:
     assert "Seite 3 von 45" not in text
 
 
+@needs_shared
 def test_pdf_limits() -> None:
     vgv = PDFS / "bund_VgV_Vergabeverordnung.pdf"
     assert reason_of(vgv, max_pages=10) == "zu viele Seiten (45 > 10)"
@@ -330,6 +369,7 @@ def test_pdf_limits() -> None:
     assert reason_of(vgv, max_bytes=1000).startswith("Datei zu groß")
 
 
+@needs_shared
 def test_citylab_factsheet_loses_garbage_lines_not_pages() -> None:
     # The factsheets mix readable lines with lines of control-character glyphs; every page
     # still has mostly readable text, so pages are kept and only the garbage lines dropped.
@@ -346,6 +386,7 @@ def test_citylab_factsheet_loses_garbage_lines_not_pages() -> None:
     assert "Gefördert von der Senatsverwaltung" not in all_text(boston)  # header on every page
 
 
+@needs_shared
 def test_page_of_only_garbage_glyphs_is_dropped() -> None:
     raw = PdfReader(PDFS / "citylab_SmartCity_Amsterdam.pdf").pages[1].extract_text()
     garbage = [line for line in raw.split("\n") if sum(ord(c) < 32 for c in line) > len(line) / 2]
@@ -401,6 +442,10 @@ def test_pdf_without_usable_text(tmp_path: Path) -> None:
     assert reason_of(garbage) == "nur unlesbarer Text (Schriftkodierung)"
     consonants = write_pdf(tmp_path / "verschoben.pdf", [[b"Xbtq rkdt mnbv qwrt pltz skdf"] * 5])
     assert reason_of(consonants) == "nur unlesbarer Text (Schriftkodierung)"
+
+
+@needs_shared
+def test_pdf_of_blank_pages() -> None:
     blank = HOSTILE / "three_thousand_blank_pages.pdf"
     assert reason_of(blank, max_pages=5000) == "nur leere Seiten, kein Text"
 
@@ -412,6 +457,7 @@ def test_hyphenation_is_joined() -> None:
     )
 
 
+@needs_shared
 @pytest.mark.slow
 def test_every_pdf_loads_or_fails_cleanly() -> None:
     for path in sorted(PDFS.glob("*.pdf")):
@@ -436,7 +482,6 @@ def test_dispatch_and_file_checks(tmp_path: Path) -> None:
     assert reason_of(tmp_path / "leer.md") == "leere Datei"
     (tmp_path / "weiss.txt").write_text(" \n\n\t\n")
     assert reason_of(tmp_path / "weiss.txt") == "kein Text gefunden"
-    assert reason_of(WEB / "baydig_wiki" / "allgemeines_index.md") == "kein Text gefunden"
     (tmp_path / "ordner.md").mkdir()
     assert reason_of(tmp_path / "ordner.md") == "keine reguläre Datei"
     assert reason_of(tmp_path / "fehlt.md") == "Datei nicht gefunden"
@@ -444,6 +489,11 @@ def test_dispatch_and_file_checks(tmp_path: Path) -> None:
     assert load(tmp_path / "GROSS.MD").title == "Titel"
     expected = {".pdf", ".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".text"}
     assert expected == SUPPORTED_SUFFIXES
+
+
+@needs_shared
+def test_real_page_without_text() -> None:
+    assert reason_of(WEB / "baydig_wiki" / "allgemeines_index.md") == "kein Text gefunden"
 
 
 def test_real_symlinks(tmp_path: Path) -> None:
@@ -531,15 +581,75 @@ def test_fuzz_markup(fuzz_dir: Path, suffix: str, parts: list[str]) -> None:
     outcome(path)
 
 
+# a real PDF from ../shared, else the fixture PDF (much smaller: flips wrap around)
+FUZZ_PDF = PDFS / "muenchen_MucGPT_Cheatsheet.pdf" if HAS_SHARED else FIXTURE_PDF
+
+
 @FUZZ
 @given(
     cut=st.integers(min_value=0, max_value=33_000),
     flips=st.lists(st.tuples(st.integers(0, 33_000), st.integers(0, 255)), max_size=20),
 )
 def test_fuzz_damaged_real_pdf(fuzz_dir: Path, cut: int, flips: list[tuple[int, int]]) -> None:
-    data = bytearray((PDFS / "muenchen_MucGPT_Cheatsheet.pdf").read_bytes())
+    data = bytearray(FUZZ_PDF.read_bytes())
     for position, value in flips:
         data[position % len(data)] = value
     path = fuzz_dir / "kaputt.pdf"
     path.write_bytes(bytes(data[: max(cut, 10)] if cut < len(data) else data))
     outcome(path)
+
+
+# --- fixtures: small documents of our own in tests/fixtures (run without ../shared too) ------
+
+
+@pytest.mark.parametrize(
+    ("name", "law"), [("ozg.md", "OZG"), ("ifg.md", "IFG"), ("erechv.md", "ERechV")]
+)
+def test_fixture_laws_load_with_sections(name: str, law: str) -> None:
+    raw = (FIXTURE_LAWS / name).read_text(encoding="utf-8")
+    doc = load(FIXTURE_LAWS / name)
+    assert doc.law == law
+    assert doc.law_title and doc.title == doc.law_title and not doc.warnings
+    expected = [" ".join(m.split()) for m in SECTION_HEADING.findall(raw)]
+    got = [b.section for b in doc.blocks if b.section]
+    assert got == expected and len(got) >= 6
+    assert doc.blocks[0].section is None and "Ausfertigungsdatum: " in doc.blocks[0].text
+    for block in doc.blocks:
+        assert block.text.strip() and not HEADING_LINE.search(block.text), block.section
+
+
+def test_fixture_hostile_files_load_or_fail_cleanly() -> None:
+    injection = all_text(load(FIXTURE_HOSTILE / "prompt_injection.md"))
+    assert "Ignoriere alle vorherigen Anweisungen" in injection  # content stays content
+    assert "2021" in injection and "reveal configuration" not in injection  # comment removed
+    html = load(FIXTURE_HOSTILE / "script_tags.html")
+    assert html.title == "Serviceportal" and html.blocks[0].headings == ["Serviceportal Musterdorf"]
+    text = all_text(html)
+    assert "25 Anträge online" in text and "Kontaktformular öffnen" in text
+    for bad in ("alert", "evil", "cookie", "script", "javascript", "<"):
+        assert bad not in text
+    a, b = load(FIXTURE_HOSTILE / "duplicate_a.md"), load(FIXTURE_HOSTILE / "duplicate_b.md")
+    assert a.blocks == b.blocks
+    broken = load(FIXTURE_HOSTILE / "markdown_front_matter_broken.md")
+    assert broken.warnings == ["Front Matter ungültig, ignoriert"]
+    assert broken.title == "Musterbericht"
+    latin1 = FIXTURE_HOSTILE / "latin1_encoded.txt"
+    assert latin1.read_bytes().decode("latin-1").strip() in all_text(load(latin1))
+    assert reason_of(FIXTURE_HOSTILE / "binary_garbage.md") == "Binärdaten, kein Text"
+    assert reason_of(FIXTURE_HOSTILE / "empty.pdf") == "leere Datei"
+    assert "Signatur fehlt" in reason_of(FIXTURE_HOSTILE / "not_really_a.pdf")
+
+
+def test_fixture_pdf_has_one_block_per_page() -> None:
+    doc = load(FIXTURE_PDF)
+    assert doc.title == "Merkblatt Online-Antrag Musterdorf" and not doc.warnings
+    assert [b.page for b in doc.blocks] == [1, 2]
+    assert "Anwohnerparkausweis" in doc.blocks[0].text and "Postfach" in doc.blocks[1].text
+    assert reason_of(FIXTURE_PDF, max_pages=1) == "zu viele Seiten (2 > 1)"
+
+
+def test_fixture_html_with_front_matter_and_headings() -> None:
+    doc = load(FIXTURE_WEB / "musterdorf_offene-daten.html")
+    assert doc.title == "Offene Daten in Musterdorf" and doc.stand == "2023-04-12"
+    assert ["Datensätze", "Haushalt"] in [b.headings for b in doc.blocks]
+    assert "{%" not in all_text(doc)

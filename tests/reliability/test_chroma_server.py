@@ -16,7 +16,7 @@ import pytest
 
 from assistant.config import Settings
 from tests.api.conftest import ADMIN_KEY, Server, free_port, stop_server
-from tests.conftest import LAWS, ROOT
+from tests.conftest import ROOT, SAMPLE_LAWS
 from tests.reliability.support import ChromaServer, build, start_api, start_chroma, wait_for
 
 QUESTION = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
@@ -40,7 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> It
             chroma_url=chroma.url,
             collection=COLLECTION,
         )
-        build(settings, [LAWS / "ozg.md"])
+        build(settings, [SAMPLE_LAWS / "ozg.md"])
         assert not (settings.data_dir / "chroma").exists()  # vectors live in the server
         api = start_api(
             settings.data_dir, embedding_cache,

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from tests.api.conftest import ADMIN_KEY, Server, stop_server
-from tests.conftest import LAWS
+from tests.conftest import SAMPLE_LAWS
 from tests.ingest.test_pipeline import consistent
 from tests.reliability.support import (
     build,
@@ -81,7 +81,7 @@ def test_kill_during_upload_leaves_nothing_half_indexed(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
     settings = _settings(tmp_path, embedding_cache, "upload")
-    build(settings, [LAWS / "ozg.md"])
+    build(settings, [SAMPLE_LAWS / "ozg.md"])
     with open_services(settings) as services:
         before = snapshot(services)
     uploads = write_generated(tmp_path / "gen", seed=time.time_ns(), count=6, paragraphs=3)
@@ -140,7 +140,7 @@ def test_kill_during_upload_leaves_nothing_half_indexed(
 
 def test_kill_during_queries_then_restart(tmp_path: Path, embedding_cache: Path) -> None:
     settings = _settings(tmp_path, embedding_cache, "query")
-    build(settings, [LAWS / "ozg.md"])
+    build(settings, [SAMPLE_LAWS / "ozg.md"])
     with open_services(settings) as services:
         before = snapshot(services)
     server = _serve(settings)
@@ -190,7 +190,7 @@ def test_kill_during_queries_then_restart(tmp_path: Path, embedding_cache: Path)
 @pytest.mark.slow
 def test_ingest_while_eight_clients_query(tmp_path: Path, embedding_cache: Path) -> None:
     settings = _settings(tmp_path, embedding_cache, "load")
-    build(settings, [LAWS / "ozg.md", LAWS / "ifg.md"])
+    build(settings, [SAMPLE_LAWS / "ozg.md", SAMPLE_LAWS / "ifg.md"])
     with open_services(settings) as services:
         before = snapshot(services)
     folder = tmp_path / "incoming"
@@ -274,7 +274,7 @@ def test_cli_ingest_reaches_a_server_started_on_an_empty_index(
         with _client(server) as client:
             first = client.post("/v1/ask", json={"question": QUESTIONS[0]})
             assert first.status_code == 200 and first.json()["abstained"]
-            ingest = lotse("ingest", str(LAWS / "ozg.md"), "--quiet", env=cli_env(settings))
+            ingest = lotse("ingest", str(SAMPLE_LAWS / "ozg.md"), "--quiet", env=cli_env(settings))
             assert ingest.returncode == 0, ingest.stderr
             assert client.get("/readyz").json()["documents"] == 1
             response = client.post("/v1/ask", json={"question": QUESTIONS[0]})
@@ -288,7 +288,7 @@ def test_a_running_process_sees_vectors_another_process_wrote(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
     settings = _settings(tmp_path, embedding_cache, "follow")
-    build(settings, [LAWS / "ozg.md"])
+    build(settings, [SAMPLE_LAWS / "ozg.md"])
     folder = tmp_path / "later"
     write_generated(folder, seed=time.time_ns(), count=1, paragraphs=2)
     with open_services(settings) as services:  # a long-lived reader, like an API worker

@@ -20,7 +20,7 @@ from ingest.limits import LoadLimits
 from ingest.loaders import load_document
 from ingest.models import Block, LoadedDocument
 from ingest.uploads import safe_name
-from tests.conftest import LAWS
+from tests.conftest import LAWS, needs_shared
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
@@ -91,6 +91,7 @@ def test_split_document_positions_ids_and_bounds(
         assert all(v is not None for v in chunk.metadata.values())
 
 
+@needs_shared
 @pytest.mark.parametrize("name", ["immodarlsachkv.md", "gewschg.md", "biomassev.md"])
 def test_real_laws_stay_within_the_default_budget(name: str) -> None:
     # these laws had chunks of 321-326 tokens (joins and overlap carry-over were not counted)

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.config import Settings
 from tests.api.conftest import Server, free_port, stop_server
-from tests.conftest import HOSTILE, LAWS, ROOT
+from tests.conftest import ROOT, SAMPLE_HOSTILE, SAMPLE_LAWS
 from tests.reliability.support import (
     build,
     cli_env,
@@ -25,8 +25,8 @@ from tests.reliability.support import (
     wait_for,
 )
 
-ADMIN = "adm-Zq7vK2pLx9Wm4RtY"
-ASKER = "ask-Hn3bV8cQe5Ju1Fs0"
+ADMIN = "adm-Zq7vK2pLx9Wm4RtY-8Hq2Lp"
+ASKER = "ask-Hn3bV8cQe5Ju1Fs0-3Kd9Wm"
 LLM_KEY = "sk-llm-Pq9Xw2Lm7Kd4Vb6N"
 SLACK_TOKEN = "xoxb-1111-2222-Tz8Rk3Mn5Qw1"
 SECRETS = (ADMIN, ASKER, LLM_KEY, SLACK_TOKEN)
@@ -43,7 +43,7 @@ IBAN = "DE89 3704 0044 0532 0130 00"
 def settings(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Settings:
     root = tmp_path_factory.mktemp("security")
     built = suite_settings(root / "data", embedding_cache, f"rel-security-{root.name}"[-60:])
-    build(built, [LAWS / "ozg.md"])
+    build(built, [SAMPLE_LAWS / "ozg.md"])
     return built
 
 
@@ -89,7 +89,7 @@ def test_prompt_injection_is_flagged_cited_but_never_obeyed(server: Server) -> N
                     "files",
                     (
                         "prompt_injection.md",
-                        (HOSTILE / "prompt_injection.md").read_bytes(),
+                        (SAMPLE_HOSTILE / "prompt_injection.md").read_bytes(),
                         "text/markdown",
                     ),
                 )
@@ -351,7 +351,7 @@ def test_upload_limits_answer_with_the_error_shape(server: Server) -> None:
         assert _error_shape(too_large, 413)["code"] == "too_large"
         many = [("files", (f"f{n}.md", b"# x\n\ny\n", "text/plain")) for n in range(11)]
         assert _error_shape(admin.post("/v1/documents", files=many), 422)["code"]
-        assert _error_shape(admin.post("/v1/documents", content=b"kein multipart"), 422)
+        assert _error_shape(admin.post("/v1/documents", content=b"kein multipart"), 415)
         empty = admin.post("/v1/documents", files=[("files", ("leer.md", b"", "text/plain"))])
         assert empty.status_code == 207 and empty.json()["results"][0]["status"] == "failed"
         garbage = admin.post(

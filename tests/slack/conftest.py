@@ -25,11 +25,12 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 
-from assistant.api import create_app
 from assistant.config import Settings
+from assistant.core import Assistant
+from assistant.http.app import create_app
 from assistant.services import Services
 from tests.api.conftest import build_index, free_port
-from tests.conftest import LAWS, ROOT
+from tests.conftest import ROOT, SAMPLE_LAWS
 from tests.fakes.slack_server import FakeSlack, SlackCall
 
 SIGNING_SECRET = "8f2b6c0e5d4a3b2c1d0e9f8a7b6c5d4e"
@@ -209,7 +210,7 @@ def find_button(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str,
 def slack_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The OZG and the EGovG §§ 6–8 starter document (with a source_url)."""
     folder = tmp_path_factory.mktemp("slack-corpus")
-    shutil.copy(LAWS / "ozg.md", folder / "ozg.md")
+    shutil.copy(SAMPLE_LAWS / "ozg.md", folder / "ozg.md")
     text = (ROOT / "corpus" / "legal" / "egovg-e-akte-ersetzendes-scannen.md").read_text("utf-8")
     text = text.replace("\nstand: ", f"\nsource_url: {EGOVG_URL}\nstand: ", 1)
     (folder / "egovg-e-akte-ersetzendes-scannen.md").write_text(text, "utf-8")
@@ -247,10 +248,11 @@ def slack_settings(
 @pytest.fixture(scope="package")
 def slack_env(slack_settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackEnv]:
     """create_app(Services.build(settings)) served by uvicorn in a thread."""
-    services = Services.build(slack_settings)
+    assistant = Assistant.build(slack_settings)
+    services = assistant.services
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

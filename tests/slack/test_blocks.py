@@ -14,7 +14,7 @@ from assistant.slack.blocks import (
     split_text,
     to_mrkdwn,
 )
-from assistant.slack.handlers import clean_text, conversation_id
+from assistant.slack.handlers import clean_text, principal_for
 
 
 def citation(n: int, **extra: object) -> dict:
@@ -75,4 +75,5 @@ def test_mrkdwn_is_escaped_and_sources_are_labelled() -> None:
 def test_slack_text_becomes_a_plain_question() -> None:
     text = "<@U0BOT> Was regelt <https://example.org|§ 7 EGovG> für <#C1|kommunen> &amp; Co?"
     assert clean_text(text) == "Was regelt § 7 EGovG für #kommunen & Co?"
-    assert conversation_id("C123", "1700000000.000100") == "slack-C123-1700000000.000100"
+    channel = principal_for("T1", "C123")
+    assert channel.id == "slack-T1-C123" and [str(s) for s in channel.scopes] == ["ask"]

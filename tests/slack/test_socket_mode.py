@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from assistant.cli.slack import register
+from assistant.core import Assistant
 from assistant.slack.blocks import ACTION_SHARE
 from assistant.slack.socket_mode import run_socket_mode
 from tests.slack.conftest import ASKER, SlackEnv, new_ts
@@ -26,7 +27,7 @@ def socket_bot(slack_env: SlackEnv) -> Iterator[SlackEnv]:
 
     def run() -> None:
         try:
-            run_socket_mode(slack_env.services, stop)
+            run_socket_mode(Assistant(slack_env.services), stop)
         except BaseException as exc:  # surfaced in the test
             errors.append(exc)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import ASK_KEY, Server, serving
-from tests.conftest import HOSTILE, LAWS, PDFS, ROOT
+from tests.api.conftest import ADVISE_KEY, Server, serving
+from tests.conftest import HOSTILE, LAWS, PDFS, ROOT, require_shared
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,6 +61,7 @@ def chromium() -> Path:
 @pytest.fixture(scope="session")
 def web_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A law with §§, a document with Stand and Rechtsraum, a PDF and two hostile files."""
+    require_shared("Helsinki-PDF, OZG und script_tags.html für die Seite")
     folder = tmp_path_factory.mktemp("web-corpus")
     shutil.copy(LAWS / "ozg.md", folder / "ozg.md")
     legal = folder / "legal"
@@ -124,7 +125,7 @@ def open_page(browser: Any, web_server: Server) -> Iterator[Callable[..., Watche
         contexts.append(context)
         script = WATCH_SCRIPT
         if with_key:
-            script += f"sessionStorage.setItem('lotse.apiKey', {json.dumps(ASK_KEY)});"
+            script += f"sessionStorage.setItem('lotse.apiKey', {json.dumps(ADVISE_KEY)});"
         context.add_init_script(script)
         page = context.new_page()
         page.set_default_timeout(20_000)

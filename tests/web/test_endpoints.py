@@ -11,11 +11,12 @@ import httpx
 from docx import Document
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from assistant.core import Assistant
+from assistant.http.app import create_app
+from assistant.http.links import link_key, sign
 from assistant.services import Services
-from assistant.web.files import link_key, sign
 from ingest.pipeline import Ingestor
-from tests.api.conftest import ADMIN_KEY, ASK_KEY, Server
+from tests.api.conftest import ADVISE_KEY, API_KEYS, ASK_KEY, Server
 from tests.web.conftest import PDF_NAME
 
 STATIC = ("app.js", "app.css", "favicon.svg")
@@ -72,7 +73,7 @@ def test_filters_list_types_and_jurisdictions(web_server: Server) -> None:
 
 
 def test_chunk_context_marks_the_quote_with_neighbours(web_server: Server) -> None:
-    with web_server.client(ASK_KEY) as client:
+    with web_server.client(ADVISE_KEY) as client:
         answer = client.post(
             "/v1/ask", json={"question": "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"}
         ).json()
@@ -99,9 +100,9 @@ def test_chunk_context_marks_the_quote_with_neighbours(web_server: Server) -> No
 
 
 def test_original_files_only_for_ingested_documents(web_server: Server) -> None:
-    with web_server.client(None) as anonymous, web_server.client(ASK_KEY) as client:
+    with web_server.client(None) as anonymous, web_server.client(ADVISE_KEY) as client:
         expires = int(time.time()) + 60
-        signature = sign(link_key(f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask"), "ozg", expires)
+        signature = sign(link_key(API_KEYS), "ozg", expires)
         signed = anonymous.get(f"/web/files/ozg?expires={expires}&sig={signature}")
         assert signed.status_code == 200
         assert signed.headers["content-type"] == "text/plain; charset=utf-8"
@@ -110,7 +111,7 @@ def test_original_files_only_for_ingested_documents(web_server: Server) -> None:
         tampered = anonymous.get(f"/web/files/ifg?expires={expires}&sig={signature}")
         assert tampered.status_code == 401
         old = int(time.time()) - 10
-        stale = sign(link_key(f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask"), "ozg", old)
+        stale = sign(link_key(API_KEYS), "ozg", old)
         assert anonymous.get(f"/web/files/ozg?expires={old}&sig={stale}").status_code == 401
 
         html = client.get("/web/files/script_tags")
@@ -182,7 +183,9 @@ def test_open_mode_without_keys(services: Services, tmp_path: Path) -> None:
     )
     Ingestor(services.index, services.settings).run([folder])
     chunk_id = next(iter(services.manifest.chunk_ids()))
-    with TestClient(create_app(services)) as client:
+    with TestClient(
+        create_app(Assistant(services), warm=False), base_url="http://127.0.0.1"
+    ) as client:
         assert client.get("/web/api/filters").json()["documents"] == 1
         body = client.get(f"/web/api/chunks/{chunk_id}", params={"quote": "seit 2023"}).json()
         assert body["file_url"] == "/web/files/notiz"

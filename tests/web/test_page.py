@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from docx import Document
 
-from tests.api.conftest import ASK_KEY, Server
+from tests.api.conftest import ADVISE_KEY, Server
 from tests.web.conftest import ARTIFACTS, Watched
 
 QUESTION = "Was ist der Portalverbund nach dem Onlinezugangsgesetz?"
@@ -117,7 +117,7 @@ def test_ask_sources_draft_feedback_flow(
     page.fill("#fb-comment-0", "Es fehlt die Frist.")
     turn.locator(".feedback-form button[type='submit']").click()
     page.wait_for_selector("#turn-0 .rate[data-rating='down'][aria-pressed='true']")
-    with web_server.client(ASK_KEY) as client:
+    with web_server.client(ADVISE_KEY) as client:
         stored = client.get(f"/v1/answers/{answer['answer_id']}").json()
     assert stored["feedback"][-1]["rating"] == "down"
     assert stored["feedback"][-1]["tags"] == ["incomplete"]
@@ -270,11 +270,11 @@ def test_api_key_is_asked_for_and_kept_in_session(open_page: Any) -> None:
     page = watched.page
     page.wait_for_selector("#key-section:not([hidden])")
     assert page.evaluate("document.activeElement.id") == "api-key"
-    page.fill("#api-key", ASK_KEY)
+    page.fill("#api-key", ADVISE_KEY)
     page.press("#api-key", "Enter")
     page.wait_for_selector("#key-section", state="hidden")
     page.wait_for_selector("#corpus-info:has-text('5 Dokumente')")
-    assert page.evaluate("sessionStorage.getItem('lotse.apiKey')") == ASK_KEY
+    assert page.evaluate("sessionStorage.getItem('lotse.apiKey')") == ADVISE_KEY
     assert page.evaluate("localStorage.length") == 0
     ask(page, QUESTION)
     # the 401 of the first load is the only console error (the browser logs failed requests)

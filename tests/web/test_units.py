@@ -9,18 +9,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from assistant.core.passages import chunk_context, overlap, quote_spans, segments
+from assistant.http.links import file_url, link_key, sign, verify
+from assistant.store.files import FileUnavailable, media_type, read_document
 from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
-from assistant.web.context import chunk_context, overlap, quote_spans, segments
 from assistant.web.docx_export import draft_docx
-from assistant.web.files import (
-    FileUnavailable,
-    file_url,
-    link_key,
-    media_type,
-    read_document,
-    sign,
-    verify,
-)
 
 
 def test_quote_spans_find_each_sentence_across_whitespace() -> None:

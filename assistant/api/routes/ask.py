@@ -9,16 +9,23 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from assistant.api.deps import AskScope, ServicesDep
-from assistant.api.schemas import AskIn, AskOut, ErrorResponse, FiltersIn, SearchIn, SearchOut
-from assistant.errors import LotseError
-from assistant.retrieval.hybrid import Filters
-from assistant.services import Services
+from assistant.api.schemas import AskIn, AskOut, FiltersIn, SearchIn, SearchOut
+from assistant.core import (
+    Assistant,
+    Delta,
+    Done,
+    Failed,
+    Filters,
+    Principal,
+    Reset,
+    Sources,
+    StreamEvent,
+)
+from assistant.http.auth import AssistantDep, PrincipalDep
+from assistant.http.errors import COMMON, responses
 
 router = APIRouter(prefix="/v1", tags=["ask"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 422, 429, 503)
-}
+ERRORS = responses(*COMMON, 404, 503)
 
 
 def to_filters(filters: FiltersIn | None) -> Filters | None:
@@ -31,56 +38,44 @@ def to_filters(filters: FiltersIn | None) -> Filters | None:
 
 
 @router.post("/ask", response_model=AskOut, responses=ERRORS)
-def ask(body: AskIn, services: ServicesDep, _: AskScope) -> dict[str, Any]:
+def ask(body: AskIn, assistant: AssistantDep, principal: PrincipalDep) -> dict[str, Any]:
     """Answer a question with citations (law and §, document and page).
 
-    `mode` is `extractive` (default without LLM) or `llm`; a follow-up in the same
-    `conversation_id` is resolved against the previous question. `abstained: true` means the
-    sources do not answer the question; then `citations` is empty.
+    `mode` is `extractive` (default without LLM) or `llm`. Conversation ids are issued by the
+    server: send the `conversation_id` of an earlier answer to ask a follow-up (only your own
+    conversations; others are 404). `outcome` is `answer`, `candidates` (sources to check) or
+    `abstain` (`abstained: true`: the sources do not answer the question, `citations` empty).
     """
-    result = services.engine.ask(
-        body.question, body.conversation_id, to_filters(body.filters), body.mode
+    result = assistant.ask(
+        principal, body.question, body.conversation_id, to_filters(body.filters), body.mode
     )
     return result.as_dict()
 
 
-def _event(name: str, data: dict[str, Any]) -> str:
+def _sse(event: StreamEvent) -> str:
+    name: str
+    data: dict[str, Any]
+    if isinstance(event, Sources):
+        name, data = "sources", {"sources": event.sources}
+    elif isinstance(event, Delta):
+        name, data = "delta", {"text": event.text}
+    elif isinstance(event, Reset):
+        name, data = "reset", {"notice": event.notice}
+    elif isinstance(event, Done):
+        name, data = "done", event.result.as_dict()
+    else:
+        assert isinstance(event, Failed)
+        name, data = "error", {"error": {"code": event.code, "message": event.message}}
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def stream_answer(services: Services, body: AskIn) -> Iterator[str]:
+def stream_answer(assistant: Assistant, principal: Principal, body: AskIn) -> Iterator[str]:
     """SSE: sources, delta…, done (the full answer object); error on failure."""
-    engine = services.engine
-    try:
-        prepared = engine.prepare(
-            body.question, body.conversation_id, to_filters(body.filters), body.mode
-        )
-        sources = [{"chunk_id": h.chunk.chunk_id, **h.source()} for h in prepared.hits]
-        yield _event("sources", {"sources": [] if prepared.answer else sources})
-        if prepared.answer is None and prepared.mode == "llm" and engine.chat_model is not None:
-            pieces: list[str] = []
-            try:
-                for piece in engine.stream_llm(prepared):
-                    pieces.append(piece)
-                    yield _event("delta", {"text": piece})
-                answer = engine.finish_llm(prepared, "".join(pieces))
-            except Exception as exc:  # the endpoint failed mid-stream: fall back visibly
-                from assistant.answer.engine import fallback_notice
-
-                answer = engine.fallback(prepared, fallback_notice(exc))
-                yield _event("reset", {"notice": answer.notice})
-                yield _event("delta", {"text": answer.answer})
-        else:
-            answer = prepared.answer or engine.answer_prepared(prepared)
-            words = answer.answer.split(" ")
-            for start in range(0, len(words), 8):
-                yield _event("delta", {"text": " ".join(words[start : start + 8]) + " "})
-        stored = engine.store(answer, body.conversation_id)
-        yield _event("done", stored.as_dict())
-    except LotseError as exc:
-        yield _event("error", {"error": {"code": exc.code, "message": str(exc)}})
-    except Exception:
-        yield _event("error", {"error": {"code": "internal_error", "message": "Interner Fehler"}})
+    events = assistant.ask_stream(
+        principal, body.question, body.conversation_id, to_filters(body.filters), body.mode
+    )
+    for event in events:
+        yield _sse(event)
 
 
 @router.post(
@@ -88,31 +83,21 @@ def stream_answer(services: Services, body: AskIn) -> Iterator[str]:
     responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
     response_class=StreamingResponse,
 )
-def ask_stream(body: AskIn, services: ServicesDep, _: AskScope) -> StreamingResponse:
+def ask_stream(body: AskIn, assistant: AssistantDep, principal: PrincipalDep) -> StreamingResponse:
     """Stream an answer as Server-Sent Events.
 
     Events: `sources` (retrieved passages) first, then `delta` ({"text"}) pieces, then `done`
     with the same object as POST /v1/ask; failures arrive as an `error` event.
     """
     return StreamingResponse(
-        stream_answer(services, body),
+        stream_answer(assistant, principal, body),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 @router.post("/search", response_model=SearchOut, responses=ERRORS)
-def search(body: SearchIn, services: ServicesDep, _: AskScope) -> dict[str, Any]:
+def search(body: SearchIn, assistant: AssistantDep, principal: PrincipalDep) -> dict[str, Any]:
     """Hybrid search (dense + German lexical); `k` results, best first, with provenance."""
-    result = services.engine.search(body.query, body.k, to_filters(body.filters))
-    return {
-        "results": [
-            {
-                "chunk_id": h.chunk.chunk_id,
-                "score": h.score,
-                "text": services.engine.redact(h.chunk.text),
-                "source": h.source(),
-            }
-            for h in result.hits
-        ]
-    }
+    hits = assistant.search(principal, body.query, body.k, to_filters(body.filters))
+    return {"results": [h.as_dict() for h in hits]}

@@ -11,10 +11,10 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from assistant.answer.models import Answer
-from assistant.api.deps import AskScope, ServicesDep
-from assistant.api.errors import ApiError
-from assistant.api.schemas import ChatCompletionIn, ErrorResponse
+from assistant.api.schemas import ChatCompletionIn
+from assistant.core import ChatMessage
+from assistant.http.auth import AssistantDep, PrincipalDep
+from assistant.http.errors import COMMON, responses
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -25,33 +25,28 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
     return content or ""
 
 
-def render(answer: Answer) -> str:
-    """Answer text with its sources appended as a list."""
-    lines = [answer.answer]
-    if answer.notice:
-        lines += ["", f"Hinweis: {answer.notice}"]
-    if answer.citations:
-        lines += ["", "Quellen:"]
-        for c in answer.citations:
-            stand = f", Stand {c.stand}" if c.stand else ""
-            lines.append(f"[{c.n}] {c.label()} – {c.title}{stand}")
-    return "\n".join(lines)
+@router.post("/chat/completions", responses=responses(*COMMON, 503))
+def chat_completions(
+    body: ChatCompletionIn, assistant: AssistantDep, principal: PrincipalDep
+) -> Any:
+    """Answer the last user message (earlier user turns resolve follow-ups); `stream` supported.
 
-
-@router.post("/chat/completions", responses={422: {"model": ErrorResponse}})
-def chat_completions(body: ChatCompletionIn, services: ServicesDep, _: AskScope) -> Any:
-    """Answer the last user message (earlier turns resolve follow-ups); `stream` supported."""
-    users = [_text(m.content).strip() for m in body.messages if m.role == "user"]
-    users = [u for u in users if u]
-    if not users:
-        raise ApiError(422, "invalid_request", "messages: keine Nachricht mit role 'user'")
-    stored = services.engine.ask(users[-1], history=users[:-1])
-    content = render(stored.answer)
+    Limits: at most 50 messages and 60,000 characters together; over a limit is a 422 naming
+    it (nothing is cut silently). `usage` counts tokens with cl100k_base.
+    """
+    messages = [ChatMessage(m.role, _text(m.content)) for m in body.messages]
+    reply = assistant.chat(principal, messages)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
+    usage = {
+        "prompt_tokens": reply.usage.prompt_tokens,
+        "completion_tokens": reply.usage.completion_tokens,
+        "total_tokens": reply.usage.total_tokens,
+    }
     if body.stream:
         return StreamingResponse(
-            _stream(completion_id, created, body.model, content), media_type="text/event-stream"
+            _stream(completion_id, created, body.model, reply.content, usage),
+            media_type="text/event-stream",
         )
     return JSONResponse(
         {
@@ -62,23 +57,26 @@ def chat_completions(body: ChatCompletionIn, services: ServicesDep, _: AskScope)
             "choices": [
                 {
                     "index": 0,
-                    "message": {"role": "assistant", "content": content},
+                    "message": {"role": "assistant", "content": reply.content},
                     "finish_reason": "stop",
                 }
             ],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "usage": usage,
         }
     )
 
 
-def _stream(completion_id: str, created: int, model: str, content: str) -> Iterator[str]:
-    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+def _stream(
+    completion_id: str, created: int, model: str, content: str, usage: dict[str, int]
+) -> Iterator[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         data = {
             "id": completion_id,
             "object": "chat.completion.chunk",
             "created": created,
             "model": model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
         }
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -87,5 +85,5 @@ def _stream(completion_id: str, created: int, model: str, content: str) -> Itera
     for start in range(0, len(words), 8):
         piece = " ".join(words[start : start + 8])
         yield chunk({"content": piece if start == 0 else " " + piece})
-    yield chunk({}, "stop")
+    yield chunk({}, "stop", usage=usage)
     yield "data: [DONE]\n\n"

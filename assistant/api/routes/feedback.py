@@ -1,4 +1,4 @@
-"""Feedback on answers, and stored answers for advisors and audits."""
+"""Feedback on answers, and stored answers for askers (their own) and advisors (all)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,26 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from assistant.api.deps import AskScope, ServicesDep
-from assistant.api.errors import ApiError
-from assistant.api.schemas import AnswerRecordOut, ErrorResponse, FeedbackIn, FeedbackOut
+from assistant.api.schemas import AnswerRecordOut, FeedbackIn, FeedbackOut
+from assistant.http.auth import AssistantDep, PrincipalDep
+from assistant.http.errors import COMMON, responses
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 403, 404, 422, 429)
-}
+ERRORS = responses(*COMMON, 404)
 
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201, responses=ERRORS)
-def add_feedback(body: FeedbackIn, services: ServicesDep, _: AskScope) -> dict[str, str]:
-    """Rate an answer `up` or `down`, with optional tags and comment."""
-    if services.records.get_answer(body.answer_id) is None:
-        raise ApiError(404, "not_found", f"Antwort nicht gefunden: {body.answer_id}")
-    feedback_id = services.records.add_feedback(
-        body.answer_id, body.rating, list(body.tags), body.comment, "api"
+def add_feedback(
+    body: FeedbackIn, assistant: AssistantDep, principal: PrincipalDep
+) -> dict[str, str]:
+    """Rate an answer `up` or `down`, with optional tags and comment (your own answers)."""
+    feedback_id = assistant.feedback(
+        principal, body.answer_id, body.rating, body.tags, body.comment
     )
     return {"feedback_id": feedback_id}
 
 
 @router.get("/answers/{answer_id}", response_model=AnswerRecordOut, responses=ERRORS)
-def get_answer(answer_id: str, services: ServicesDep, _: AskScope) -> dict[str, Any]:
-    """What was asked, answered and cited, with its feedback."""
-    record = services.records.get_answer(answer_id)
-    if record is None:
-        raise ApiError(404, "not_found", f"Antwort nicht gefunden: {answer_id}")
-    return record
+def get_answer(answer_id: str, assistant: AssistantDep, principal: PrincipalDep) -> dict[str, Any]:
+    """What was asked, answered and cited, with its feedback (own answers; advisors: all)."""
+    return assistant.answer(principal, answer_id)

@@ -1,4 +1,4 @@
-"""Liveness and readiness."""
+"""Liveness and readiness (GET and HEAD, no key needed)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from assistant.api.deps import ServicesDep
 from assistant.errors import LotseError
+from assistant.http.auth import AssistantDep
+from assistant.http.errors import responses
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.api_route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "not ready"}})
-def readyz(services: ServicesDep) -> Any:
+@router.api_route("/readyz", methods=["GET", "HEAD"], responses=responses(503))
+def readyz(assistant: AssistantDep) -> Any:
     """Index, vector store and embedding model are loaded and reachable."""
     try:
-        services.vectors.ping()
-        lexical = services.index.lexical()
-        documents = len(services.manifest.doc_ids())
+        state = assistant.ready()
     except LotseError as exc:
         return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=503)
-    return {"status": "ready", "documents": documents, "chunks": len(lexical)}
+    return {"status": "ready", **state}

@@ -6,23 +6,29 @@ const KEY_STORE = "lotse.apiKey";
 const CONVERSATION_STORE = "lotse.conversation";
 const QUOTE_LIMIT = 3000;
 
-const DOC_TYPES = {
-  legal_framework: "Rechtsrahmen",
-  position_paper: "Positionspapier",
-  case_study: "Fallbeispiel",
-  other: "Sonstiges",
-};
-const FEEDBACK_TAGS = {
-  up: [["helpful", "hilfreich"], ["other", "Sonstiges"]],
-  down: [
-    ["wrong", "inhaltlich falsch"],
-    ["incomplete", "unvollständig"],
-    ["wrong_sources", "falsche Quellen"],
-    ["outdated", "veraltet"],
-    ["other", "Sonstiges"],
-  ],
-};
-const TAG_LABELS = Object.fromEntries([...FEEDBACK_TAGS.up, ...FEEDBACK_TAGS.down]);
+// Domain names and their labels come from the server (GET /web/api/vocabulary), defined once
+// in assistant/domain.py; until they arrive, the raw values are shown.
+let DOC_TYPES = {};
+let FEEDBACK_TAGS = { up: [], down: [] };
+let TAG_LABELS = {};
+
+async function loadVocabulary() {
+  try {
+    const response = await fetch("/web/api/vocabulary", { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const vocabulary = await response.json();
+    DOC_TYPES = vocabulary.doc_types;
+    TAG_LABELS = vocabulary.feedback_tags;
+    FEEDBACK_TAGS = Object.fromEntries(
+      Object.entries(vocabulary.feedback_tags_for).map(([rating, tags]) => [
+        rating,
+        tags.map((tag) => [tag, TAG_LABELS[tag] || tag]),
+      ]),
+    );
+  } catch {
+    // labels stay raw values; everything else works
+  }
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -990,7 +996,8 @@ async function loadRecent() {
 
 // ---------------------------------------------------------------- start
 
-function start() {
+async function start() {
+  await loadVocabulary();
   setupKeyForm();
   setupAsk();
   setupDraft();

@@ -1,0 +1,1 @@
+"""Adapters for integrators' frameworks (over the core facade, like the other channels)."""
