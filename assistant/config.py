@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     advisor_channel: str | None = None
     slack_api_url: str | None = None
+    slack_organisations: str | None = None  # 'T0TEAM:musterstadt,C0CHANNEL:beispielhausen'
 
     @field_validator(
         "chroma_url",

@@ -89,6 +89,13 @@ OUTCOME_LABELS = {
 }
 
 
+class Visibility(StrEnum):
+    """Who sees a document."""
+
+    PUBLIC = "public"  # laws, papers, case studies: everyone (default of `lotse ingest`)
+    ORGANISATION = "organisation"  # an organisation's upload: that organisation and advisors
+
+
 class Scope(StrEnum):
     """What a principal may do."""
 

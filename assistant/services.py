@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -116,14 +117,20 @@ class Services:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def ingest_uploads(self, files: list[tuple[str, bytes]]) -> list[FileResult]:
-        """Store uploaded files under generated folders and ingest them, one result each."""
+    def ingest_uploads(
+        self, files: list[tuple[str, bytes]], organisation: str | None = None
+    ) -> list[FileResult]:
+        """Store uploaded files under generated folders and ingest them, one result each;
+        with an organisation, in its own folder and visible to it only."""
         results: list[FileResult] = []
+        folder = self.settings.uploads_dir
+        if organisation:
+            folder = folder / ("org-" + hashlib.sha256(organisation.encode()).hexdigest()[:16])
         with self.writer_lock():
             ingestor = Ingestor(self.index, self.settings)
             for filename, data in files:
                 try:
-                    stored = store_upload(self.settings.uploads_dir, filename, data)
+                    stored = store_upload(folder, filename, data)
                 except InvalidRequest as exc:
                     results.append(FileResult(filename, "failed", reason=str(exc)))
                     continue
@@ -137,6 +144,8 @@ class Services:
                     stored.roll_back()  # a refused new version never costs the stored one
                 else:
                     stored.commit()
+                    if result.doc_id:
+                        self.manifest.set_organisation(result.doc_id, organisation)
                 results.append(result)
             self.index.lexical()
         return results

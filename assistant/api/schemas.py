@@ -165,6 +165,8 @@ class DocumentOut(BaseModel):
     warnings: list[str] = []
     ingested_at: float
     file_url: str | None = None
+    visibility: Literal["public", "organisation"] = "public"
+    organisation: str | None = None
 
 
 class DocumentDetailOut(DocumentOut):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from assistant.answer.models import AskResult
 from assistant.config import Settings
 from assistant.core import documents as docs
 from assistant.core.chat import ChatMessage, chat_reply
-from assistant.core.principal import KeyRing, Principal, parse_api_keys
+from assistant.core.principal import KeyRing, Principal, home, parse_api_keys
 from assistant.core.results import (
     ChatReply,
     Delta,
@@ -26,8 +27,8 @@ from assistant.core.results import (
     StreamEvent,
     UploadResult,
 )
-from assistant.domain import FeedbackTag, Rating, Scope, vocabulary
-from assistant.errors import Forbidden, LotseError, NotFound
+from assistant.domain import FeedbackTag, Rating, Scope, Visibility, vocabulary
+from assistant.errors import DocumentNotFound, Forbidden, LotseError, NotFound
 from assistant.retrieval.results import Filters
 from assistant.services import Services
 from assistant.store.records import Owner
@@ -101,6 +102,26 @@ class Assistant:
     def _owner(principal: Principal) -> Owner:
         return Owner(principal.id, principal.organisation, principal.channel)
 
+    def _hidden(self, principal: Principal) -> list[str]:
+        """Documents of other organisations (advisors and admins see all)."""
+        if principal.sees_all or principal.can(Scope.ADMIN):
+            return []
+        own = home(principal)
+        return sorted(
+            d for d, org in self.services.manifest.private_documents().items() if org != own
+        )
+
+    def _visible(self, principal: Principal, filters: Filters | None) -> Filters | None:
+        """The principal's filters narrowed to what it may see (one place for every channel)."""
+        hidden = self._hidden(principal)
+        if not hidden:
+            return filters
+        return replace(filters or Filters(), exclude_doc_id=hidden)
+
+    def _check_document(self, principal: Principal, doc_id: str) -> None:
+        if doc_id in self._hidden(principal):
+            raise DocumentNotFound(doc_id)
+
     def ask(
         self,
         principal: Principal,
@@ -113,7 +134,7 @@ class Assistant:
         require(principal, Scope.ASK, "Fragen")
         conversation = self._conversation(principal, conversation_id)
         engine = self.services.engine
-        answer = engine.answer(question, conversation, filters, mode)
+        answer = engine.answer(question, conversation, self._visible(principal, filters), mode)
         return engine.store(answer, conversation, self._owner(principal))
 
     def ask_stream(
@@ -129,7 +150,8 @@ class Assistant:
         try:
             require(principal, Scope.ASK, "Fragen")
             conversation = self._conversation(principal, conversation_id)
-            prepared = engine.prepare(question, conversation, filters, mode)
+            visible = self._visible(principal, filters)
+            prepared = engine.prepare(question, conversation, visible, mode)
             sources = [{"chunk_id": h.chunk.chunk_id, **h.source()} for h in prepared.hits]
             yield Sources([] if prepared.answer else sources)
             if prepared.answer is None and prepared.mode == "llm" and engine.chat_model:
@@ -158,7 +180,8 @@ class Assistant:
     def chat(self, principal: Principal, messages: Sequence[ChatMessage]) -> ChatReply:
         """Answer the last user message; earlier user turns resolve follow-ups."""
         require(principal, Scope.ASK, "Fragen")
-        return chat_reply(self.services.engine, messages, self._owner(principal))
+        visible = self._visible(principal, None)
+        return chat_reply(self.services.engine, messages, self._owner(principal), visible)
 
     def search(
         self, principal: Principal, query: str, k: int = 10, filters: Filters | None = None
@@ -166,7 +189,7 @@ class Assistant:
         """Hybrid search; text redacted, provenance without server paths."""
         require(principal, Scope.ASK, "Suchen")
         engine = self.services.engine
-        result = engine.search(query, k, filters)
+        result = engine.search(query, k, self._visible(principal, filters))
         return [
             SearchHit(h.chunk.chunk_id, round(h.score, 6), engine.redact(h.chunk.text), h.source())
             for h in result.hits
@@ -241,18 +264,40 @@ class Assistant:
         require(principal, Scope.ADMIN, "Dokumentdetails")
         return docs.detail(self.services.manifest, doc_id)
 
-    def upload(self, principal: Principal, files: list[tuple[str, bytes]]) -> list[UploadResult]:
-        """Store and ingest uploaded files; one result each (secrets found are warnings)."""
-        require(principal, Scope.ADMIN, "Hochladen")
-        results = self.services.ingest_uploads(files)
-        return [
-            UploadResult(r.path, r.status, r.doc_id, r.chunks, r.reason, list(r.warnings))
-            for r in results
-        ]
+    def upload(
+        self,
+        principal: Principal,
+        files: list[tuple[str, bytes]],
+        visibility: Visibility | None = None,
+    ) -> list[UploadResult]:
+        """Store and ingest uploaded files; one result each (secrets found are warnings).
+
+        `ask` principals upload for their organisation only; `admin` uploads are public unless
+        `organisation` visibility is asked for."""
+        if not (principal.can(Scope.ADMIN) or principal.can(Scope.ASK)):
+            raise Forbidden(str(Scope.ASK), "Hochladen")
+        if visibility is None:
+            visibility = (
+                Visibility.PUBLIC if principal.can(Scope.ADMIN) else Visibility.ORGANISATION
+            )
+        if visibility == Visibility.PUBLIC:
+            require(principal, Scope.ADMIN, "Öffentliches Hochladen")
+        organisation = home(principal) if visibility == Visibility.ORGANISATION else None
+        results = self.services.ingest_uploads(files, organisation)
+        hidden = set(self._hidden(principal))
+        out: list[UploadResult] = []
+        for r in results:
+            if r.doc_id in hidden:  # same content as another organisation's document
+                r.doc_id, r.reason = None, "gleicher Inhalt wie ein vorhandenes Dokument"
+            out.append(UploadResult(r.path, r.status, r.doc_id, r.chunks, r.reason, r.warnings))
+        return out
 
     def remove(self, principal: Principal, doc_id: str) -> dict[str, Any]:
         """Remove a document, its chunks and its uploaded file (CLI and API the same way)."""
-        require(principal, Scope.ADMIN, "Entfernen")
+        if not principal.can(Scope.ADMIN):
+            private = self.services.manifest.private_documents()
+            if private.get(doc_id) != home(principal):  # askers: their organisation's uploads
+                raise DocumentNotFound(doc_id)
         return docs.public(self.services.remove_document(doc_id))
 
     def ingest(
@@ -289,12 +334,16 @@ class Assistant:
     ) -> dict[str, Any]:
         """A cited chunk with its neighbours, the quote marked, secrets masked."""
         require(principal, Scope.ASK, "Fundstellen")
-        return docs.passage(self.services, chunk_id, quote, around)
+        found = docs.passage(self.services, chunk_id, quote, around)
+        if found["doc_id"] in self._hidden(principal):
+            raise NotFound(f"Abschnitt nicht gefunden: {chunk_id}")
+        return found
 
     def original(self, principal: Principal, doc_id: str) -> OriginalFile:
         """The original file of a document (advisors and admins only)."""
         if not (principal.can(Scope.ADVISE) or principal.can(Scope.ADMIN)):
             raise Forbidden(str(Scope.ADVISE), "Originaldatei")
+        self._check_document(principal, doc_id)
         return docs.original(self.services, doc_id)
 
     def may_download(self, principal: Principal) -> bool:
@@ -304,7 +353,7 @@ class Assistant:
     def filters(self, principal: Principal) -> dict[str, Any]:
         """Document types and jurisdictions for filter controls."""
         require(principal, Scope.ASK, "Filter")
-        return docs.filter_values(self.services.manifest)
+        return docs.filter_values(self.services.manifest, set(self._hidden(principal)))
 
     # -- health and vocabulary ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from assistant.answer.engine import AnswerEngine
 from assistant.answer.models import Answer, Citation
 from assistant.core.results import ChatReply, Usage
 from assistant.errors import InvalidRequest
+from assistant.retrieval.results import Filters
 from assistant.store.records import Owner
 from ingest.chunking import encoding
 
@@ -61,10 +62,15 @@ def count_tokens(texts: Sequence[str]) -> int:
     return sum(len(tokens.encode(t, disallowed_special=())) for t in texts)
 
 
-def chat_reply(engine: AnswerEngine, messages: Sequence[ChatMessage], owner: Owner) -> ChatReply:
+def chat_reply(
+    engine: AnswerEngine,
+    messages: Sequence[ChatMessage],
+    owner: Owner,
+    filters: Filters | None = None,
+) -> ChatReply:
     """Answer the last user message; never truncates: over a limit is a 422 naming it."""
     users = _check(messages)
-    result = engine.ask(users[-1], history=users[:-1], owner=owner)
+    result = engine.ask(users[-1], filters=filters, history=users[:-1], owner=owner)
     content = render(result.answer)
     usage = Usage(count_tokens([m.text for m in messages]), count_tokens([content]))
     return ChatReply(result, content, usage)

@@ -30,6 +30,14 @@ def public(doc: DocumentRecord) -> dict[str, Any]:
     return data
 
 
+def with_visibility(data: dict[str, Any], private: dict[str, str]) -> dict[str, Any]:
+    """A document dict with its visibility and (for organisation documents) organisation."""
+    organisation = private.get(str(data["doc_id"]))
+    data["visibility"] = "organisation" if organisation else "public"
+    data["organisation"] = organisation
+    return data
+
+
 def page(
     manifest: Manifest, offset: int, limit: int, doc_type: str | None, jurisdiction: str | None
 ) -> DocumentsPage:
@@ -39,8 +47,12 @@ def page(
         found = [d for d in found if d.doc_type == doc_type]
     if jurisdiction:
         found = [d for d in found if d.jurisdiction == jurisdiction]
+    private = manifest.private_documents()
     return DocumentsPage(
-        [public(d) for d in found[offset : offset + limit]], len(found), offset, limit
+        [with_visibility(public(d), private) for d in found[offset : offset + limit]],
+        len(found),
+        offset,
+        limit,
     )
 
 
@@ -55,7 +67,7 @@ def detail(manifest: Manifest, doc_id: str) -> dict[str, Any]:
         label = meta.get("section") or (f"Seite {meta['page']}" if meta.get("page") else None)
         if label and label not in labels:
             labels.append(str(label))
-    return {**public(doc), "sections": labels}
+    return {**with_visibility(public(doc), manifest.private_documents()), "sections": labels}
 
 
 def ingest(
@@ -118,9 +130,9 @@ def _decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def filter_values(manifest: Manifest) -> dict[str, Any]:
-    """Document types and jurisdictions with counts."""
-    found = manifest.documents()
+def filter_values(manifest: Manifest, hidden: set[str]) -> dict[str, Any]:
+    """Document types and jurisdictions with counts (of the documents the principal sees)."""
+    found = [d for d in manifest.documents() if d.doc_id not in hidden]
     types: dict[str, int] = {}
     places: dict[str, int] = {}
     for doc in found:

@@ -35,6 +35,11 @@ class Principal:
 ALL_SCOPES = frozenset(Scope)
 
 
+def home(principal: Principal) -> str:
+    """The organisation a principal's uploads belong to (a key without one is its own)."""
+    return principal.organisation or principal.id
+
+
 def local(channel: str = "api") -> Principal:
     """The operator on this machine (no keys configured: the server listens on loopback only)."""
     return Principal("local", ALL_SCOPES, None, channel)

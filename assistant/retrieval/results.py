@@ -18,6 +18,7 @@ class Filters:
     jurisdiction: list[str] | None = None
     doc_id: list[str] | None = None
     stand_from: int | None = None
+    exclude_doc_id: list[str] | None = None  # documents the principal may not see
 
     def active(self) -> dict[str, Any]:
         """Only the filters that are set."""
@@ -32,6 +33,8 @@ class Filters:
                 clauses.append({name: {"$in": list(values)}})
         if self.stand_from:
             clauses.append({"stand_num": {"$gte": int(self.stand_from)}})
+        if self.exclude_doc_id:
+            clauses.append({"doc_id": {"$nin": list(self.exclude_doc_id)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -73,10 +73,27 @@ def new_reference() -> str:
     return f"ref_{uuid.uuid4().hex[:20]}"
 
 
-def principal_for(team: str | None, channel: str | None) -> Principal:
-    """The principal of a Slack channel: who can read the channel sees what is asked there."""
+def parse_organisations(spec: str | None) -> dict[str, str]:
+    """LOTSE_SLACK_ORGANISATIONS 'T0TEAM:musterstadt,C0CHANNEL:beispielhausen' → mapping."""
+    mapping: dict[str, str] = {}
+    for entry in (spec or "").split(","):
+        key, _, organisation = entry.partition(":")
+        if key.strip() and organisation.strip():
+            mapping[key.strip()] = organisation.strip()
+    return mapping
+
+
+def principal_for(
+    team: str | None, channel: str | None, organisations: dict[str, str] | None = None
+) -> Principal:
+    """The principal of a Slack channel: who can read the channel sees what is asked there.
+
+    Its organisation comes from LOTSE_SLACK_ORGANISATIONS (the channel first, then the
+    workspace); without one, the channel sees public documents only."""
+    known = organisations or {}
+    organisation = known.get(channel or "") or known.get(team or "")
     return Principal(
-        f"slack-{team or 'T'}-{channel or 'none'}", frozenset({Scope.ASK}), None, "slack"
+        f"slack-{team or 'T'}-{channel or 'none'}", frozenset({Scope.ASK}), organisation, "slack"
     )
 
 
@@ -130,6 +147,7 @@ class SlackBot:
         self.assistant = assistant
         self.state = state
         self.advisor_channel = (assistant.settings.advisor_channel or "").strip() or None
+        self.organisations = parse_organisations(assistant.settings.slack_organisations)
 
     def register(self, app: App) -> None:
         """Attach middleware and listeners to a Bolt app."""
@@ -191,7 +209,7 @@ class SlackBot:
             self.post(client, channel, thread_ts, usage_message())
             return
         self.reaction(client, "add", channel, ts)
-        principal = principal_for(team, channel)
+        principal = principal_for(team, channel, self.organisations)
         try:
             message = self.answer(
                 principal,
@@ -221,7 +239,7 @@ class SlackBot:
             return
         ack(response_type="ephemeral", text=WORKING)
         heading = f"*Ihre Frage:* {escape(question)}"
-        principal = principal_for(_team(command), command.get("channel_id"))
+        principal = principal_for(_team(command), command.get("channel_id"), self.organisations)
         message = self.answer(principal, question, None, share=True, heading=heading)
         respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
@@ -233,7 +251,7 @@ class SlackBot:
         """👍 stored as feedback (source slack)."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(_team(body), click.channel)
+        principal = principal_for(_team(body), click.channel, self.organisations)
         if self.known(principal, click, respond):
             self.assistant.feedback(principal, click.value, Rating.UP)
             self.whisper(respond, click, plain("Danke für Ihre Rückmeldung! 👍"))
@@ -244,7 +262,7 @@ class SlackBot:
         """👎 stored at once; then asks for the reason."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(_team(body), click.channel)
+        principal = principal_for(_team(body), click.channel, self.organisations)
         if self.known(principal, click, respond):
             feedback_id = self.assistant.feedback(principal, click.value, Rating.DOWN)
             self.whisper(respond, click, reason_prompt(feedback_id))
@@ -255,7 +273,7 @@ class SlackBot:
         """A reason button after 👎: adds its tag to the stored feedback."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(_team(body), click.channel)
+        principal = principal_for(_team(body), click.channel, self.organisations)
         feedback_id, _, tag = str(action.get("value") or "").partition(":")
         try:
             if tag not in REASONS:
@@ -277,7 +295,9 @@ class SlackBot:
         """Question, answer and sources to the advisors' channel; a note to the asker."""
         ack()
         click = Click.parse(body, action)
-        record = self.record(principal_for(_team(body), click.channel), click.value)
+        record = self.record(
+            principal_for(_team(body), click.channel, self.organisations), click.value
+        )
         if record is None:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return
@@ -347,7 +367,9 @@ class SlackBot:
         """Post a private /lotse answer in the channel for everyone."""
         ack()
         click = Click.parse(body, action)
-        record = self.record(principal_for(_team(body), click.channel), click.value)
+        record = self.record(
+            principal_for(_team(body), click.channel, self.organisations), click.value
+        )
         if record is None or not click.channel:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return

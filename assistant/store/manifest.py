@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS documents (
     recipe TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS visibility (
+    doc_id TEXT PRIMARY KEY,
+    organisation TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
@@ -235,7 +239,21 @@ class Manifest:
                 for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
             ]
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            conn.execute("DELETE FROM visibility WHERE doc_id = ?", (doc_id,))
         return ids
+
+    def set_organisation(self, doc_id: str, organisation: str | None) -> None:
+        """Make a document visible to one organisation only (None: public)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM visibility WHERE doc_id = ?", (doc_id,))
+            if organisation:
+                conn.execute("INSERT INTO visibility VALUES (?, ?)", (doc_id, organisation))
+
+    def private_documents(self) -> dict[str, str]:
+        """doc_id → organisation of every organisation-only document."""
+        with self._lock:
+            rows = self._conn.execute("SELECT doc_id, organisation FROM visibility").fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def get_document(self, doc_id: str) -> DocumentRecord | None:
         """The document with that id, or None."""
@@ -342,6 +360,10 @@ class Manifest:
         if filters.get("stand_from"):
             clauses.append("json_extract(metadata, '$.stand_num') >= ?")
             args.append(filters["stand_from"])
+        hidden = filters.get("exclude_doc_id")
+        if hidden:
+            clauses.append(f"doc_id NOT IN ({','.join('?' * len(hidden))})")
+            args.extend(hidden)
         where = " AND ".join(clauses) or "1"
         with self._lock:
             return {

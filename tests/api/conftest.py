@@ -25,7 +25,10 @@ ADMIN_KEY = "admin-key-1234567890abcdef"
 ASK_KEY = "ask-only-key-7890abcdefghij"
 ASK_B_KEY = "ask-other-town-key-5566778899"  # a second municipality
 ADVISE_KEY = "advise-key-competence-centre-01"
-API_KEYS = f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask,{ASK_B_KEY}:ask,{ADVISE_KEY}:ask|advise"
+API_KEYS = (
+    f"{ADMIN_KEY}:ask|admin,{ASK_KEY}:ask@musterstadt,{ASK_B_KEY}:ask@beispielhausen,"
+    f"{ADVISE_KEY}:ask|advise"
+)
 
 
 @dataclass

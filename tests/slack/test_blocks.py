@@ -14,14 +14,24 @@ from assistant.slack.blocks import (
     split_text,
     to_mrkdwn,
 )
-from assistant.slack.handlers import clean_text, principal_for
+from assistant.slack.handlers import clean_text, parse_organisations, principal_for
 
 
 def citation(n: int, **extra: object) -> dict:
-    return {"n": n, "chunk_id": f"c{n}", "doc_id": "ozg", "path": "ozg.md",
-            "title": "Onlinezugangsgesetz", "law": "OZG", "section": f"§ {n}", "page": None,
-            "quote": "Bund und Länder sind verpflichtet … " * 20, "stand": "2024-07-19",
-            "source_url": None, **extra}
+    return {
+        "n": n,
+        "chunk_id": f"c{n}",
+        "doc_id": "ozg",
+        "path": "ozg.md",
+        "title": "Onlinezugangsgesetz",
+        "law": "OZG",
+        "section": f"§ {n}",
+        "page": None,
+        "quote": "Bund und Länder sind verpflichtet … " * 20,
+        "stand": "2024-07-19",
+        "source_url": None,
+        **extra,
+    }
 
 
 def all_texts(blocks: list[dict]) -> list[str]:
@@ -35,9 +45,14 @@ def all_texts(blocks: list[dict]) -> list[str]:
 
 def test_long_answers_respect_block_kit_limits() -> None:
     sentence = "Der Portalverbund verknüpft die Verwaltungsportale von Bund und Ländern. [1] "
-    payload = {"answer": sentence * 600, "abstained": False, "confidence": 0.91,
-               "mode": "extractive", "citations": [citation(n) for n in range(1, 41)],
-               "notice": "Hinweis " * 600}
+    payload = {
+        "answer": sentence * 600,
+        "abstained": False,
+        "confidence": 0.91,
+        "mode": "extractive",
+        "citations": [citation(n) for n in range(1, 41)],
+        "notice": "Hinweis " * 600,
+    }
     message = answer_message(payload, "ans_1", advisor=True, share=True, heading="x" * 5000)
     assert len(message.blocks) <= MAX_BLOCKS
     assert 0 < len(message.text) <= TEXT_LIMIT and "[1]" in message.text
@@ -49,8 +64,14 @@ def test_long_answers_respect_block_kit_limits() -> None:
 
 
 def test_many_blocks_are_cut_but_keep_the_buttons() -> None:
-    payload = {"answer": "\n\n".join(["Absatz [1]." * 250] * 30), "abstained": False,
-               "confidence": 0.5, "mode": "llm", "citations": [citation(1)], "notice": None}
+    payload = {
+        "answer": "\n\n".join(["Absatz [1]." * 250] * 30),
+        "abstained": False,
+        "confidence": 0.5,
+        "mode": "llm",
+        "citations": [citation(1)],
+        "notice": None,
+    }
     message = answer_message(payload, "ans_2", advisor=True)
     assert len(message.blocks) <= MAX_BLOCKS
     assert message.blocks[-1]["elements"][-1]["action_id"] == ACTION_ADVISOR
@@ -66,8 +87,18 @@ def test_mrkdwn_is_escaped_and_sources_are_labelled() -> None:
         "[3] *OZG § 3* · Onlinezugangsgesetz · S. 4 · Stand 19.07.2024 · "
         "<https://example.org/ozg|Quelle öffnen>"
     )
-    paper = source_line({"n": 1, "doc_id": "p", "title": "Leitfaden <E-Akte>", "law": None,
-                         "section": None, "page": 12, "quote": "", "stand": None})
+    paper = source_line(
+        {
+            "n": 1,
+            "doc_id": "p",
+            "title": "Leitfaden <E-Akte>",
+            "law": None,
+            "section": None,
+            "page": 12,
+            "quote": "",
+            "stand": None,
+        }
+    )
     assert paper == "[1] *Leitfaden &lt;E-Akte&gt;* · S. 12"
     assert all(len(p) <= 100 for p in split_text("wort " * 500, 100))
 
@@ -77,3 +108,7 @@ def test_slack_text_becomes_a_plain_question() -> None:
     assert clean_text(text) == "Was regelt § 7 EGovG für #kommunen & Co?"
     channel = principal_for("T1", "C123")
     assert channel.id == "slack-T1-C123" and [str(s) for s in channel.scopes] == ["ask"]
+    mapping = parse_organisations("T1:musterstadt, C9:beispielhausen, kaputt")
+    assert principal_for("T1", "C123", mapping).organisation == "musterstadt"
+    assert principal_for("T1", "C9", mapping).organisation == "beispielhausen"  # channel first
+    assert principal_for("T2", "C1", mapping).organisation is None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.schemas import DocumentDetailOut, DocumentListOut, UploadOut
-from assistant.domain import DocType
+from assistant.domain import DocType, Visibility
 from assistant.http.auth import AssistantDep, PrincipalDep
 from assistant.http.errors import COMMON, ApiError, responses
 
@@ -54,8 +54,16 @@ async def upload_documents(
     assistant: AssistantDep,
     principal: PrincipalDep,
     files: Annotated[list[UploadFile], File(description="PDF, Markdown, HTML oder Text")],
+    visibility: Annotated[
+        Visibility | None,
+        Form(description="`public` (scope admin) or `organisation` (default for scope ask)"),
+    ] = None,
 ) -> Any:
     """Upload and ingest files (multipart/form-data); one result per file.
+
+    Staff (`ask`) upload for their organisation: nobody else sees those documents in ask,
+    search, chat, citations, passages or downloads (advisors do). `admin` uploads are public
+    unless `visibility=organisation`.
 
     201 when every file was ingested (or was unchanged or a duplicate), 207 (multi-status)
     when at least one file failed: each result then says why. Secrets found in a file are
@@ -73,7 +81,7 @@ async def upload_documents(
                 413, "too_large", f"{upload.filename}: größer als {settings.max_upload_mb} MB"
             )
         payload.append((upload.filename or "upload", data))
-    results = await run_in_threadpool(assistant.upload, principal, payload)
+    results = await run_in_threadpool(assistant.upload, principal, payload, visibility)
     body = {"results": [r.__dict__ for r in results]}
     failed = sum(1 for r in results if r.status == "failed")
     return JSONResponse(body, status_code=201 if failed == 0 else 207)
@@ -81,5 +89,5 @@ async def upload_documents(
 
 @router.delete("/{doc_id}", status_code=204, responses=ERRORS)
 def delete_document(doc_id: str, assistant: AssistantDep, principal: PrincipalDep) -> None:
-    """Remove a document and its chunks (and the uploaded file)."""
+    """Remove a document and its chunks (and the uploaded file); staff: their own uploads."""
     assistant.remove(principal, doc_id)

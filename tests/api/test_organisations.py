@@ -1,0 +1,72 @@
+"""Organisations (issue 15, part): an organisation's upload is invisible to every other one."""
+
+from __future__ import annotations
+
+from tests.api.conftest import ADMIN_KEY, ADVISE_KEY, ASK_B_KEY, ASK_KEY, Server
+
+SECRET_PLAN = (
+    "---\ntitle: Haushaltsplanung Aktenlotse\n---\n# Projekt Aktenlotse\n\n"
+    "Die Stadt Musterstadt plant für 2027 ein Budget von 4,2 Mio. Euro für die Digitalisierung "
+    "ihrer Bauakten im Projekt Aktenlotse. Der Gemeinderat entscheidet im März über die Mittel.\n"
+)
+QUESTION = "Wie viel Geld ist für das Projekt Aktenlotse zur Digitalisierung der Bauakten geplant?"
+
+
+def test_an_organisations_upload_never_reaches_another(server: Server) -> None:
+    with (
+        server.client(ASK_KEY) as town_a,
+        server.client(ASK_B_KEY) as town_b,
+        server.client(ADVISE_KEY) as advisor,
+        server.client(ADMIN_KEY) as admin,
+    ):
+        upload = town_a.post(
+            "/v1/documents",
+            files={"files": ("aktenlotse.md", SECRET_PLAN.encode(), "text/markdown")},
+        )
+        assert upload.status_code == 201, upload.text
+        doc_id = upload.json()["results"][0]["doc_id"]
+        try:
+            listed = admin.get(f"/v1/documents/{doc_id}").json()
+            assert (
+                listed["visibility"] == "organisation" and listed["organisation"] == "musterstadt"
+            )
+
+            def found(client, path: str, body: dict) -> str:  # type: ignore[no-untyped-def]
+                response = client.post(path, json=body)
+                assert response.status_code == 200, response.text
+                return response.text
+
+            search = {"query": QUESTION, "k": 10}
+            hits = town_a.post("/v1/search", json=search).json()["results"]
+            chunk_id = next(h["chunk_id"] for h in hits if h["source"]["doc_id"] == doc_id)
+            assert doc_id in found(advisor, "/v1/search", search)
+
+            chat = {"model": "m", "messages": [{"role": "user", "content": QUESTION}]}
+            for text in (
+                found(town_b, "/v1/search", search),
+                found(town_b, "/v1/ask", {"question": QUESTION}),
+                found(town_b, "/v1/ask/stream", {"question": QUESTION}),
+                found(town_b, "/v1/chat/completions", chat),
+            ):
+                assert (
+                    doc_id not in text
+                    and "4,2 Mio" not in text
+                    and "Gemeinderat entscheidet" not in text
+                )
+            assert town_b.get(f"/web/api/chunks/{chunk_id}").status_code == 404
+            assert town_a.get(f"/web/api/chunks/{chunk_id}").status_code == 200
+            counts = {
+                name: client.get("/web/api/filters").json()["documents"]
+                for name, client in (("a", town_a), ("b", town_b))
+            }
+            assert counts["b"] == counts["a"] - 1
+            assert advisor.get(f"/web/files/{doc_id}").status_code == 200
+            assert town_b.delete(f"/v1/documents/{doc_id}").status_code == 404
+            public = town_b.post(
+                "/v1/documents",
+                files={"files": ("x.md", b"# X\n\nText.", "text/markdown")},
+                data={"visibility": "public"},
+            )
+            assert public.status_code == 403  # only admins publish
+        finally:
+            assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
