@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     advisor_channel: str | None = None
     slack_api_url: str | None = None
+    webhook_url: str | None = None  # case answers to integrators (signed, retried)
+    webhook_secret: SecretStr | None = None
+    webhook_timeout: float = Field(default=5.0, gt=0)
     slack_organisations: str | None = None  # 'T0TEAM:musterstadt,C0CHANNEL:beispielhausen'
 
     @field_validator(
@@ -84,6 +87,7 @@ class Settings(BaseSettings):
         "rerank_base_url",
         "cors_origins",
         "trusted_proxies",
+        "webhook_url",
     )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -97,6 +101,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_signing_secret",
         "rerank_api_key",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
@@ -143,6 +148,7 @@ class Settings(BaseSettings):
             self.slack_app_token,
             self.slack_signing_secret,
             self.rerank_api_key,
+            self.webhook_secret,
         ]
         values: list[str] = []
         for secret in secrets:

@@ -96,6 +96,24 @@ class Visibility(StrEnum):
     ORGANISATION = "organisation"  # an organisation's upload: that organisation and advisors
 
 
+class CaseStatus(StrEnum):
+    """Where a case that needs a person stands."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+# allowed status changes by hand (answering sets `answered` itself)
+CASE_TRANSITIONS = {
+    CaseStatus.OPEN: (CaseStatus.IN_PROGRESS, CaseStatus.CLOSED),
+    CaseStatus.IN_PROGRESS: (CaseStatus.OPEN, CaseStatus.CLOSED),
+    CaseStatus.ANSWERED: (CaseStatus.CLOSED, CaseStatus.IN_PROGRESS),
+    CaseStatus.CLOSED: (CaseStatus.OPEN,),
+}
+
+
 class Scope(StrEnum):
     """What a principal may do."""
 

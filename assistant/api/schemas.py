@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.core import MAX_MESSAGES, MAX_QUESTION_CHARS
-from assistant.domain import DocType, FeedbackTag, Rating
+from assistant.domain import CaseStatus, DocType, FeedbackTag, Rating
 from assistant.http.errors import ErrorResponse
 
 __all__ = ["ErrorResponse"]
@@ -243,3 +243,63 @@ class ChatCompletionIn(BaseModel):
     model: str = "digitallotse"
     messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
+
+
+class CaseIn(BaseModel):
+    """A question that needs a person: from a stored answer, or a question of its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: str | None = Field(default=None, max_length=100)
+    question: str | None = Field(default=None, min_length=1, max_length=MAX_QUESTION_CHARS)
+    note: str | None = Field(default=None, max_length=4000)
+    contact: dict[str, str] = Field(
+        default_factory=dict, max_length=5, description="how to reach the asker, e.g. e-mail"
+    )
+
+
+class CaseMoveIn(BaseModel):
+    """A new status (along the allowed transitions) or assignee."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: CaseStatus | None = None
+    assignee: str | None = Field(default=None, max_length=200)
+
+
+class CaseNoteIn(BaseModel):
+    """An internal note of the advisors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class CaseAnswerIn(BaseModel):
+    """The advisor's answer with its sources."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=50_000)
+    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=30)
+    publish: bool = False
+
+
+class CaseOut(BaseModel):
+    """A case: question, the assistant's draft, status, assignee, notes (advisors), answer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    case_id: str
+    status: CaseStatus
+    question: str
+    answer_id: str | None = None
+    draft: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+
+class CaseListOut(BaseModel):
+    """Cases, oldest first."""
+
+    cases: list[CaseOut]

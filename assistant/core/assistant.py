@@ -12,6 +12,7 @@ from assistant.answer.engine import fallback_notice
 from assistant.answer.models import AskResult
 from assistant.config import Settings
 from assistant.core import documents as docs
+from assistant.core.cases import CaseDesk
 from assistant.core.chat import ChatMessage, chat_reply
 from assistant.core.principal import KeyRing, Principal, home, parse_api_keys
 from assistant.core.results import (
@@ -50,6 +51,7 @@ class Assistant:
 
     def __init__(self, services: Services, keyring: KeyRing | None = None) -> None:
         self.services = services
+        self.cases = CaseDesk(services)  # questions that need a person
         secret = services.settings.api_keys
         self.keyring = keyring or KeyRing(
             parse_api_keys(secret.get_secret_value() if secret else None)
@@ -79,6 +81,7 @@ class Assistant:
 
     def close(self) -> None:
         """Release files and connections."""
+        self.cases.close()
         self.services.close()
 
     def __enter__(self) -> Assistant:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from assistant import __version__
-from assistant.api.routes import ask, chat, documents, feedback, health, models
+from assistant.api.routes import ask, cases, chat, documents, feedback, health, models
 from assistant.core import Assistant
 from assistant.http.auth import Gate
 from assistant.http.docs import mount_docs
@@ -53,7 +53,7 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
     app.state.gate = Gate.from_settings(settings, assistant.keyring)
     install_error_handlers(app)
     mount_docs(app)
-    for module in (health, ask, documents, feedback, chat, models):
+    for module in (health, ask, documents, feedback, chat, models, cases):
         app.include_router(module.router)
     mount_slack(app, assistant)
     mount_web(app, assistant)
@@ -69,7 +69,7 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,  # type: ignore[arg-type]
             allow_origins=settings.cors_list(),
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
     return app

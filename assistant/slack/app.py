@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from pydantic import SecretStr
 from slack_bolt import App
@@ -10,7 +11,7 @@ from slack_sdk import WebClient
 
 from assistant.core import Assistant
 from assistant.errors import ConfigError
-from assistant.slack.handlers import SlackBot
+from assistant.slack.handlers import SlackBot, deliver_case
 from assistant.slack.state import SlackState
 
 log = logging.getLogger("assistant.slack")
@@ -96,6 +97,7 @@ def build_slack_app(
     )
     _filtered_logger("assistant.slack", secrets)
     state = SlackState(settings.data_dir / "slack.sqlite3")
+    assistant.cases.deliveries.register("slack", partial(deliver_case, client))
     SlackBot(assistant, state).register(app)
     app._lotse_state = state  # type: ignore[attr-defined]  # closed with the process
     return app

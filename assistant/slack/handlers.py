@@ -73,6 +73,30 @@ def new_reference() -> str:
     return f"ref_{uuid.uuid4().hex[:20]}"
 
 
+def deliver_case(client: WebClient, case: dict[str, Any]) -> tuple[bool, str]:
+    """An advisor's answer as a bot reply in the thread the question was asked in."""
+    contact = case.get("contact") or {}
+    channel = contact.get("slack_channel")
+    if not channel:
+        return False, "kein Slack-Kanal am Fall"
+    answer = case.get("answer") or {}
+    text = f"*Antwort der Beratung* auf „{escape(str(case['question']))}“\n\n" + escape(
+        str(answer.get("text", ""))
+    )
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=contact.get("slack_thread_ts") or None,
+            text=text,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        return False, f"Slack: {_error(exc)}"
+    where = "im Thread" if contact.get("slack_thread_ts") else "im Kanal"
+    return True, f"als Antwort {where} gepostet"
+
+
 def parse_organisations(spec: str | None) -> dict[str, str]:
     """LOTSE_SLACK_ORGANISATIONS 'T0TEAM:musterstadt,C0CHANNEL:beispielhausen' → mapping."""
     mapping: dict[str, str] = {}
@@ -317,6 +341,7 @@ class SlackBot:
                 permalink = found.get("permalink")
             except SlackApiError as exc:
                 log.warning("Slack: chat.getPermalink fehlgeschlagen: %s", _error(exc))
+        self.open_case(body, click, permalink)
         forwarded = advisor_message(
             record, user=click.user, channel=click.channel, permalink=permalink
         )
@@ -484,6 +509,20 @@ class SlackBot:
                 client.reactions_remove(channel=channel, timestamp=ts, name=WORKING_REACTION)
         except SlackApiError as exc:
             log.debug("Slack: reactions.%s fehlgeschlagen: %s", verb, _error(exc))
+
+    def open_case(self, body: dict[str, Any], click: Click, permalink: str | None) -> None:
+        """The hand-off becomes a case the advisors track (a failure is logged, never fatal)."""
+        principal = principal_for(_team(body), click.channel, self.organisations)
+        contact = {"slack_channel": click.channel or "", "slack_user": click.user or ""}
+        if click.thread_ts:
+            contact["slack_thread_ts"] = click.thread_ts
+        if permalink:
+            contact["slack_permalink"] = permalink
+        try:
+            case = self.assistant.cases.create(principal, click.value, contact=contact)
+            log.info("Slack: Fall %s angelegt", case["case_id"])
+        except LotseError as exc:
+            log.warning("Slack: Fall nicht angelegt: %s", exc)
 
     def record(self, principal: Principal, answer_id: str) -> dict[str, Any] | None:
         """A stored answer this channel may see, or None."""

@@ -33,19 +33,29 @@ def sections(call: SlackCall) -> list[str]:
 
 def contexts(call: SlackCall) -> list[str]:
     """Texts of the context blocks of a message."""
-    return [e["text"] for b in call.params["blocks"] if b["type"] == "context"
-            for e in b["elements"]]
+    return [
+        e["text"] for b in call.params["blocks"] if b["type"] == "context" for e in b["elements"]
+    ]
 
 
 def button_ids(call: SlackCall) -> list[str]:
-    return [e["action_id"] for b in call.params["blocks"] if b["type"] == "actions"
-            for e in b["elements"]]
+    return [
+        e["action_id"]
+        for b in call.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
 
 
 def stored(env: SlackEnv, call: SlackCall) -> dict:
     """The stored answer behind a message (via its 👍 button and GET /v1/answers/{id})."""
-    answer_id = next(e["value"] for b in call.params["blocks"] if b["type"] == "actions"
-                     for e in b["elements"] if e["action_id"] == ACTION_UP)
+    answer_id = next(
+        e["value"]
+        for b in call.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ACTION_UP
+    )
     response = env.http.get(f"/v1/answers/{answer_id}")
     assert response.status_code == 200, response.text
     return response.json()
@@ -105,8 +115,7 @@ def test_direct_message_answered_in_thread(slack_env: SlackEnv) -> None:
 
 def test_messages_from_bots_and_itself_are_ignored(slack_env: SlackEnv) -> None:
     fake = slack_env.fake
-    slack_env.dm("D0BOTS0001", PORTAL, user="U0OTHERBOT", bot_id="B0OTHER",
-                 subtype="bot_message")
+    slack_env.dm("D0BOTS0001", PORTAL, user="U0OTHERBOT", bot_id="B0OTHER", subtype="bot_message")
     slack_env.dm("D0BOTS0002", PORTAL, user="U0OTHERBOT", bot_id="B0OTHER")
     slack_env.dm("D0BOTS0003", PORTAL, user=fake.bot_user_id, bot_id=fake.bot_id)
     slack_env.mention("C0BOTS0004", PORTAL, user="U0OTHERBOT", bot_id="B0OTHER")
@@ -119,8 +128,14 @@ def test_messages_from_bots_and_itself_are_ignored(slack_env: SlackEnv) -> None:
 
 def test_retries_never_produce_a_second_answer(slack_env: SlackEnv) -> None:
     ts = new_ts()
-    event = {"type": "app_mention", "user": "U0ASKER01", "text": f"<@{slack_env.bot}> {PORTAL}",
-             "ts": ts, "channel": "C0RETRY01", "event_ts": ts}
+    event = {
+        "type": "app_mention",
+        "user": "U0ASKER01",
+        "text": f"<@{slack_env.bot}> {PORTAL}",
+        "ts": ts,
+        "channel": "C0RETRY01",
+        "event_ts": ts,
+    }
     slack_env.send_event(event, event_id="Ev0RETRY0001")
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     slack_env.send_event(event, event_id="Ev0RETRY0001", headers=retry)
@@ -135,16 +150,24 @@ def test_bad_or_stale_signatures_are_rejected(
 ) -> None:
     caplog.set_level(logging.INFO)
     ts = new_ts()
-    body = slack_env.event_body({"type": "app_mention", "user": "U0ASKER01", "ts": ts,
-                                 "text": f"<@{slack_env.bot}> {PORTAL}", "channel": "C0SIGNED1"})
+    body = slack_env.event_body(
+        {
+            "type": "app_mention",
+            "user": "U0ASKER01",
+            "ts": ts,
+            "text": f"<@{slack_env.bot}> {PORTAL}",
+            "channel": "C0SIGNED1",
+        }
+    )
     wrong = sign(body, secret="not-the-signing-secret")
     assert slack_env.post(body, "application/json", wrong, signed=False).status_code == 401
     stale = sign(body, timestamp=int(time.time()) - 6 * 60)
     assert slack_env.post(body, "application/json", stale, signed=False).status_code == 401
     assert slack_env.post(body, "application/json", signed=False).status_code == 401
     tampered = sign(body)
-    response = slack_env.post(body.replace("Portalverbund", "Portalverbünde"),
-                              "application/json", tampered, signed=False)
+    response = slack_env.post(
+        body.replace("Portalverbund", "Portalverbünde"), "application/json", tampered, signed=False
+    )
     assert response.status_code == 401
     challenge = json.dumps({"token": "x", "challenge": "c-123", "type": "url_verification"})
     verified = slack_env.post(challenge, "application/json")
@@ -200,15 +223,20 @@ def test_thumbs_up_and_down_with_reason_are_stored(slack_env: SlackEnv) -> None:
     slack_env.click(post, ACTION_DOWN, down_key)
     prompt = slack_env.responded(down_key)
     reason_ids = button_ids(prompt[0])
-    assert reason_ids == ["lotse_reason_wrong", "lotse_reason_incomplete",
-                          "lotse_reason_wrong_sources", "lotse_reason_outdated"]
+    assert reason_ids == [
+        "lotse_reason_wrong",
+        "lotse_reason_incomplete",
+        "lotse_reason_wrong_sources",
+        "lotse_reason_outdated",
+    ]
     reason_key = slack_env.key("reason")
     slack_env.click(prompt[0], "lotse_reason_wrong_sources", reason_key, channel="C0FEEDBK1")
     slack_env.responded(reason_key)
 
     feedback = stored(slack_env, post)["feedback"]
     assert [(f["rating"], f["tags"], f["source"]) for f in feedback] == [
-        ("up", [], "slack"), ("down", ["wrong_sources"], "slack")
+        ("up", [], "slack"),
+        ("down", ["wrong_sources"], "slack"),
     ]
 
 
@@ -228,6 +256,28 @@ def test_advisor_button_forwards_question_answer_and_sources(slack_env: SlackEnv
     note = slack_env.answers_in("C0ADVISE1", thread_ts=event["ts"], count=2)[1]
     assert "Berater*innen weitergegeben" in note.params["text"]
     assert "hier im Thread" in note.params["text"]
+    # the hand-off is a case the advisors track, with the way back to the thread
+    answer_id = stored(slack_env, post)["answer_id"]
+    cases = slack_env.http.get("/v1/cases", params={"status": "open"}).json()["cases"]
+    case = next(c for c in cases if c["answer_id"] == answer_id)
+    assert case["channel"] == "slack" and case["question"] == EGOVG
+    assert case["contact"]["slack_channel"] == "C0ADVISE1"
+    assert case["contact"]["slack_thread_ts"] == event["ts"]
+    # the advisor's answer comes back as the bot's reply in the asker's thread
+    reply = {
+        "text": "Ja, § 7 EGovG gilt auch für Sie – <b>bitte</b> melden Sie sich.",
+        "citations": [],
+    }
+    answered = slack_env.http.post(f"/v1/cases/{case['case_id']}/answer", json=reply)
+    assert answered.status_code == 200, answered.text
+    back = slack_env.answers_in("C0ADVISE1", thread_ts=event["ts"], count=3)[2]
+    assert "Antwort der Beratung" in back.params["text"] and "&lt;b&gt;bitte" in back.params["text"]
+    deadline = time.monotonic() + 30
+    deliveries: list = []
+    while not deliveries and time.monotonic() < deadline:
+        deliveries = slack_env.http.get(f"/v1/cases/{case['case_id']}").json()["deliveries"]
+        time.sleep(0.1)
+    assert deliveries[0]["channel"] == "slack" and deliveries[0]["delivered"] is True
 
 
 def test_abstention_says_so_and_offers_the_advisor(slack_env: SlackEnv) -> None:
@@ -236,8 +286,13 @@ def test_abstention_says_so_and_offers_the_advisor(slack_env: SlackEnv) -> None:
     assert "keine verlässliche Antwort" in post.params["text"]
     assert "Keine belastbare Antwort" in " ".join(contexts(post))
     assert not any(t.startswith("*Quellen*") for t in sections(post))
-    advisor = next(e for b in post.params["blocks"] if b["type"] == "actions"
-                   for e in b["elements"] if e["action_id"] == ACTION_ADVISOR)
+    advisor = next(
+        e
+        for b in post.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ACTION_ADVISOR
+    )
     assert advisor["style"] == "primary"
 
 

@@ -1,0 +1,71 @@
+"""Cases: questions that need a person (staff create and read their own; advisors answer)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from assistant.api.schemas import (
+    CaseAnswerIn,
+    CaseIn,
+    CaseListOut,
+    CaseMoveIn,
+    CaseNoteIn,
+    CaseOut,
+)
+from assistant.domain import CaseStatus
+from assistant.http.auth import AssistantDep, PrincipalDep
+from assistant.http.errors import COMMON, responses
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+ERRORS = responses(*COMMON, 404)
+
+
+@router.post("", response_model=CaseOut, status_code=201, responses=ERRORS)
+def create_case(body: CaseIn, assistant: AssistantDep, principal: PrincipalDep) -> Any:
+    """Hand a question to the advisors: `{"answer_id": …, "note": …}` from one of your answers,
+    or `{"question": …}`; it keeps the assistant's answer and citations as the draft."""
+    return assistant.cases.create(principal, body.answer_id, body.question, body.note, body.contact)
+
+
+@router.get("", response_model=CaseListOut, responses=ERRORS)
+def list_cases(
+    assistant: AssistantDep,
+    principal: PrincipalDep,
+    status: Annotated[CaseStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Advisors (`advise`): every case, e.g. `?status=open`; staff: their own cases."""
+    return {"cases": assistant.cases.cases(principal, status, limit)}
+
+
+@router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
+def get_case(case_id: str, assistant: AssistantDep, principal: PrincipalDep) -> Any:
+    """One case with the advisor's answer once there is one (other askers: 404)."""
+    return assistant.cases.case(principal, case_id)
+
+
+@router.patch("/{case_id}", response_model=CaseOut, responses=ERRORS)
+def move_case(
+    case_id: str, body: CaseMoveIn, assistant: AssistantDep, principal: PrincipalDep
+) -> Any:
+    """Advisors: set the status (open → in_progress → answered → closed) or the assignee."""
+    return assistant.cases.move(principal, case_id, body.status, body.assignee)
+
+
+@router.post("/{case_id}/notes", response_model=CaseOut, status_code=201, responses=ERRORS)
+def add_note(
+    case_id: str, body: CaseNoteIn, assistant: AssistantDep, principal: PrincipalDep
+) -> Any:
+    """Advisors: an internal note (never shown to the asker)."""
+    return assistant.cases.note(principal, case_id, body.text)
+
+
+@router.post("/{case_id}/answer", response_model=CaseOut, responses=ERRORS)
+def answer_case(
+    case_id: str, body: CaseAnswerIn, assistant: AssistantDep, principal: PrincipalDep
+) -> Any:
+    """Advisors: the answer with its sources; the case becomes `answered` and the asker reads
+    it with GET /v1/cases/{id}."""
+    return assistant.cases.answer(principal, case_id, body.text, body.citations, body.publish)

@@ -1,0 +1,244 @@
+"""Cases: questions that need a person, with status, assignee, internal notes and the answer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.store.records import Owner, new_id
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+    case_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer_id TEXT,
+    draft TEXT NOT NULL,
+    note TEXT,
+    principal TEXT,
+    organisation TEXT,
+    channel TEXT,
+    contact TEXT NOT NULL DEFAULT '{}',
+    assignee TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_status ON cases(status, created_at);
+CREATE INDEX IF NOT EXISTS cases_principal ON cases(principal, created_at);
+CREATE TABLE IF NOT EXISTS case_notes (
+    note_id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS case_deliveries (
+    delivery_id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS case_answers (
+    case_id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    author TEXT NOT NULL,
+    publish INTEGER NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+COLUMNS = (
+    "case_id, status, question, answer_id, draft, note, principal, organisation, channel, "
+    "contact, assignee, created_at, updated_at"
+)
+
+
+class CaseStore:
+    """Cases in SQLite beside the records (cases.sqlite3)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.executescript(SCHEMA)
+        self._conn.commit()
+
+    def create(
+        self,
+        question: str,
+        answer_id: str | None,
+        draft: dict[str, Any],
+        note: str | None,
+        owner: Owner,
+        contact: dict[str, str],
+    ) -> str:
+        """A new open case; returns its id."""
+        case_id = new_id("case")
+        now = time.time()
+        with self._lock:
+            self._conn.execute(
+                f"INSERT INTO cases ({COLUMNS}) "
+                "VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                (
+                    case_id,
+                    question,
+                    answer_id,
+                    json.dumps(draft, ensure_ascii=False),
+                    note,
+                    owner.principal,
+                    owner.organisation,
+                    owner.channel,
+                    json.dumps(contact, ensure_ascii=False),
+                    now,
+                    now,
+                ),
+            )
+            self._conn.commit()
+        return case_id
+
+    def get(self, case_id: str) -> dict[str, Any] | None:
+        """A case with its notes and answer, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {COLUMNS} FROM cases WHERE case_id = ?", (case_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            notes = self._conn.execute(
+                "SELECT note_id, author, text, created_at FROM case_notes WHERE case_id = ? "
+                "ORDER BY created_at",
+                (case_id,),
+            ).fetchall()
+            deliveries = self._conn.execute(
+                "SELECT channel, ok, detail, created_at FROM case_deliveries WHERE case_id = ? "
+                "ORDER BY created_at",
+                (case_id,),
+            ).fetchall()
+            answer = self._conn.execute(
+                "SELECT text, citations, author, publish, created_at FROM case_answers "
+                "WHERE case_id = ?",
+                (case_id,),
+            ).fetchone()
+        case = _case(row)
+        case["notes"] = [
+            {"note_id": n[0], "author": n[1], "text": n[2], "created_at": n[3]} for n in notes
+        ]
+        case["deliveries"] = [
+            {"channel": d[0], "delivered": bool(d[1]), "detail": d[2], "at": d[3]}
+            for d in deliveries
+        ]
+        case["answer"] = (
+            {
+                "text": answer[0],
+                "citations": json.loads(answer[1]),
+                "author": answer[2],
+                "publish": bool(answer[3]),
+                "created_at": answer[4],
+            }
+            if answer
+            else None
+        )
+        return case
+
+    def find(
+        self, status: str | None = None, principal: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Cases, oldest open first; filtered by status and (for askers) by who asked."""
+        clauses, args = [], []
+        if status:
+            clauses.append("status = ?")
+            args.append(status)
+        if principal is not None:
+            clauses.append("principal = ?")
+            args.append(principal)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {COLUMNS} FROM cases {where}ORDER BY created_at LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        return [_case(r) for r in rows]
+
+    def update(self, case_id: str, **fields: Any) -> None:
+        """Set status and/or assignee."""
+        allowed = {k: v for k, v in fields.items() if k in ("status", "assignee")}
+        sets = ", ".join(f"{k} = ?" for k in allowed)
+        with self._lock:
+            self._conn.execute(
+                f"UPDATE cases SET {sets}, updated_at = ? WHERE case_id = ?",
+                (*allowed.values(), time.time(), case_id),
+            )
+            self._conn.commit()
+
+    def add_note(self, case_id: str, author: str, text: str) -> str:
+        """An internal note of the advisors; returns its id."""
+        note_id = new_id("note")
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO case_notes VALUES (?, ?, ?, ?, ?)",
+                (note_id, case_id, author, text, time.time()),
+            )
+            self._conn.commit()
+        return note_id
+
+    def answer(
+        self, case_id: str, text: str, citations: list[dict[str, Any]], author: str, publish: bool
+    ) -> None:
+        """Store the advisor's answer and mark the case answered (in one transaction)."""
+        now = time.time()
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO case_answers VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    text,
+                    json.dumps(citations, ensure_ascii=False),
+                    author,
+                    int(publish),
+                    now,
+                ),
+            )
+            self._conn.execute(
+                "UPDATE cases SET status = 'answered', updated_at = ? WHERE case_id = ?",
+                (now, case_id),
+            )
+            self._conn.commit()
+
+    def add_delivery(self, case_id: str, channel: str, ok: bool, detail: str) -> None:
+        """Log one delivery of the answer (failures stay visible on the case)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO case_deliveries VALUES (?, ?, ?, ?, ?, ?)",
+                (new_id("dlv"), case_id, channel, int(ok), detail, time.time()),
+            )
+            self._conn.commit()
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._conn.close()
+
+
+def _case(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "case_id": row[0],
+        "status": row[1],
+        "question": row[2],
+        "answer_id": row[3],
+        "draft": json.loads(row[4]),
+        "note": row[5],
+        "principal": row[6],
+        "organisation": row[7],
+        "channel": row[8],
+        "contact": json.loads(row[9]),
+        "assignee": row[10],
+        "created_at": row[11],
+        "updated_at": row[12],
+    }
