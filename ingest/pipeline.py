@@ -103,6 +103,7 @@ class Ingestor:
         self.index = index
         self.defer_vectors = defer_vectors
         self.settings = settings
+        self.redactor = Redactor(settings.secret_values())  # secrets found per file, reported
         self.chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
         self.recipe = f"v{INGEST_VERSION}-t{settings.chunk_tokens}-o{settings.chunk_overlap}"
         self.sentences = SentenceStore(settings.sentences_path)
@@ -193,7 +194,7 @@ class Ingestor:
         )
         doc_id = existing.doc_id if existing else self._new_doc_id(path, key)
         text = "\n".join(b.text for b in loaded.blocks)
-        secrets = Redactor(self.settings.secret_values()).find(text)
+        secrets = self.redactor.find(text)
         if secrets:
             loaded.warnings.append(
                 "enthält vertrauliche Werte (" + ", ".join(secrets) + "): in allen Ausgaben "

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from assistant.store.records import Owner, new_id
+from assistant.store.records import Owner, new_id, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -63,12 +62,8 @@ class CaseStore:
     """Cases in SQLite beside the records (cases.sqlite3)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(SCHEMA)
-        self._conn.commit()
+        self._conn = open_database(path, SCHEMA)
 
     def create(
         self,

@@ -48,6 +48,16 @@ class Owner:
     channel: str | None = None
 
 
+def open_database(path: Path, schema: str) -> sqlite3.Connection:
+    """A WAL-mode SQLite connection shared by threads (callers hold their own lock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(schema)
+    conn.commit()
+    return conn
+
+
 def new_id(prefix: str) -> str:
     """Random id with a readable prefix."""
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
@@ -57,11 +67,8 @@ class RecordStore:
     """Stored answers (with conversation ids) and feedback."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(SCHEMA)
+        self._conn = open_database(path, SCHEMA)
         for table, columns in OWNER_COLUMNS.items():
             present = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
             for column in columns:
