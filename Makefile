@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 THESAURUS := /usr/share/mythes/th_de_DE_v2.dat
 
-.PHONY: run test eval bench bench-scale install clean
+.PHONY: run test eval bench bench-scale install clean tesseract
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP) $(THESAURUS)
+run: $(STAMP) $(THESAURUS) tesseract
 	$(BIN)/lotse ingest corpus
 	$(BIN)/lotse serve --host $(HOST) --port $(PORT)
 
@@ -29,16 +29,21 @@ $(CHROMIUM):
 $(THESAURUS):
 	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-de >/dev/null) || true
 
-test: $(STAMP) $(CHROMIUM) $(THESAURUS)
+# OCR of scanned PDF pages: Tesseract with its German model, from Debian (checked, not a file:
+# the model's folder depends on the Tesseract version)
+tesseract:
+	@tesseract --list-langs 2>/dev/null | grep -qx deu || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-deu >/dev/null) || true; }
+
+test: $(STAMP) $(CHROMIUM) $(THESAURUS) tesseract
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
 	$(BIN)/python -m pytest -q
 	bash scripts/test-chroma-server.sh
 
-eval: $(STAMP) $(THESAURUS)
+eval: $(STAMP) $(THESAURUS) tesseract
 	$(BIN)/python -m evals.run
 
-bench: $(STAMP) $(THESAURUS)
+bench: $(STAMP) $(THESAURUS) tesseract
 	$(BIN)/python -m evals.bench
 
 bench-scale: $(STAMP)

@@ -37,7 +37,15 @@ class Settings(BaseSettings):
 
     max_file_mb: float = Field(default=50.0, gt=0)
     max_pages: int = Field(default=2000, ge=1)
-    max_seconds_per_file: float = Field(default=120.0, gt=0)
+    max_seconds_per_file: float = Field(default=120.0, gt=0)  # without OCR (bounded per page)
+    # OCR of scanned PDF pages (Debian tesseract-ocr, tesseract-ocr-deu); LOTSE_OCR=on|off
+    ocr: bool = True
+    ocr_tesseract: str = "tesseract"  # command or path of the Tesseract binary
+    ocr_language: str = "deu"
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_max_pages: int = Field(default=100, ge=0)  # pages recognised per file
+    ocr_timeout: float = Field(default=60.0, gt=0)  # seconds per page
+    ocr_min_confidence: float = Field(default=60.0, ge=0, le=100)  # mean word confidence
 
     llm_base_url: str | None = None
     llm_model: str = "local-model"
@@ -58,6 +66,9 @@ class Settings(BaseSettings):
 
     abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
     answer_from: float | None = Field(default=None, ge=0.0, le=1.0)
+    # verified answers: reused for a new question at least this similar (None: the fitted value)
+    verified_min_similarity: float | None = Field(default=None, ge=0.0, le=1.0)
+    verified_valid_days: int = Field(default=365, ge=1, le=3650)  # review date after publishing
 
     api_keys: SecretStr | None = None
     rate_limit_per_minute: int = Field(default=600, ge=0)
@@ -67,6 +78,9 @@ class Settings(BaseSettings):
     trusted_proxies: str | None = None
     max_body_mb: float = Field(default=1.0, gt=0)  # JSON bodies; uploads: max_upload_mb
     log_format: Literal["text", "json"] = "text"
+    metrics_public: bool = False  # GET /metrics without a key (else: an admin key, if keys are set)
+    # gaps report: questions closer than this cosine distance (average linkage) form one topic
+    gaps_distance: float = Field(default=0.14, gt=0.0, le=2.0)
     max_upload_mb: float = Field(default=25.0, gt=0)
     max_upload_files: int = Field(default=10, ge=1)
     slack_bot_token: SecretStr | None = None
@@ -169,6 +183,11 @@ class Settings(BaseSettings):
     def proxy_list(self) -> list[str]:
         """LOTSE_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed."""
         return [p.strip() for p in (self.trusted_proxies or "").split(",") if p.strip()]
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """Folder of recognised scanned pages, by hash of the rendered page (never re-OCR'd)."""
+        return self.data_dir / "ocr-cache"
 
     @property
     def uploads_dir(self) -> Path:

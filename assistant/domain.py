@@ -33,6 +33,7 @@ class DocType(StrEnum):
     POSITION_PAPER = "position_paper"
     LEGAL_FRAMEWORK = "legal_framework"
     CASE_STUDY = "case_study"
+    VERIFIED_ANSWER = "verified_answer"  # an advisor's published answer (a case's "publish")
     OTHER = "other"
 
 
@@ -40,6 +41,7 @@ DOC_TYPE_LABELS = {
     DocType.LEGAL_FRAMEWORK: "Rechtsrahmen",
     DocType.POSITION_PAPER: "Positionspapier",
     DocType.CASE_STUDY: "Fallbeispiel",
+    DocType.VERIFIED_ANSWER: "Geprüfte Antwort",
     DocType.OTHER: "Sonstiges",
 }
 
@@ -105,12 +107,38 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+CASE_STATUS_LABELS = {
+    CaseStatus.OPEN: "offen",
+    CaseStatus.IN_PROGRESS: "in Bearbeitung",
+    CaseStatus.ANSWERED: "beantwortet",
+    CaseStatus.CLOSED: "geschlossen",
+}
+
 # allowed status changes by hand (answering sets `answered` itself)
 CASE_TRANSITIONS = {
     CaseStatus.OPEN: (CaseStatus.IN_PROGRESS, CaseStatus.CLOSED),
     CaseStatus.IN_PROGRESS: (CaseStatus.OPEN, CaseStatus.CLOSED),
     CaseStatus.ANSWERED: (CaseStatus.CLOSED, CaseStatus.IN_PROGRESS),
     CaseStatus.CLOSED: (CaseStatus.OPEN,),
+}
+
+
+class VerifiedState(StrEnum):
+    """Whether a published answer is still presented as verified."""
+
+    VALID = "valid"
+    EXPIRED = "expired"  # its review date (valid_until) has passed
+    SOURCE_CHANGED = "source_changed"  # a cited document changed since publishing
+    SOURCE_MISSING = "source_missing"  # a cited document disappeared
+    WITHDRAWN = "withdrawn"  # taken back by an advisor
+
+
+VERIFIED_STATE_LABELS = {
+    VerifiedState.VALID: "gültig",
+    VerifiedState.EXPIRED: "Prüfdatum überschritten",
+    VerifiedState.SOURCE_CHANGED: "Quelle geändert",
+    VerifiedState.SOURCE_MISSING: "Quelle entfernt",
+    VerifiedState.WITHDRAWN: "zurückgezogen",
 }
 
 
@@ -131,4 +159,7 @@ def vocabulary() -> dict[str, object]:
         "outcomes": {str(k): v for k, v in OUTCOME_LABELS.items()},
         "bands": [band for _, band in BANDS],
         "scopes": [str(s) for s in Scope],
+        "case_statuses": {str(k): v for k, v in CASE_STATUS_LABELS.items()},
+        "case_transitions": {str(k): [str(t) for t in ts] for k, ts in CASE_TRANSITIONS.items()},
+        "verified_states": {str(k): v for k, v in VERIFIED_STATE_LABELS.items()},
     }

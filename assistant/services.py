@@ -150,6 +150,16 @@ class Services:
             self.index.lexical()
         return results
 
+    def ingest_written(self, path: Path, organisation: str | None = None) -> FileResult:
+        """Ingest one file the assistant wrote itself (a verified answer), visible to all or
+        to one organisation."""
+        with self.writer_lock():
+            result = Ingestor(self.index, self.settings).ingest_file(Candidate(path, None))
+            if result.doc_id and result.status in ("added", "updated", "unchanged"):
+                self.manifest.set_organisation(result.doc_id, organisation)
+            self.index.lexical()
+        return result
+
     def remove_document(self, doc_id: str) -> DocumentRecord:
         """Remove a document (and its uploaded file, if it was uploaded)."""
         with self.writer_lock():

@@ -135,6 +135,41 @@ def query_latency(log: Any) -> dict[str, Any]:
     return out
 
 
+def ocr_speed(log: Any, pages: int = 4) -> dict[str, Any]:
+    """Seconds per scanned page at 300 dpi: render (pypdfium2) and Tesseract, cache bypassed."""
+    from ingest.limits import OcrOptions
+    from ingest.ocr import PageReader, recognise_image, unavailable
+
+    options = OcrOptions()  # 300 dpi, deu; no cache_dir: nothing is read from or written to it
+    why = unavailable(options)
+    if why:
+        log(f"  ocr: {why}")
+        return {"error": why}
+    scans = sorted((SHARED / "corpora" / "pdf").glob("*_SCAN.pdf"))
+    render_s, ocr_s, confidences = [], [], []
+    for n in range(pages):
+        with PageReader(scans[n % len(scans)], options) as reader:
+            started = time.perf_counter()
+            image = reader.render(2 + n // len(scans))
+            render_s.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            confidences.append(recognise_image(image, options).confidence)
+            ocr_s.append(time.perf_counter() - started)
+    out = {
+        "dpi": options.dpi,
+        "language": options.language,
+        "pages": pages,
+        "seconds_per_page": round((sum(render_s) + sum(ocr_s)) / pages, 2),
+        "render_seconds_per_page": round(sum(render_s) / pages, 2),
+        "tesseract_seconds_per_page": round(sum(ocr_s) / pages, 2),
+        "mean_confidence": round(sum(confidences) / pages, 1),
+        "omp_thread_limit": os.environ.get("OMP_THREAD_LIMIT", "1 (set by Digitallotse)"),
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine meanwhile
+    }
+    log(f"  ocr: {out}")
+    return out
+
+
 def concurrent_throughput(log: Any, clients: int = 8, seconds: float = 30.0) -> dict[str, Any]:
     """Requests/s of POST /v1/ask (extractive) with concurrent clients against uvicorn."""
     from tests.api.conftest import start_server, stop_server
@@ -194,14 +229,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--ocr-only", action="store_true", help="only OCR speed, merged in")
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.ocr_only:
+        path = RESULTS / "bench.json"
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        path.write_text(json.dumps({**old, "ocr": ocr_speed(print)}, indent=1), encoding="utf-8")
+        return
     results: dict[str, Any] = {"date": date.today().isoformat(), "cores": os.cpu_count()}
     results["embedding"] = embedding_overhead(print)
     results["reingest"] = reingest(print)
     results["latency"] = query_latency(print)
     results["throughput"] = concurrent_throughput(print, args.clients, args.seconds)
+    results["ocr"] = ocr_speed(print)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results["peak_rss_mb"] = round(peak / 1024)
     (RESULTS / "bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -9,7 +9,7 @@ import time
 from datetime import date
 from typing import Any
 
-from evals import conversations, laws, starter, xquad
+from evals import conversations, laws, ocr, starter, xquad
 from evals.harness import RESULTS, ROOT
 from evals.report import write_report
 
@@ -18,11 +18,11 @@ def main() -> None:
     """Run the selected eval sets and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--only", choices=["starter", "laws", "conversations", "xquad"], action="append"
+        "--only", choices=["starter", "laws", "conversations", "xquad", "ocr"], action="append"
     )
     parser.add_argument("--no-baselines", action="store_true")
     args = parser.parse_args()
-    selected = args.only or ["starter", "laws", "conversations", "xquad"]
+    selected = args.only or ["starter", "laws", "conversations", "xquad", "ocr"]
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "date": date.today().isoformat(),
@@ -40,6 +40,8 @@ def main() -> None:
                 results["laws_baselines"] = laws.run_baselines()
         elif name == "conversations":
             results["conversations"] = conversations.run()
+        elif name == "ocr":  # scanned court decisions: document + page of OCR'd text
+            results["ocr"] = ocr.run()
         else:
             results["xquad"] = xquad.run()
         print(f"   {time.monotonic() - started:.0f} s")

@@ -149,6 +149,8 @@ class Chunker:
                     "section": block.section,
                     "section_title": block.section_title,
                     "page": block.page,
+                    "ocr": True if block.ocr_confidence is not None else None,
+                    "ocr_confidence": block.ocr_confidence,
                     "stand": doc.stand,
                     "stand_num": stand_number(doc.stand),
                     "jurisdiction": doc.jurisdiction,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.domain import DocType
 
@@ -19,6 +20,7 @@ class Block:
     section: str | None = None
     section_title: str | None = None
     page: int | None = None
+    ocr_confidence: float | None = None  # set when the text was recognised by OCR (0–100)
 
 
 @dataclass
@@ -35,6 +37,7 @@ class LoadedDocument:
     law: str | None = None
     law_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: dict[str, Any] | None = None  # what OCR did (pages, mean confidence, rejected, …)
 
 
 @dataclass

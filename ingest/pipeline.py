@@ -19,7 +19,7 @@ from assistant.store.manifest import ChunkRecord, DocumentRecord
 from assistant.store.sentences import SentenceStore
 from ingest.chunking import Chunker
 from ingest.discovery import Candidate, discover, slugify, type_from_path
-from ingest.limits import LoadLimits
+from ingest.limits import LoadLimits, OcrOptions
 from ingest.loaders import load_document
 from ingest.models import DOC_TYPES
 
@@ -39,6 +39,7 @@ class FileResult:
     chunks: int = 0
     embedded: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr: dict[str, Any] | None = None  # scanned pages: recognised, mean confidence, rejected
 
 
 @dataclass
@@ -81,7 +82,7 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "6"  # 5: Markdown tables as sentences; 6: their cells joined by commas
+INGEST_VERSION = "7"  # 5: Markdown tables as sentences; 6: their cells joined by commas; 7: OCR
 NO_TEXT = "kein Text gefunden"
 
 
@@ -115,6 +116,16 @@ class Ingestor:
             max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
             max_pages=self.settings.max_pages,
             max_seconds=self.settings.max_seconds_per_file,
+            ocr=OcrOptions(
+                enabled=self.settings.ocr,
+                tesseract=self.settings.ocr_tesseract,
+                language=self.settings.ocr_language,
+                dpi=self.settings.ocr_dpi,
+                max_pages=self.settings.ocr_max_pages,
+                timeout=self.settings.ocr_timeout,
+                min_confidence=self.settings.ocr_min_confidence,
+                cache_dir=self.settings.ocr_cache_dir,
+            ),
         )
 
     def run(
@@ -237,7 +248,13 @@ class Ingestor:
         self.index.store_document(record, records, vectors)
         status = "updated" if existing else "added"
         return FileResult(
-            shown, status, doc_id, chunks=len(records), embedded=embedded, warnings=loaded.warnings
+            shown,
+            status,
+            doc_id,
+            chunks=len(records),
+            embedded=embedded,
+            warnings=loaded.warnings,
+            ocr=loaded.ocr,
         )
 
     def _new_doc_id(self, path: Path, key: str) -> str:

@@ -27,6 +27,8 @@ class Citation:
     doc_type: str | None = None
     heading: str | None = None  # § title, or the document's heading path, or the page
     file_url: str | None = None  # the original file (advise/admin or a signed link)
+    ocr: bool = False  # quoted from a scanned page recognised by OCR
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence of that page (0–100)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
@@ -47,13 +49,16 @@ class Citation:
             doc_type=meta.get("doc_type"),
             heading=heading_of(hit.chunk.breadcrumb, meta),
             file_url=file_path(hit.chunk.doc_id),
+            ocr=bool(meta.get("ocr")),
+            ocr_confidence=meta.get("ocr_confidence"),
         )
 
     def label(self) -> str:
-        """Short human label: 'VwVfG § 3a Elektronische Kommunikation', 'Titel › Abschnitt'."""
+        """Short label: 'VwVfG § 3a Elektronische Kommunikation', 'Titel, S. 3 (OCR)'."""
+        ocr = " (OCR)" if self.ocr else ""
         if self.law and self.section:
             title = f" {self.heading}" if self.heading else ""
-            return f"{self.law} {self.section}{title}"
+            return f"{self.law} {self.section}{title}{ocr}"
         base = self.title or self.doc_id
         if self.heading and self.heading != self.title:
             base = f"{base} › {self.heading}"
@@ -61,7 +66,7 @@ class Citation:
             base = f"{base}, {self.section}"
         if self.page:
             base = f"{base}, S. {self.page}"
-        return base
+        return f"{base}{ocr}"
 
 
 @dataclass
@@ -83,6 +88,9 @@ class Answer:
     anchor: str = ""  # the last self-contained question of the conversation
     parts: list[dict[str, Any]] = field(default_factory=list)  # one per distinct question
     notices: list[str] = field(default_factory=list)
+    verified: bool = False  # an advisors' published answer, reused for the same question
+    # the verified answer to a similar question (offered for the asker to judge), or the one used
+    verified_answer: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The ask JSON contract (`abstained` kept for compatibility beside `outcome`)."""
@@ -101,6 +109,8 @@ class Answer:
             "followup": self.followup,
             "anchor": self.anchor or self.question,
             "parts": self.parts,
+            "verified": self.verified,
+            "verified_answer": self.verified_answer,
         }
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.core import MAX_MESSAGES, MAX_QUESTION_CHARS
-from assistant.domain import CaseStatus, DocType, FeedbackTag, Rating
+from assistant.domain import CaseStatus, DocType, FeedbackTag, Rating, VerifiedState, Visibility
 from assistant.http.errors import ErrorResponse
 
 __all__ = ["ErrorResponse"]
@@ -69,6 +69,8 @@ class Source(BaseModel):
     stand: str | None = None
     heading: str | None = None
     file_url: str | None = None
+    ocr: bool = Field(default=False, description="text recognised by OCR from a scanned page")
+    ocr_confidence: float | None = Field(default=None, description="OCR confidence 0–100")
 
 
 class SearchResultOut(BaseModel):
@@ -108,6 +110,8 @@ class CitationOut(BaseModel):
     file_url: str | None = Field(
         default=None, description="original file (scope advise/admin, or a signed link)"
     )
+    ocr: bool = Field(default=False, description="quoted text was recognised by OCR (a scan)")
+    ocr_confidence: float | None = Field(default=None, description="OCR confidence 0–100")
 
 
 class AnswerPartOut(BaseModel):
@@ -117,6 +121,18 @@ class AnswerPartOut(BaseModel):
     outcome: Literal["answer", "candidates", "abstain"]
     confidence: float
     citations: list[int] = Field(description="numbers of this part's citations")
+
+
+class VerifiedOfferOut(BaseModel):
+    """A verified answer to a similar question: the question it answers, the text, its date."""
+
+    verified_id: str
+    question: str
+    text: str
+    published_at: float
+    citations: list[dict[str, Any]]
+    similarity: float
+    same_question: bool
 
 
 class AskOut(BaseModel):
@@ -144,6 +160,15 @@ class AskOut(BaseModel):
     anchor: str = Field(description="the last self-contained question of the conversation")
     parts: list[AnswerPartOut] = Field(
         default_factory=list, description="one entry per distinct question of a long input"
+    )
+    verified: bool = Field(
+        default=False,
+        description="the advisors' verified answer to the same question (mode `verified`)",
+    )
+    verified_answer: VerifiedOfferOut | None = Field(
+        default=None,
+        description="a verified answer to the same (`same_question`) or a similar question, "
+        "offered with the question it answers for the asker to judge",
     )
     answer_id: str
     conversation_id: str
@@ -282,7 +307,15 @@ class CaseAnswerIn(BaseModel):
 
     text: str = Field(min_length=1, max_length=50_000)
     citations: list[dict[str, Any]] = Field(default_factory=list, max_length=30)
-    publish: bool = False
+    publish: bool = Field(
+        default=False, description="als geprüfte Antwort veröffentlichen (wird wiederverwendet)"
+    )
+    visibility: Visibility | None = Field(
+        default=None, description="public (Standard) oder organisation: nur die fragende"
+    )
+    valid_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Prüfdatum in Tagen (Standard 365)"
+    )
 
 
 class CaseOut(BaseModel):
@@ -303,3 +336,96 @@ class CaseListOut(BaseModel):
     """Cases, oldest first."""
 
     cases: list[CaseOut]
+
+
+class VerifiedOut(BaseModel):
+    """A verified answer: the advisors' published answer with its sources and its state."""
+
+    model_config = ConfigDict(extra="allow")
+
+    verified_id: str
+    case_id: str | None = None
+    question: str
+    text: str
+    citations: list[dict[str, Any]]
+    visibility: Visibility
+    organisation: str | None = None
+    doc_id: str | None = None
+    published_at: float
+    valid_until: float
+    state: VerifiedState
+    verified: bool
+    reason: str | None = None
+
+
+class VerifiedListOut(BaseModel):
+    """Verified answers, newest first."""
+
+    verified: list[VerifiedOut]
+
+
+class RenewIn(BaseModel):
+    """Confirm a verified answer after review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    valid_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class GapOutcomesOut(BaseModel):
+    """How the questions of a topic ended."""
+
+    answer: int = Field(description="beantwortet, aber mit 👎 bewertet")
+    candidates: int = Field(description="nur Fundstellen zum Prüfen")
+    abstain: int = Field(description="keine Antwort aus den Quellen")
+
+
+class GapGroupOut(BaseModel):
+    """A topic the sources do not cover well: what the centre could write next."""
+
+    label: str = Field(description="die kennzeichnenden Begriffe (klassenbasiertes TF-IDF)")
+    terms: list[str]
+    size: int = Field(description="Zahl der Fragen")
+    examples: list[str] = Field(description="bis zu 5 typische Fragen (maskiert)")
+    organisations: list[str]
+    first_seen: str
+    last_seen: str
+    outcomes: GapOutcomesOut
+    thumbs_down: int
+
+
+class GapsOut(BaseModel):
+    """The knowledge-gaps report: topics by size, largest first."""
+
+    since: str | None = Field(description="Beginn des Zeitraums (UTC), null: alles Gespeicherte")
+    questions: int = Field(description="Fragen im Zeitraum ohne Antwort, mit Fundstellen oder 👎")
+    distance: float = Field(description="Kosinus-Abstand, unter dem Fragen ein Thema bilden")
+    groups: list[GapGroupOut]
+
+
+class UsageRowOut(BaseModel):
+    """Usage of one organisation in one ISO week (UTC); no user ids."""
+
+    week: str = Field(examples=["2025-W07"])
+    organisation: str | None = Field(description="null: Schlüssel ohne Organisation")
+    questions: int
+    answer: int
+    candidates: int
+    abstain: int
+    answer_share: float
+    candidates_share: float
+    abstain_share: float
+    thumbs_up: int
+    thumbs_down: int
+    cases_opened: int
+    cases_answered: int
+    median_hours_to_answer: float | None = Field(
+        description="Median der Stunden vom Anlegen bis zur Antwort der in der Woche "
+        "beantworteten Fälle"
+    )
+
+
+class UsageOut(BaseModel):
+    """The usage report, oldest week first."""
+
+    rows: list[UsageRowOut]

@@ -1,4 +1,4 @@
-"""lotse: ingest, documents, remove, search, ask, serve, slack, eval, enrich."""
+"""lotse: ingest, documents, remove, search, ask, serve, slack, eval, enrich, report, purge."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli import query as query_commands
+from assistant.cli import report as report_commands
 from assistant.cli import server as server_commands
 from assistant.cli import slack as slack_commands
 from assistant.cli.common import settings_or_exit
@@ -54,6 +55,14 @@ def _print_report(report: IngestReport) -> None:
         elif item.status in ("duplicate", "missing", "removed", "skipped"):
             note = f": {item.reason}" if item.reason else ""
             typer.echo(f"{item.status.upper():8}{item.path}{note}", err=True)
+        if item.ocr and item.ocr["pages"]:
+            ocr = item.ocr
+            typer.echo(
+                f"OCR     {item.path}: {ocr['pages']} Seiten erkannt, Ø Konfidenz "
+                f"{ocr['mean_confidence']:.0f}, {ocr['cached']} aus dem Cache, "
+                f"{len(ocr['rejected'])} nicht indexiert, {ocr['seconds']:.0f} s",
+                err=True,
+            )
         for warning in item.warnings:
             typer.echo(f"HINWEIS {item.path}: {warning}", err=True)
     typer.echo(
@@ -208,13 +217,20 @@ def remove(doc_id: Annotated[str, typer.Argument(help="Dokument-ID")]) -> None:
 def purge(
     older_than: Annotated[float, typer.Option("--older-than", help="Alter in Tagen", min=0)],
 ) -> None:
-    """Gespeicherte Fragen, Antworten und Feedback löschen, die älter sind als DAYS Tage."""
+    """Gespeicherte Fragen, Antworten, Feedback, Fälle und Berichtsdaten löschen, die älter sind
+    als DAYS Tage (Fälle: seit DAYS Tagen unverändert; geprüfte Antworten nur abgelaufene oder
+    zurückgezogene)."""
     with _assistant() as assistant:
         deleted = assistant.purge(OPERATOR, older_than)
-    typer.echo(f"{deleted} Antworten (mit Feedback) gelöscht")
+    typer.echo(
+        f"{deleted['answers']} Antworten (mit Feedback) gelöscht, {deleted['cases']} Fälle "
+        f"(mit Notizen und Antworten), {deleted['question_vectors']} Fragevektoren der Berichte, "
+        f"{deleted['verified']} abgelaufene oder zurückgezogene geprüfte Antworten"
+    )
 
 
 query_commands.register(app, _assistant, OPERATOR)
+report_commands.register(app, _assistant, OPERATOR)
 server_commands.register(app)
 slack_commands.register(app)
 

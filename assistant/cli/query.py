@@ -87,6 +87,7 @@ def register(
             src = item["source"]
             where = " ".join(str(x) for x in (src["law"], src["section"]) if x) or src["title"]
             page = f", S. {src['page']}" if src["page"] else ""
+            page += " (OCR)" if src.get("ocr") else ""
             text = item["text"].replace("\n", " ")
             typer.echo(f"{n:2}. [{item['score']:.4f}] {where}{page} ({src['doc_id']})")
             typer.echo(f"    {text[:200]}")

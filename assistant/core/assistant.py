@@ -5,53 +5,46 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from assistant.answer.engine import fallback_notice
-from assistant.answer.models import AskResult
+from assistant.answer.models import Answer, AskResult
 from assistant.config import Settings
 from assistant.core import documents as docs
 from assistant.core.cases import CaseDesk
 from assistant.core.chat import ChatMessage, chat_reply
+from assistant.core.library import Library, require
 from assistant.core.principal import KeyRing, Principal, home, parse_api_keys
+from assistant.core.reports import Reports
 from assistant.core.results import (
     ChatReply,
     Delta,
-    DocumentsPage,
     Done,
     Failed,
-    OriginalFile,
     Reset,
     SearchHit,
     Sources,
     StreamEvent,
-    UploadResult,
 )
-from assistant.domain import FeedbackTag, Rating, Scope, Visibility, vocabulary
-from assistant.errors import DocumentNotFound, Forbidden, LotseError, NotFound
+from assistant.core.verified import VerifiedDesk
+from assistant.domain import FeedbackTag, Rating, Scope, vocabulary
+from assistant.errors import LotseError, NotFound
 from assistant.retrieval.results import Filters
 from assistant.services import Services
 from assistant.store.records import Owner
 from assistant.store.reembed import reembed_index
-from ingest.enrich import EnrichReport
-from ingest.pipeline import IngestReport, ProgressCallback
 
 log = logging.getLogger("assistant.core")
 
 
-def require(principal: Principal, scope: Scope, what: str) -> None:
-    """Raise Forbidden unless the principal holds the scope."""
-    if not principal.can(scope):
-        raise Forbidden(str(scope), what)
-
-
-class Assistant:
+class Assistant(Library):
     """Use cases for every channel: ask, stream, chat, search, documents, feedback, records."""
 
     def __init__(self, services: Services, keyring: KeyRing | None = None) -> None:
         self.services = services
-        self.cases = CaseDesk(services)  # questions that need a person
+        self.verified = VerifiedDesk(services)  # advisors' answers, reused for the same question
+        self.cases = CaseDesk(services, self.verified)  # questions that need a person
+        self.reports = Reports(services, self.cases.store)  # gaps, usage, operations counts
         secret = services.settings.api_keys
         self.keyring = keyring or KeyRing(
             parse_api_keys(secret.get_secret_value() if secret else None)
@@ -82,6 +75,8 @@ class Assistant:
     def close(self) -> None:
         """Release files and connections."""
         self.cases.close()
+        self.reports.close()
+        self.verified.close()
         self.services.close()
 
     def __enter__(self) -> Assistant:
@@ -106,24 +101,36 @@ class Assistant:
         return Owner(principal.id, principal.organisation, principal.channel)
 
     def _hidden(self, principal: Principal) -> list[str]:
-        """Documents of other organisations (advisors and admins see all)."""
-        if principal.sees_all or principal.can(Scope.ADMIN):
-            return []
-        own = home(principal)
-        return sorted(
-            d for d, org in self.services.manifest.private_documents().items() if org != own
-        )
+        """Documents of other organisations (advisors and admins see all), and published
+        answers that are no longer verified (for everyone)."""
+        hidden = set(self.verified.unverified_documents())
+        if not (principal.sees_all or principal.can(Scope.ADMIN)):
+            own = home(principal)
+            private = self.services.manifest.private_documents()
+            hidden.update(d for d, org in private.items() if org != own)
+        return sorted(hidden)
 
-    def _visible(self, principal: Principal, filters: Filters | None) -> Filters | None:
+    def _visible(
+        self, principal: Principal, filters: Filters | None, hidden: list[str] | None = None
+    ) -> Filters | None:
         """The principal's filters narrowed to what it may see (one place for every channel)."""
-        hidden = self._hidden(principal)
+        hidden = self._hidden(principal) if hidden is None else hidden
         if not hidden:
             return filters
         return replace(filters or Filters(), exclude_doc_id=hidden)
 
-    def _check_document(self, principal: Principal, doc_id: str) -> None:
-        if doc_id in self._hidden(principal):
-            raise DocumentNotFound(doc_id)
+    def _verified(
+        self, principal: Principal, question: str, filters: Filters | None, hidden: list[str]
+    ) -> tuple[Answer | None, dict[str, Any] | None]:
+        """Advisors' verified answers the principal may see: (the answer to the same question,
+        or an offer for a similar one)."""
+        if filters is not None and filters.active():  # a narrowed search asks for documents
+            return None, None
+        try:
+            return self.verified.match(question, set(hidden))
+        except LotseError as exc:  # the index answers below; a failed lookup is not fatal
+            log.warning("verified answers skipped: %s", exc)
+            return None, None
 
     def ask(
         self,
@@ -137,7 +144,13 @@ class Assistant:
         require(principal, Scope.ASK, "Fragen")
         conversation = self._conversation(principal, conversation_id)
         engine = self.services.engine
-        answer = engine.answer(question, conversation, self._visible(principal, filters), mode)
+        hidden = self._hidden(principal)
+        answer, offer = self._verified(principal, question, filters, hidden)
+        if answer is None:
+            answer = engine.answer(
+                question, conversation, self._visible(principal, filters, hidden), mode
+            )
+            answer.verified_answer = offer
         return engine.store(answer, conversation, self._owner(principal))
 
     def ask_stream(
@@ -153,7 +166,14 @@ class Assistant:
         try:
             require(principal, Scope.ASK, "Fragen")
             conversation = self._conversation(principal, conversation_id)
-            visible = self._visible(principal, filters)
+            hidden = self._hidden(principal)
+            verified, offer = self._verified(principal, question, filters, hidden)
+            if verified is not None:
+                yield Sources([])
+                yield Delta(verified.answer)
+                yield Done(engine.store(verified, conversation, self._owner(principal)))
+                return
+            visible = self._visible(principal, filters, hidden)
             prepared = engine.prepare(question, conversation, visible, mode)
             sources = [{"chunk_id": h.chunk.chunk_id, **h.source()} for h in prepared.hits]
             yield Sources([] if prepared.answer else sources)
@@ -173,6 +193,7 @@ class Assistant:
                 words = answer.answer.split(" ")
                 for start in range(0, len(words), 8):
                     yield Delta(" ".join(words[start : start + 8]) + " ")
+            answer.verified_answer = offer
             yield Done(engine.store(answer, conversation, self._owner(principal)))
         except LotseError as exc:
             yield Failed(exc.code, str(exc))
@@ -183,8 +204,16 @@ class Assistant:
     def chat(self, principal: Principal, messages: Sequence[ChatMessage]) -> ChatReply:
         """Answer the last user message; earlier user turns resolve follow-ups."""
         require(principal, Scope.ASK, "Fragen")
-        visible = self._visible(principal, None)
-        return chat_reply(self.services.engine, messages, self._owner(principal), visible)
+        hidden = self._hidden(principal)
+        visible = self._visible(principal, None, hidden)
+        owner = self._owner(principal)
+        return chat_reply(
+            self.services.engine,
+            messages,
+            owner,
+            visible,
+            lambda question: self._verified(principal, question, None, hidden),
+        )
 
     def search(
         self, principal: Principal, query: str, k: int = 10, filters: Filters | None = None
@@ -243,120 +272,14 @@ class Assistant:
         rows = records.recent(limit, None if principal.sees_all else principal.id)
         return [docs.recent_item(row, records.get_answer(row["answer_id"]) or {}) for row in rows]
 
-    def purge(self, principal: Principal, older_than_days: float) -> int:
-        """Delete stored questions, answers and feedback older than the given age."""
+    def purge(self, principal: Principal, older_than_days: float) -> dict[str, int]:
+        """Delete stored questions, answers, feedback, cases and the reports' data older than the
+        given age; the counts deleted."""
         require(principal, Scope.ADMIN, "Löschen gespeicherter Antworten")
-        return self.services.records.purge(older_than_days * 86400)
-
-    # -- documents ------------------------------------------------------------------------------
-
-    def documents(
-        self,
-        principal: Principal,
-        offset: int = 0,
-        limit: int = 50,
-        doc_type: str | None = None,
-        jurisdiction: str | None = None,
-    ) -> DocumentsPage:
-        """Ingested documents, ordered by id."""
-        require(principal, Scope.ADMIN, "Dokumentenliste")
-        return docs.page(self.services.manifest, offset, limit, doc_type, jurisdiction)
-
-    def document(self, principal: Principal, doc_id: str) -> dict[str, Any]:
-        """One document with its sections or pages."""
-        require(principal, Scope.ADMIN, "Dokumentdetails")
-        return docs.detail(self.services.manifest, doc_id)
-
-    def upload(
-        self,
-        principal: Principal,
-        files: list[tuple[str, bytes]],
-        visibility: Visibility | None = None,
-    ) -> list[UploadResult]:
-        """Store and ingest uploaded files; one result each (secrets found are warnings).
-
-        `ask` principals upload for their organisation only; `admin` uploads are public unless
-        `organisation` visibility is asked for."""
-        if not (principal.can(Scope.ADMIN) or principal.can(Scope.ASK)):
-            raise Forbidden(str(Scope.ASK), "Hochladen")
-        if visibility is None:
-            visibility = (
-                Visibility.PUBLIC if principal.can(Scope.ADMIN) else Visibility.ORGANISATION
-            )
-        if visibility == Visibility.PUBLIC:
-            require(principal, Scope.ADMIN, "Öffentliches Hochladen")
-        organisation = home(principal) if visibility == Visibility.ORGANISATION else None
-        results = self.services.ingest_uploads(files, organisation)
-        hidden = set(self._hidden(principal))
-        out: list[UploadResult] = []
-        for r in results:
-            if r.doc_id in hidden:  # same content as another organisation's document
-                r.doc_id, r.reason = None, "gleicher Inhalt wie ein vorhandenes Dokument"
-            out.append(UploadResult(r.path, r.status, r.doc_id, r.chunks, r.reason, r.warnings))
-        return out
-
-    def remove(self, principal: Principal, doc_id: str) -> dict[str, Any]:
-        """Remove a document, its chunks and its uploaded file (CLI and API the same way)."""
-        if not principal.can(Scope.ADMIN):
-            private = self.services.manifest.private_documents()
-            if private.get(doc_id) != home(principal):  # askers: their organisation's uploads
-                raise DocumentNotFound(doc_id)
-        return docs.public(self.services.remove_document(doc_id))
-
-    def ingest(
-        self,
-        principal: Principal,
-        paths: Sequence[Path],
-        doc_type: str | None = None,
-        prune: bool = False,
-        progress: ProgressCallback | None = None,
-        defer_vectors: bool = False,
-    ) -> IngestReport:
-        """Ingest files and folders incrementally (the CLI)."""
-        require(principal, Scope.ADMIN, "Einlesen")
-        return docs.ingest(self.services, paths, doc_type, prune, progress, defer_vectors)
-
-    def fill_vectors(self, principal: Principal, batch: int, report: Any) -> tuple[int, int]:
-        """Embed chunks ingested with deferred vectors; (missing before, filled)."""
-        require(principal, Scope.ADMIN, "Einbetten")
-        with self.services.writer_lock():
-            missing = self.services.index.missing_vectors()
-            return len(missing), self.services.index.fill_vectors(missing, batch, report)
-
-    def enrich(
-        self, principal: Principal, laws: list[str] | None, limit: int | None
-    ) -> EnrichReport:
-        """Generate everyday questions per § with the configured LLM (`lotse enrich`)."""
-        require(principal, Scope.ADMIN, "Anreichern")
-        return docs.enrich(self.settings, laws, limit)
-
-    # -- passages and original files ------------------------------------------------------------
-
-    def passage(
-        self, principal: Principal, chunk_id: str, quote: str = "", around: int = 1
-    ) -> dict[str, Any]:
-        """A cited chunk with its neighbours, the quote marked, secrets masked."""
-        require(principal, Scope.ASK, "Fundstellen")
-        found = docs.passage(self.services, chunk_id, quote, around)
-        if found["doc_id"] in self._hidden(principal):
-            raise NotFound(f"Abschnitt nicht gefunden: {chunk_id}")
-        return found
-
-    def original(self, principal: Principal, doc_id: str) -> OriginalFile:
-        """The original file of a document (advisors and admins only)."""
-        if not (principal.can(Scope.ADVISE) or principal.can(Scope.ADMIN)):
-            raise Forbidden(str(Scope.ADVISE), "Originaldatei")
-        self._check_document(principal, doc_id)
-        return docs.original(self.services, doc_id)
-
-    def may_download(self, principal: Principal) -> bool:
-        """True when the principal may fetch original files."""
-        return principal.can(Scope.ADVISE) or principal.can(Scope.ADMIN)
-
-    def filters(self, principal: Principal) -> dict[str, Any]:
-        """Document types and jurisdictions for filter controls."""
-        require(principal, Scope.ASK, "Filter")
-        return docs.filter_values(self.services.manifest, set(self._hidden(principal)))
+        seconds = older_than_days * 86400
+        answers = self.services.records.purge(seconds)
+        verified = self.verified.purge(seconds)  # withdrawn or expired ones only
+        return {"answers": answers, **self.reports.purge(principal, seconds), "verified": verified}
 
     # -- health and vocabulary ------------------------------------------------------------------
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from assistant.core.delivery import Deliveries
 from assistant.core.principal import Principal
-from assistant.domain import CASE_TRANSITIONS, CaseStatus, Scope
+from assistant.core.verified import VerifiedDesk
+from assistant.domain import CASE_TRANSITIONS, CaseStatus, Scope, Visibility
 from assistant.errors import Forbidden, InvalidRequest, NotFound
 from assistant.providers.webhook import build_webhook
 from assistant.services import Services
@@ -22,8 +24,9 @@ def _advisor(principal: Principal, what: str) -> None:
 class CaseDesk:
     """Use cases of cases: create, list, read, move, note, answer (every call with a principal)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, verified: VerifiedDesk) -> None:
         self.services = services
+        self.verified = verified
         self.store = CaseStore(services.settings.data_dir / "cases.sqlite3")
         self.deliveries = Deliveries(self.store, build_webhook(services.settings))
 
@@ -61,14 +64,24 @@ class CaseDesk:
         if not principal.sees_all:
             found["notes"] = []  # internal to the advisors
             found["principal"] = None
+        found["verified"] = self.verified.of_case(case_id)
         return found
 
     def cases(
-        self, principal: Principal, status: CaseStatus | None = None, limit: int = 100
+        self,
+        principal: Principal,
+        status: CaseStatus | None = None,
+        limit: int = 100,
+        organisation: str | None = None,
+        text: str | None = None,
+        older_than_days: float | None = None,
     ) -> list[dict[str, Any]]:
-        """Advisors: every case (by status); staff: their own."""
+        """Advisors: every case (by status, organisation, text, age); staff: their own."""
         mine = None if principal.sees_all else principal.id
-        found = self.store.find(str(status) if status else None, mine, limit)
+        before = time.time() - older_than_days * 86400 if older_than_days else None
+        found = self.store.find(
+            str(status) if status else None, mine, limit, organisation, text, before
+        )
         if mine is not None:
             for case in found:
                 case["principal"] = None
@@ -108,15 +121,24 @@ class CaseDesk:
         text: str,
         citations: list[dict[str, Any]],
         publish: bool = False,
+        visibility: Visibility | None = None,
+        valid_days: int | None = None,
     ) -> dict[str, Any]:
-        """The advisor's answer: the case becomes `answered` and the asker can read it."""
+        """The advisor's answer: the case becomes `answered` and the asker can read it;
+        `publish` makes it a verified answer (public, or for the asking organisation only)."""
         _advisor(principal, "Antwort auf einen Fall")
         case = self.case(principal, case_id)
         if case["status"] == CaseStatus.CLOSED:
             raise InvalidRequest("status", "der Fall ist geschlossen")
+        if publish:  # sources checked before anything is stored
+            self.verified.check_citations(citations)
         self.store.answer(case_id, text, citations, principal.id, publish)
         answered = self.store.get(case_id)
         if answered is not None:
+            if publish:
+                self.verified.publish(
+                    answered, principal.id, visibility or Visibility.PUBLIC, valid_days
+                )
             self.deliveries.start(answered)  # back through the channel it came from
         return self.case(principal, case_id)
 

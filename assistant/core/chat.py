@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.answer.engine import AnswerEngine
 from assistant.answer.models import Answer, Citation
+from assistant.answer.verified import offer_text
 from assistant.core.results import ChatReply, Usage
 from assistant.errors import InvalidRequest
 from assistant.retrieval.results import Filters
@@ -36,6 +38,8 @@ def render(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.notice:
         lines += ["", f"Hinweis: {answer.notice}"]
+    if answer.verified_answer and not answer.verified:
+        lines += ["", offer_text(answer.verified_answer)]
     if answer.citations:
         lines += ["", "Quellen:"]
         lines.extend(source_line(c) for c in answer.citations)
@@ -67,10 +71,18 @@ def chat_reply(
     messages: Sequence[ChatMessage],
     owner: Owner,
     filters: Filters | None = None,
+    verified: Callable[[str], tuple[Answer | None, dict[str, Any] | None]] | None = None,
 ) -> ChatReply:
-    """Answer the last user message; never truncates: over a limit is a 422 naming it."""
+    """Answer the last user message (an advisors' verified answer first, when one means the
+    same); never truncates: over a limit is a 422 naming it."""
     users = _check(messages)
-    result = engine.ask(users[-1], filters=filters, history=users[:-1], owner=owner)
+    known, offer = verified(users[-1]) if verified else (None, None)
+    if known is not None:
+        result = engine.store(known, None, owner)
+    else:
+        answer = engine.answer(users[-1], filters=filters, history=users[:-1])
+        answer.verified_answer = offer
+        result = engine.store(answer, None, owner)
     content = render(result.answer)
     usage = Usage(count_tokens([m.text for m in messages]), count_tokens([content]))
     return ChatReply(result, content, usage)

@@ -9,11 +9,23 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from assistant import __version__
-from assistant.api.routes import ask, cases, chat, documents, feedback, health, models
+from assistant.api.routes import (
+    ask,
+    cases,
+    chat,
+    documents,
+    feedback,
+    health,
+    metrics,
+    models,
+    reports,
+    verified,
+)
 from assistant.core import Assistant
 from assistant.http.auth import Gate
 from assistant.http.docs import mount_docs
 from assistant.http.errors import install_error_handlers
+from assistant.http.metrics import install_metrics
 from assistant.http.middleware import EdgeGuard
 from assistant.slack.http import mount_slack
 from assistant.web.routes import mount_web
@@ -24,8 +36,8 @@ DESCRIPTION = """
 Digitallotse answers questions on municipal digitalisation from its sources, citing law and §
 or document and page. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`); keys have
 scopes `ask` (ask, search, feedback, own conversations and answers), `advise` (every question and
-answer, original files) and `admin` (documents, purge). Every error has the shape
-`{"error": {"code", "message"}}` with a German message.
+answer, original files, reports) and `admin` (documents, purge, reports, `/metrics`). Every
+error has the shape `{"error": {"code", "message"}}` with a German message.
 """
 MB = 1024 * 1024
 
@@ -53,7 +65,8 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
     app.state.gate = Gate.from_settings(settings, assistant.keyring)
     install_error_handlers(app)
     mount_docs(app)
-    for module in (health, ask, documents, feedback, chat, models, cases):
+    routers = (health, ask, documents, feedback, chat, models, cases, verified, reports, metrics)
+    for module in routers:
         app.include_router(module.router)
     mount_slack(app, assistant)
     mount_web(app, assistant)
@@ -72,4 +85,5 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+    install_metrics(app, assistant)  # outermost: requests refused at the edge count too
     return app

@@ -64,6 +64,8 @@ class Hit:
             "page": meta.get("page"),
             "stand": meta.get("stand"),
             "heading": heading_of(self.chunk.breadcrumb, meta),
+            "ocr": bool(meta.get("ocr")),  # text recognised from a scanned page
+            "ocr_confidence": meta.get("ocr_confidence"),
         }
 
 

@@ -8,6 +8,7 @@ Everything here is pure (no Slack calls). Limits respected: section text ≤ 300
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +198,8 @@ def source_line(citation: dict[str, Any], quote: bool = True) -> str:
         parts = [f"*{escape(head)}*"]
     if citation.get("page"):
         parts.append(f"S. {citation['page']}")
+    if citation.get("ocr"):
+        parts.append("Text per OCR erkannt")
     if citation.get("stand"):
         parts.append(f"Stand {escape(german_date(str(citation['stand'])))}")
     url = citation.get("source_url")
@@ -291,6 +294,19 @@ def answer_message(
     blocks.extend(section(part) for part in parts)
     if payload.get("notice"):
         blocks.append(context(f":warning: {escape(str(payload['notice']))}"))
+    offer = payload.get("verified_answer")
+    if offer and not payload.get("verified"):  # a verified answer to a similar question
+        day = time.strftime("%d.%m.%Y", time.localtime(float(offer["published_at"])))
+        blocks.append(
+            section(
+                truncate(
+                    f":white_check_mark: *Geprüfte Antwort der Beratung vom {day}* zu der "
+                    f"ähnlichen Frage „{escape(str(offer['question']))}“ – passt sie zu Ihrer "
+                    f"Frage?\n{escape(str(offer['text']))}",
+                    SECTION_LIMIT,
+                )
+            )
+        )
     citations = list(payload.get("citations") or [])
     if citations:
         blocks.append({"type": "divider"})

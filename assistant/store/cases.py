@@ -62,6 +62,7 @@ class CaseStore:
     """Cases in SQLite beside the records (cases.sqlite3)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path  # the reports read it too (read-only)
         self._lock = threading.Lock()
         self._conn = open_database(path, SCHEMA)
 
@@ -129,37 +130,48 @@ class CaseStore:
             {"channel": d[0], "delivered": bool(d[1]), "detail": d[2], "at": d[3]}
             for d in deliveries
         ]
-        case["answer"] = (
-            {
-                "text": answer[0],
-                "citations": json.loads(answer[1]),
-                "author": answer[2],
-                "publish": bool(answer[3]),
-                "created_at": answer[4],
-            }
-            if answer
-            else None
-        )
+        case["answer"] = _answer(answer) if answer else None
         return case
 
     def find(
-        self, status: str | None = None, principal: str | None = None, limit: int = 100
+        self,
+        status: str | None = None,
+        principal: str | None = None,
+        limit: int = 100,
+        organisation: str | None = None,
+        text: str | None = None,
+        before: float | None = None,
     ) -> list[dict[str, Any]]:
-        """Cases, oldest open first; filtered by status and (for askers) by who asked."""
-        clauses, args = [], []
-        if status:
-            clauses.append("status = ?")
-            args.append(status)
-        if principal is not None:
-            clauses.append("principal = ?")
-            args.append(principal)
+        """Cases with their answers, oldest first; filtered by status, who asked (for askers),
+        organisation, text in the question and creation before a time."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for clause, value in (
+            ("status = ?", status or None),
+            ("principal = ?", principal),
+            ("organisation = ?", organisation),
+            ("instr(lower(question), lower(?)) > 0", text or None),
+            ("created_at <= ?", before),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                args.append(value)
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT {COLUMNS} FROM cases {where}ORDER BY created_at LIMIT ?",
                 (*args, limit),
             ).fetchall()
-        return [_case(r) for r in rows]
+            ids = [r[0] for r in rows]
+            answers = {
+                a[0]: _answer(a[1:])
+                for a in self._conn.execute(
+                    "SELECT case_id, text, citations, author, publish, created_at "
+                    f"FROM case_answers WHERE case_id IN ({', '.join('?' * len(ids))})",
+                    ids,
+                ).fetchall()
+            }
+        return [{**_case(r), "answer": answers.get(r[0])} for r in rows]
 
     def update(self, case_id: str, **fields: Any) -> None:
         """Set status and/or assignee."""
@@ -215,10 +227,31 @@ class CaseStore:
             )
             self._conn.commit()
 
+    def purge(self, older_than_seconds: float) -> int:
+        """Delete cases unchanged for the age, with notes, answers and deliveries; the count."""
+        cutoff = time.time() - older_than_seconds
+        old = "SELECT case_id FROM cases WHERE updated_at < ?"
+        with self._lock:
+            for table in ("case_notes", "case_answers", "case_deliveries"):
+                self._conn.execute(f"DELETE FROM {table} WHERE case_id IN ({old})", (cutoff,))
+            deleted = self._conn.execute("DELETE FROM cases WHERE updated_at < ?", (cutoff,))
+            self._conn.commit()
+        return deleted.rowcount
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._conn.close()
+
+
+def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "text": row[0],
+        "citations": json.loads(row[1]),
+        "author": row[2],
+        "publish": bool(row[3]),
+        "created_at": row[4],
+    }
 
 
 def _case(row: tuple[Any, ...]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 - `GET /` the page (German UI, strict Content-Security-Policy), `GET /web/static/<name>` assets
 - `GET /web/api/filters` document types and jurisdictions for the filter controls
+- `GET /web/api/me` the key's scopes and organisation (which parts of the page to show)
 - `GET /web/api/chunks/{chunk_id}` a cited chunk with its neighbours, the quote marked
 - `GET /web/api/recent` recent questions with their feedback
 - `GET /web/files/{doc_id}` the original file of an ingested document (signed link when
@@ -99,6 +100,13 @@ def web_router(signing_key: bytes | None) -> APIRouter:
     @router.get("/web/api/vocabulary", include_in_schema=False)
     def vocabulary(assistant: AssistantDep) -> dict[str, object]:
         return assistant.vocabulary()
+
+    @router.get("/web/api/me", include_in_schema=False)
+    def me(principal: PrincipalDep) -> dict[str, Any]:
+        return {
+            "scopes": sorted(str(s) for s in principal.scopes),
+            "organisation": principal.organisation,
+        }
 
     @router.get("/web/api/chunks/{chunk_id}", include_in_schema=False)
     def chunk(

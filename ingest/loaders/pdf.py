@@ -1,8 +1,9 @@
-"""PDF loader (pypdf): one block per page, garbage and scan detection, hostile-file checks."""
+"""PDF loader (pypdf): one block per page, garbage and scan detection, OCR, hostile-file checks."""
 
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from ingest.loaders.pdftext import (
 )
 from ingest.loaders.text import format_size
 from ingest.models import Block, LoadedDocument
+from ingest.ocr import OcrFailure, OcrReport, PageReader, unavailable
 
 SIGNATURE_WINDOW = 1024
 MAX_PAGE_WARNINGS = 50
@@ -33,6 +35,8 @@ NO_TEXT_LAYER = "kein Textlayer (gescannt?) – OCR nötig"
 ONLY_GARBAGE = "nur unlesbarer Text (Schriftkodierung)"
 ENCRYPTED = "PDF ist verschlüsselt (Passwort nötig)"
 BLANK_PAGES = "nur leere Seiten, kein Text"
+# stamps on the first page of court decisions and files, never a title (with an OCR misreading)
+COVER_STAMPS = frozenset({"abschrift", "ahschrift", "ausfertigung", "beglaubigte abschrift"})
 
 
 @contextmanager
@@ -92,24 +96,28 @@ def _open(path: Path, limits: LoadLimits) -> tuple[PdfReader, int]:
     return reader, pages
 
 
-def _has_images(reader: PdfReader, pages: int) -> bool:
-    """Do the first pages carry images or drawings (a scan) rather than being blank?"""
+def _page_has_images(reader: PdfReader, number: int) -> bool:
+    """Does page `number` (1-based) carry images or drawings (a scan) rather than nothing?"""
     try:
-        for number in range(min(pages, IMAGE_PROBE_PAGES)):
-            page = reader.pages[number]
-            contents = page.get_contents()
-            if contents is not None and len(contents.get_data()) > MIN_DRAWING_BYTES:
-                return True  # inline images or vector outlines of text
-            resources: Any = page.get("/Resources")
-            xobjects: Any = resources.get_object().get("/XObject") if resources else None
-            if not xobjects:
-                continue
-            for ref in xobjects.get_object().values():
-                if ref.get_object().get("/Subtype") in ("/Image", "/Form"):
-                    return True
+        page = reader.pages[number - 1]
+        contents = page.get_contents()
+        if contents is not None and len(contents.get_data()) > MIN_DRAWING_BYTES:
+            return True  # inline images or vector outlines of text
+        resources: Any = page.get("/Resources")
+        xobjects: Any = resources.get_object().get("/XObject") if resources else None
+        if not xobjects:
+            return False
+        return any(
+            ref.get_object().get("/Subtype") in ("/Image", "/Form")
+            for ref in xobjects.get_object().values()
+        )
     except Exception:  # unsure: assume a scan, the more helpful message
         return True
-    return False
+
+
+def _has_images(reader: PdfReader, pages: int) -> bool:
+    """Do the first pages carry images or drawings (a scan) rather than being blank?"""
+    return any(_page_has_images(reader, n) for n in range(1, min(pages, IMAGE_PROBE_PAGES) + 1))
 
 
 def _metadata_title(reader: PdfReader) -> str | None:
@@ -123,10 +131,10 @@ def _metadata_title(reader: PdfReader) -> str | None:
 
 def _extract(
     path: Path, reader: PdfReader, pages: int, limits: LoadLimits
-) -> tuple[dict[int, str], list[str], dict[PageStatus, int], list[str]]:
-    """Per-page text; warnings for empty, unreadable or failing pages."""
+) -> tuple[dict[int, str], dict[int, str], dict[PageStatus, int], list[str]]:
+    """Per-page text; one warning per empty, unreadable or failing page."""
     texts: dict[int, str] = {}
-    notes: list[str] = []
+    notes: dict[int, str] = {}
     statuses = {status: 0 for status in PageStatus}
     errors: list[str] = []
     for number in range(1, pages + 1):
@@ -135,22 +143,87 @@ def _extract(
             raw = reader.pages[number - 1].extract_text() or ""
         except Exception as exc:  # one bad page must not sink the document
             errors.append(type(exc).__name__)
-            notes.append(f"Seite {number}: Text nicht extrahierbar ({type(exc).__name__})")
+            notes[number] = f"Seite {number}: Text nicht extrahierbar ({type(exc).__name__})"
             continue
         page = clean_page(raw)
         statuses[page.status] += 1
         if page.status is PageStatus.EMPTY:
-            notes.append(f"Seite {number}: kein Text")
+            notes[number] = f"Seite {number}: kein Text"
         elif page.status is PageStatus.GARBAGE:
-            notes.append(f"Seite {number}: unlesbarer Text (Schriftkodierung), übersprungen")
+            notes[number] = f"Seite {number}: unlesbarer Text (Schriftkodierung), übersprungen"
         else:
             texts[number] = page.text
             if page.dropped_lines:
-                notes.append(
+                notes[number] = (
                     f"Seite {number}: {page.dropped_lines} unlesbare Zeilen "
                     "(Schriftkodierung) entfernt"
                 )
     return texts, notes, statuses, errors
+
+
+def _ocr(
+    path: Path, reader: PdfReader, unread: list[int], notes: dict[int, str], limits: LoadLimits
+) -> tuple[dict[int, tuple[str, float]], OcrReport | None, str | None]:
+    """OCR of unread pages that carry images: texts with confidence, report, reason if none."""
+    options = limits.ocr
+    scanned = [n for n in unread if options is not None and _page_has_images(reader, n)]
+    if options is None or not scanned:
+        return {}, None, None
+    why = unavailable(options)
+    if why:
+        for number in scanned:
+            notes[number] = f"Seite {number}: {why}"
+        return {}, None, why
+    report, done = OcrReport(), {}
+    with PageReader(path, options) as pages:
+        for attempt, number in enumerate(scanned):
+            if attempt >= options.max_pages:
+                report.not_done.append(number)
+                notes[number] = f"Seite {number}: nicht erkannt (höchstens {options.max_pages} "
+                notes[number] += "OCR-Seiten pro Datei, LOTSE_OCR_MAX_PAGES)"
+                continue
+            limits.check_time(path)
+            started = time.monotonic()
+            try:
+                page = pages.page(number)
+            except OcrFailure as exc:
+                report.failed.append(number)
+                notes[number] = f"Seite {number}: {exc}"
+                continue
+            finally:
+                limits.exclude(time.monotonic() - started)  # bounded by LOTSE_OCR_TIMEOUT
+                report.seconds += time.monotonic() - started
+            report.cached += page.cached
+            cleaned = clean_page(page.text)
+            if page.confidence < options.min_confidence or cleaned.status is not PageStatus.OK:
+                report.rejected.append(number)
+                notes[number] = (
+                    f"Seite {number}: OCR-Konfidenz {page.confidence:.0f} unter "
+                    f"{options.min_confidence:.0f} (LOTSE_OCR_MIN_CONFIDENCE) – nicht indexiert"
+                    if page.confidence < options.min_confidence
+                    else f"Seite {number}: OCR ergab keinen lesbaren Text – nicht indexiert"
+                )
+                continue
+            done[number] = (cleaned.text, page.confidence)
+            report.pages[number] = page.confidence
+            notes.pop(number, None)
+    reason = None if done else _nothing_recognised(report, notes, options.min_confidence)
+    return done, report, reason
+
+
+def _nothing_recognised(report: OcrReport, notes: dict[int, str], threshold: float) -> str:
+    """Why a scanned file has no text after OCR: counts of rejected, failed, left-out pages."""
+    parts = []
+    if report.rejected:
+        parts.append(
+            f"{len(report.rejected)} Seite(n) unter OCR-Konfidenz {threshold:.0f} oder unlesbar"
+        )
+    if report.failed:
+        first = notes[report.failed[0]].split(": ", 1)[-1]
+        parts.append(f"{len(report.failed)} Seite(n) fehlgeschlagen: {first}")
+    if report.not_done:
+        parts.append(f"{len(report.not_done)} Seite(n) über LOTSE_OCR_MAX_PAGES")
+    return f"gescannt, kein verwertbarer OCR-Text ({'; '.join(parts)})"
 
 
 def _cap(notes: list[str]) -> list[str]:
@@ -167,18 +240,29 @@ def load_pdf(path: Path, limits: LoadLimits) -> LoadedDocument:
     with _quiet_pypdf():
         reader, pages = _open(path, limits)
         texts, notes, statuses, errors = _extract(path, reader, pages, limits)
+        unread = [n for n in range(1, pages + 1) if n not in texts]
+        recognised, ocr, ocr_reason = _ocr(path, reader, unread, notes, limits)
         meta_title = _metadata_title(reader)
-        if not texts:
+        if not texts and not recognised:
+            if ocr_reason:
+                raise LoadError(path, ocr_reason)
             if statuses[PageStatus.GARBAGE]:
                 raise LoadError(path, ONLY_GARBAGE)
             if errors and not statuses[PageStatus.EMPTY]:
                 raise LoadError(path, f"Text nicht extrahierbar ({errors[0]})")
             raise LoadError(path, NO_TEXT_LAYER if _has_images(reader, pages) else BLANK_PAGES)
+    texts.update({n: text for n, (text, _) in recognised.items()})
     numbers = sorted(texts)
     pages_text = [texts[n] for n in numbers]
     cleaned = remove_running_lines(pages_text)
-    blocks = [Block(text=text, page=n) for n, text in zip(numbers, cleaned, strict=True) if text]
+    blocks = [
+        Block(text=text, page=n, ocr_confidence=recognised[n][1] if n in recognised else None)
+        for n, text in zip(numbers, cleaned, strict=True)
+        if text
+    ]
     if not meta_title and blocks:
-        meta_title = first_line_title(blocks[0].text, repeated_lines(pages_text))
+        meta_title = first_line_title(blocks[0].text, repeated_lines(pages_text) | COVER_STAMPS)
     title = meta_title or path.stem
-    return LoadedDocument(path=path, title=title, blocks=blocks, warnings=_cap(notes))
+    warnings = _cap([notes[n] for n in sorted(notes)])
+    summary = ocr.as_dict() if ocr else None
+    return LoadedDocument(path=path, title=title, blocks=blocks, warnings=warnings, ocr=summary)

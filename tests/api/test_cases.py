@@ -13,6 +13,7 @@ from tests.api.conftest import (
     ASK_B_KEY,
     ASK_KEY,
     Server,
+    build_index,
     start_server,
     stop_server,
 )
@@ -73,6 +74,33 @@ def test_a_case_goes_from_the_asker_to_an_advisor_and_back(server: Server) -> No
         assert town_a.post("/v1/cases", json={}).status_code == 422
 
 
+def test_the_queue_filters_by_organisation_topic_and_age(server: Server) -> None:
+    with (
+        server.client(ASK_KEY) as town_a,
+        server.client(ASK_B_KEY) as town_b,
+        server.client(ADVISE_KEY) as advisor,
+    ):
+        alpha = town_a.post("/v1/cases", json={"question": "Filterfall Alpha: Portalverbund?"})
+        beta = town_b.post("/v1/cases", json={"question": "Filterfall Beta: E-Akte?"})
+        a_id, b_id = alpha.json()["case_id"], beta.json()["case_id"]
+
+        def ids(client: httpx.Client, **params: object) -> list[str]:
+            found = client.get("/v1/cases", params=params)
+            assert found.status_code == 200, found.text
+            return [c["case_id"] for c in found.json()["cases"]]
+
+        both = ids(advisor, q="FILTERFALL")
+        assert both.index(a_id) < both.index(b_id)  # oldest first
+        assert ids(advisor, q="filterfall", organisation="musterstadt") == [a_id]
+        assert a_id not in ids(advisor, q="filterfall", older_than_days=1)
+        assert b_id not in ids(town_a, organisation="beispielhausen")  # staff: only their own
+        answer = {"text": "Ja, über das Serviceportal.", "citations": []}
+        advisor.post(f"/v1/cases/{a_id}/answer", json=answer)
+        (listed,) = [c for c in town_a.get("/v1/cases").json()["cases"] if c["case_id"] == a_id]
+        assert listed["answer"]["text"] == answer["text"]  # the list carries the answer
+        assert advisor.get("/v1/cases", params={"older_than_days": -1}).status_code == 422
+
+
 def wait_for_deliveries(client: httpx.Client, case_id: str, count: int = 1) -> list[dict]:
     """The case's delivery log once `count` deliveries are in (deliveries run in the background)."""
     deadline = time.monotonic() + 60
@@ -128,3 +156,104 @@ def test_a_failed_delivery_stays_visible_on_the_case(server: Server, embedding_c
     finally:
         stop_server(running)
     assert delivery["delivered"] is False and "nicht zugestellt" in delivery["detail"]
+
+
+SCAN_QUESTION = "Dürfen wir Papierakten vernichten, nachdem wir sie eingescannt haben?"
+SCAN_PARAPHRASE = "Darf eine Gemeinde Papierakten vernichten, wenn sie sie eingescannt hat?"
+SCAN_OTHER = "Welche Behörde ist für Anträge auf Informationszugang zuständig?"
+
+
+def publish_answer(town: httpx.Client, advisor: httpx.Client, **extra: object) -> dict:
+    """Town asks about scanning, hands off; the advisor answers citing the draft and publishes."""
+    asked = town.post("/v1/ask", json={"question": SCAN_QUESTION}).json()
+    assert asked["verified"] is False
+    case_id = town.post("/v1/cases", json={"answer_id": asked["answer_id"]}).json()["case_id"]
+    found = advisor.post("/v1/search", json={"query": "ersetzendes Scannen Papier vernichten"})
+    cited = [h for h in found.json()["results"] if "scannen" in (h["source"]["path"] or "")][:1]
+    assert cited, found.json()
+    answer = {
+        "text": "Ja, nach einer dokumentierten Prüfung der Scans dürfen die Papierakten "
+        "vernichtet werden, sofern keine Aufbewahrungspflicht im Original besteht.",
+        "citations": [{"chunk_id": c["chunk_id"], "quote": c["text"][:200]} for c in cited],
+        "publish": True,
+        **extra,
+    }
+    answered = advisor.post(f"/v1/cases/{case_id}/answer", json=answer)
+    assert answered.status_code == 200, answered.text
+    published = answered.json()["verified"]
+    assert published["verified"] is True and published["state"] == "valid"
+    return {"case_id": case_id, "verified": published, "text": answer["text"], "cited": cited}
+
+
+def test_a_published_answer_is_given_to_the_next_asker_of_the_same_question(
+    server: Server, embedding_cache: Path, api_corpus: Path
+) -> None:
+    with (
+        server.client(ASK_KEY) as town_a,
+        server.client(ASK_B_KEY) as town_b,
+        server.client(ADVISE_KEY) as advisor,
+    ):
+        published = publish_answer(town_a, advisor)
+        same = town_b.post("/v1/ask", json={"question": SCAN_QUESTION.lower().rstrip("?")})
+        again = same.json()
+        assert again["verified"] is True and again["outcome"] == "answer"
+        assert again["answer"].startswith("Geprüfte Antwort der Beratung vom ")
+        assert published["text"] in again["answer"]
+        own, *sources = again["citations"]
+        assert own["doc_type"] == "verified_answer"
+        assert [s["chunk_id"] for s in sources] == [c["chunk_id"] for c in published["cited"]]
+        # a paraphrase: its own answer, and the verified one offered with the question it answers
+        similar = town_b.post("/v1/ask", json={"question": SCAN_PARAPHRASE}).json()
+        offer = similar["verified_answer"]
+        assert similar["verified"] is False and offer["same_question"] is False
+        assert offer["question"] == SCAN_QUESTION and offer["text"] == published["text"]
+        other = town_b.post("/v1/ask", json={"question": SCAN_OTHER}).json()
+        assert other["verified"] is False and other["verified_answer"] is None
+        hits = town_b.post("/v1/search", json={"query": SCAN_PARAPHRASE}).json()["results"]
+        assert any(h["source"]["doc_type"] == "verified_answer" for h in hits)  # indexed
+        streamed = town_b.post("/v1/ask/stream", json={"question": SCAN_QUESTION}).text
+        assert "Geprüfte Antwort der Beratung" in streamed and '"verified": true' in streamed
+
+        # the cited document changes: no longer verified, listed for review, out of retrieval
+        assert town_a.get("/v1/verified").status_code == 403
+        scanned = api_corpus / "legal" / "egovg-e-akte-ersetzendes-scannen.md"
+        original = scanned.read_text(encoding="utf-8")
+        try:
+            scanned.write_text(original + "\n\nNeu: Die Prüfung ist zu protokollieren.\n")
+            build_index(server.data_dir, embedding_cache, [api_corpus])
+            after = town_b.post("/v1/ask", json={"question": SCAN_QUESTION}).json()
+            review = advisor.get("/v1/verified", params={"review": "true"}).json()["verified"]
+            hits = town_b.post("/v1/search", json={"query": SCAN_PARAPHRASE}).json()["results"]
+        finally:
+            scanned.write_text(original, encoding="utf-8")
+            build_index(server.data_dir, embedding_cache, [api_corpus])
+        assert after["verified"] is False and after["verified_answer"] is None
+        assert "Geprüfte Antwort" not in after["answer"]
+        assert all(c["doc_type"] != "verified_answer" for c in after["citations"])
+        assert all(h["source"]["doc_type"] != "verified_answer" for h in hits)
+        (listed,) = [v for v in review if v["verified_id"] == published["verified"]["verified_id"]]
+        assert listed["state"] == "source_changed" and "geändert" in listed["reason"]
+
+        # confirmed after review: verified again; withdrawn: never again
+        vid = listed["verified_id"]
+        assert advisor.post(f"/v1/verified/{vid}/renew", json={}).json()["verified"] is True
+        assert town_b.post("/v1/ask", json={"question": SCAN_QUESTION}).json()["verified"]
+        assert advisor.post(f"/v1/verified/{vid}/withdraw").json()["state"] == "withdrawn"
+        assert not town_b.post("/v1/ask", json={"question": SCAN_QUESTION}).json()["verified"]
+
+
+def test_an_organisation_only_answer_stays_with_that_organisation(server: Server) -> None:
+    with (
+        server.client(ASK_KEY) as town_a,
+        server.client(ASK_B_KEY) as town_b,
+        server.client(ADVISE_KEY) as advisor,
+    ):
+        published = publish_answer(town_a, advisor, visibility="organisation")
+        assert published["verified"]["organisation"] == "musterstadt"
+        mine = town_a.post("/v1/ask", json={"question": SCAN_QUESTION}).json()
+        theirs = town_b.post("/v1/ask", json={"question": SCAN_QUESTION}).json()
+        vid = published["verified"]["verified_id"]
+        advisor.post(f"/v1/verified/{vid}/withdraw")
+    assert mine["verified"] is True
+    assert theirs["verified"] is False and theirs["verified_answer"] is None
+    assert all(c["doc_type"] != "verified_answer" for c in theirs["citations"])

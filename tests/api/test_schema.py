@@ -11,6 +11,8 @@ from tests.api.conftest import ADMIN_KEY, Server
 
 
 def test_every_operation_conforms_to_the_schema(server: Server) -> None:
+    with server.client() as client:  # the first answer of a fresh process waits for warm-up
+        assert client.post("/v1/ask", json={"question": "Was regelt das OZG?"}).is_success
     schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
     failures: list[str] = []
     checked = 0

@@ -29,6 +29,8 @@ def test_search_json_contract(indexed: Services) -> None:
         "stand",
         "heading",
         "file_url",
+        "ocr",
+        "ocr_confidence",
     }
     assert results[0]["source"]["section"] == "§ 9"
 

@@ -249,11 +249,11 @@ def slack_settings(
 def slack_env(slack_settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackEnv]:
     """create_app(Services.build(settings)) served by uvicorn in a thread."""
     assistant = Assistant.build(slack_settings)
+    assistant.warm()  # the first answer would otherwise wait for it (longer than Slack's 30 s)
     services = assistant.services
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(assistant, warm=False)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -264,9 +264,11 @@ def test_advisor_button_forwards_question_answer_and_sources(slack_env: SlackEnv
     assert case["contact"]["slack_channel"] == "C0ADVISE1"
     assert case["contact"]["slack_thread_ts"] == event["ts"]
     # the advisor's answer comes back as the bot's reply in the asker's thread
+    cited = stored(slack_env, post)["answer"]["citations"][:1]
     reply = {
         "text": "Ja, § 7 EGovG gilt auch für Sie – <b>bitte</b> melden Sie sich.",
-        "citations": [],
+        "citations": [{"chunk_id": c["chunk_id"]} for c in cited],
+        "publish": True,  # a verified answer for the next asker of the same question
     }
     answered = slack_env.http.post(f"/v1/cases/{case['case_id']}/answer", json=reply)
     assert answered.status_code == 200, answered.text
@@ -278,6 +280,12 @@ def test_advisor_button_forwards_question_answer_and_sources(slack_env: SlackEnv
         deliveries = slack_env.http.get(f"/v1/cases/{case['case_id']}").json()["deliveries"]
         time.sleep(0.1)
     assert deliveries[0]["channel"] == "slack" and deliveries[0]["delivered"] is True
+    # someone in another channel asks the same: the advisors' answer, marked as verified
+    again = slack_env.mention("C0OTHER01", EGOVG.upper())
+    verified = slack_env.answers_in("C0OTHER01", thread_ts=again["ts"])[0]
+    assert sections(verified)[0].startswith("Geprüfte Antwort der Beratung vom ")
+    assert stored(slack_env, verified)["answer"]["verified"] is True
+    assert "[1] *Geprüfte Antwort: " in "\n".join(verified.block_texts())  # its own source
 
 
 def test_abstention_says_so_and_offers_the_advisor(slack_env: SlackEnv) -> None:

@@ -115,17 +115,18 @@ window.addEventListener('securitypolicyviolation',
 
 @pytest.fixture
 def open_page(browser: Any, web_server: Server) -> Iterator[Callable[..., Watched]]:
-    """Open the page in a fresh browser context (own sessionStorage); closed after the test."""
+    """Open the page in a fresh browser context (own sessionStorage, the advisor's key unless
+    another is given); closed after the test."""
     contexts: list[Any] = []
 
-    def _open(with_key: bool = True, path: str = "/") -> Watched:
+    def _open(with_key: bool = True, path: str = "/", key: str = ADVISE_KEY) -> Watched:
         context = browser.new_context(
             viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="de-DE"
         )
         contexts.append(context)
         script = WATCH_SCRIPT
         if with_key:
-            script += f"sessionStorage.setItem('lotse.apiKey', {json.dumps(ADVISE_KEY)});"
+            script += f"sessionStorage.setItem('lotse.apiKey', {json.dumps(key)});"
         context.add_init_script(script)
         page = context.new_page()
         page.set_default_timeout(20_000)

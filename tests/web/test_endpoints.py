@@ -19,7 +19,7 @@ from ingest.pipeline import Ingestor
 from tests.api.conftest import ADVISE_KEY, API_KEYS, ASK_KEY, Server
 from tests.web.conftest import PDF_NAME
 
-STATIC = ("app.js", "app.css", "favicon.svg")
+STATIC = ("app.js", "cases.js", "app.css", "favicon.svg")
 
 
 def test_page_has_a_strict_csp_and_only_local_assets(web_server: Server) -> None:
@@ -55,12 +55,23 @@ def test_page_has_a_strict_csp_and_only_local_assets(web_server: Server) -> None
 
 def test_helper_endpoints_need_a_key(web_server: Server) -> None:
     with web_server.client(None) as client:
-        for path in ("/web/api/filters", "/web/api/recent", "/web/api/chunks/abc"):
+        for path in ("/web/api/filters", "/web/api/recent", "/web/api/chunks/abc", "/web/api/me"):
             response = client.get(path)
             assert response.status_code == 401, path
             assert response.json()["error"]["code"] == "unauthorized"
         assert client.post("/v1/drafts/docx", json={"text": "x"}).status_code == 401
         assert client.get("/web/files/ozg").status_code == 401
+
+
+def test_me_names_the_keys_scopes_and_organisation(web_server: Server) -> None:
+    with web_server.client(ASK_KEY) as staff, web_server.client(ADVISE_KEY) as advisor:
+        mine = staff.get("/web/api/me").json()
+        theirs = advisor.get("/web/api/me").json()
+        labels = staff.get("/web/api/vocabulary").json()
+    assert mine == {"scopes": ["ask"], "organisation": "musterstadt"}
+    assert theirs == {"scopes": ["advise", "ask"], "organisation": None}
+    assert labels["case_statuses"]["in_progress"] == "in Bearbeitung"
+    assert labels["case_transitions"]["open"] == ["in_progress", "closed"]
 
 
 def test_filters_list_types_and_jurisdictions(web_server: Server) -> None:

@@ -35,9 +35,14 @@ def list_cases(
     principal: PrincipalDep,
     status: Annotated[CaseStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in der Frage")] = None,
+    older_than_days: Annotated[float | None, Query(ge=0, le=3650)] = None,
 ) -> dict[str, Any]:
-    """Advisors (`advise`): every case, e.g. `?status=open`; staff: their own cases."""
-    return {"cases": assistant.cases.cases(principal, status, limit)}
+    """Advisors (`advise`): every case, oldest first, e.g. `?status=open&organisation=musterstadt
+    &q=Portalverbund&older_than_days=3`; staff: their own cases. Answered cases carry `answer`."""
+    found = assistant.cases.cases(principal, status, limit, organisation, q, older_than_days)
+    return {"cases": found}
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
@@ -66,6 +71,17 @@ def add_note(
 def answer_case(
     case_id: str, body: CaseAnswerIn, assistant: AssistantDep, principal: PrincipalDep
 ) -> Any:
-    """Advisors: the answer with its sources; the case becomes `answered` and the asker reads
-    it with GET /v1/cases/{id}."""
-    return assistant.cases.answer(principal, case_id, body.text, body.citations, body.publish)
+    """Advisors: the answer with its sources; the case becomes `answered` and the answer goes
+    back through the channel the question came from (Slack thread, webhook, GET /v1/cases/{id}).
+    `publish: true` makes it a verified answer: indexed, and given to the next asker of the same
+    question as "Geprüfte Antwort der Beratung vom …" (`verified: true`); `visibility`
+    `organisation` keeps it to the asking organisation."""
+    return assistant.cases.answer(
+        principal,
+        case_id,
+        body.text,
+        body.citations,
+        body.publish,
+        body.visibility,
+        body.valid_days,
+    )

@@ -2,6 +2,8 @@
 // Text from documents and answers is only ever inserted as text (textContent / text nodes),
 // never as HTML.
 
+import { handOff, loadMe, setupCases } from "./cases.js";
+
 const KEY_STORE = "lotse.apiKey";
 const CONVERSATION_STORE = "lotse.conversation";
 const QUOTE_LIMIT = 3000;
@@ -11,12 +13,14 @@ const QUOTE_LIMIT = 3000;
 let DOC_TYPES = {};
 let FEEDBACK_TAGS = { up: [], down: [] };
 let TAG_LABELS = {};
+let VOCABULARY = {};
 
 async function loadVocabulary() {
   try {
     const response = await fetch("/web/api/vocabulary", { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const vocabulary = await response.json();
+    VOCABULARY = vocabulary;
     DOC_TYPES = vocabulary.doc_types;
     TAG_LABELS = vocabulary.feedback_tags;
     FEEDBACK_TAGS = Object.fromEntries(
@@ -204,6 +208,7 @@ function citationLabel(c) {
   if (c.heading && c.heading !== c.title) label += ` › ${c.heading}`;
   else if (c.section) label += `, ${c.section}`;
   if (c.page) label += `, S. ${c.page}`;
+  if (c.ocr) label += " (OCR)";
   return label;
 }
 
@@ -278,6 +283,7 @@ function setupKeyForm() {
     $("key-section").hidden = true;
     showError("");
     loadFilters();
+    loadMe();
     $("question").focus();
   });
   $("key-forget").addEventListener("click", () => {
@@ -424,6 +430,7 @@ function renderTurn(turn, index, latest) {
   const sources = answer.citations.length;
   const form = feedbackForm(turn, index, article);
   const rated = turn.feedback ? turn.feedback.rating : null;
+  const handoff = handOff(turn, index); // "An die Beratung übergeben" (cases.js)
   const rateButton = (rating, label) =>
     el(
       "button",
@@ -443,6 +450,7 @@ function renderTurn(turn, index, latest) {
     el("h3", { class: "turn-question", id: `turn-q-${index}`, text: turn.question }),
     answerBox,
     answer.notice ? el("p", { class: "notice", text: answer.notice }) : null,
+    verifiedOffer(answer),
     answer.followup && answer.resolved_question && answer.resolved_question !== turn.question
       ? el("p", { class: "resolved", text: `Verstanden als: ${answer.resolved_question}` })
       : null,
@@ -465,6 +473,7 @@ function renderTurn(turn, index, latest) {
         text: "Entwurf erstellen",
         onclick: () => openDraft(index),
       }),
+      handoff.button,
       el("span", { class: "spacer" }),
       rateButton("up", "Hilfreich"),
       rateButton("down", "Nicht hilfreich"),
@@ -476,9 +485,24 @@ function renderTurn(turn, index, latest) {
       "aria-live": "polite",
       text: turn.feedback ? "Rückmeldung gespeichert." : "",
     }),
+    handoff.panel,
     ].filter(Boolean),
   );
   return article;
+}
+
+// A verified answer of the advisors to a similar question: shown with the question it answers,
+// for the asker to judge (a verified answer to the same question is the answer itself).
+function verifiedOffer(answer) {
+  const offer = answer.verified_answer;
+  if (!offer || answer.verified) return null;
+  const day = new Date(offer.published_at * 1000).toLocaleDateString("de-DE");
+  return el(
+    "aside",
+    { class: "verified-offer", "aria-label": "Geprüfte Antwort zu einer ähnlichen Frage" },
+    el("p", { class: "verified-offer-head", text: `Geprüfte Antwort der Beratung vom ${day} zu der ähnlichen Frage „${offer.question}“ – passt sie zu Ihrer Frage?` }),
+    el("p", { class: "verified-offer-text", text: offer.text }),
+  );
 }
 
 function renderThread() {
@@ -499,7 +523,7 @@ function renderThread() {
 
 function markActiveMarkers() {
   for (const button of document.querySelectorAll("button.marker")) {
-    const on = Number(button.dataset.turn) === active.turn && Number(button.dataset.n) === active.n;
+    const on = button.dataset.turn === String(active.turn) && Number(button.dataset.n) === active.n;
     button.setAttribute("aria-expanded", String(on));
   }
   for (const button of $("source-list").querySelectorAll("button")) {
@@ -507,10 +531,25 @@ function markActiveMarkers() {
   }
 }
 
+// Citations the sources panel can show besides the turns' (a case's draft or answer), by key.
+const sourceSets = new Map();
+
+function registerSources(key, citations, hint) {
+  sourceSets.set(String(key), { citations, hint });
+}
+
+function sourceSet(key) {
+  if (typeof key === "number") {
+    const turn = state.turns[key];
+    return turn ? { citations: turn.answer.citations, hint: `Quellen zu Frage ${key + 1}.` } : null;
+  }
+  return key === null || key === undefined ? null : sourceSets.get(String(key)) || null;
+}
+
 function showSources(turnIndex) {
   const list = $("source-list");
-  const turn = state.turns[turnIndex];
-  if (!turn) {
+  const set = sourceSet(turnIndex);
+  if (!set) {
     list.replaceChildren();
     $("sources-hint").textContent =
       "Wählen Sie eine Quellenmarke wie [1] in der Antwort, um die Fundstelle zu sehen.";
@@ -522,9 +561,9 @@ function showSources(turnIndex) {
     active = { turn: turnIndex, n: null };
     $("source-detail").hidden = true;
   }
-  const citations = turn.answer.citations;
+  const citations = set.citations;
   $("sources-hint").textContent = citations.length
-    ? `Quellen zu Frage ${turnIndex + 1}. Wählen Sie eine Quelle, um die Fundstelle zu sehen.`
+    ? `${set.hint} Wählen Sie eine Quelle, um die Fundstelle zu sehen.`
     : "Diese Antwort hat keine Quellen.";
   list.replaceChildren(
     ...citations.map((c) => {
@@ -645,8 +684,8 @@ function renderContext(context, c) {
 }
 
 async function openSource(turnIndex, n, trigger) {
-  const turn = state.turns[turnIndex];
-  const citation = turn && turn.answer.citations.find((c) => c.n === n);
+  const set = sourceSet(turnIndex);
+  const citation = set && set.citations.find((c) => c.n === n);
   if (!citation) return;
   if (active.turn !== turnIndex) showSources(turnIndex);
   active = { turn: turnIndex, n, trigger };
@@ -679,7 +718,7 @@ async function openSource(turnIndex, n, trigger) {
 function backToAnswer() {
   const selector = `button.marker[data-turn="${active.turn}"][data-n="${active.n}"]`;
   const target =
-    active.trigger && active.trigger.isConnected && active.trigger.classList.contains("marker")
+    active.trigger && active.trigger.isConnected && !active.trigger.closest("#sources")
       ? active.trigger
       : document.querySelector(selector);
   (target || $("question")).focus();
@@ -1001,6 +1040,10 @@ async function start() {
   setupKeyForm();
   setupAsk();
   setupDraft();
+  setupCases({
+    $, el, api, state, vocabulary: VOCABULARY, answerContent, openSource, showSources,
+    registerSources, citationLabel, saveConversation, renderThread,
+  });
   $("source-back").addEventListener("click", backToAnswer);
   $("sources").addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active.n !== null) {
