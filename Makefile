@@ -37,6 +37,8 @@ tesseract:
 test: $(STAMP) $(CHROMIUM) $(THESAURUS) tesseract
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
+	@# bytecode once for the many test processes (this environment sets PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q assistant ingest evals tests
 	$(BIN)/python -m pytest -q
 	bash scripts/test-chroma-server.sh
 
