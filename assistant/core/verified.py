@@ -169,13 +169,13 @@ class VerifiedDesk:
 
     def match(self, question: str, hidden: set[str]) -> tuple[Answer | None, dict[str, Any] | None]:
         """(the verified answer when a question means the same, else None; the verified answer
-        to the most similar question as an offer, else None)."""
+        to the most similar question as an offer, else None). `hidden` already holds every
+        verified answer no longer valid (the facade's one visibility check), so the states are
+        not checked twice per question."""
         records = [
             r
             for r in self.store.all()
-            if r.vector is not None
-            and r.doc_id not in hidden
-            and self.state(r)[0] == VerifiedState.VALID
+            if r.vector is not None and r.doc_id and r.doc_id not in hidden
         ]
         if not records:
             return None, None
@@ -207,10 +207,8 @@ class VerifiedDesk:
 
     def _answer(self, record: VerifiedRecord, question: str, score: float) -> Answer:
         own = self._own_citation(record)
-        cited = [Citation(**{**c, "n": n}) for n, c in enumerate(record.citations, start=2)]
-        citations = ([own] if own else []) + cited
-        if own is None:  # renumber from 1
-            citations = [Citation(**{**asdict(c), "n": n}) for n, c in enumerate(citations, 1)]
+        sources = ([asdict(own)] if own else []) + record.citations
+        citations = [Citation(**{**c, "n": n}) for n, c in enumerate(sources, start=1)]
         language = detect_language(question)
         return verified_answer(question, record.text, record.created_at, citations, score, language)
 
@@ -284,13 +282,17 @@ class VerifiedDesk:
     def purge(self, older_than_seconds: float) -> int:
         """Delete withdrawn or expired verified answers published before the age (their
         documents too); valid ones stay. The count deleted."""
-        cutoff, now = time.time() - older_than_seconds, time.time()
-        for record in self.store.all():
-            if record.created_at < cutoff and (record.withdrawn or record.valid_until < now):
-                if record.doc_id and self.services.manifest.get_document(record.doc_id):
-                    self.services.remove_document(record.doc_id)
-                (self.folder / f"{record.verified_id}.md").unlink(missing_ok=True)
-        return self.store.purge(older_than_seconds)
+        now = time.time()
+        old = [
+            r
+            for r in self.store.all()
+            if r.created_at < now - older_than_seconds and (r.withdrawn or r.valid_until < now)
+        ]
+        for record in old:
+            if record.doc_id and self.services.manifest.get_document(record.doc_id):
+                self.services.remove_document(record.doc_id)
+            (self.folder / f"{record.verified_id}.md").unlink(missing_ok=True)
+        return self.store.delete([r.verified_id for r in old])
 
     def close(self) -> None:
         """Close the database."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,13 +109,11 @@ class VerifiedStore:
             ).fetchall()
         return [_record(r) for r in rows]
 
-    def purge(self, older_than_seconds: float) -> int:
-        """Delete withdrawn or expired verified answers older than the age; returns the count."""
-        cutoff = time.time() - older_than_seconds
+    def delete(self, verified_ids: list[str]) -> int:
+        """Delete verified answers by id; the count deleted."""
         with self._lock:
-            cursor = self._conn.execute(
-                "DELETE FROM verified WHERE created_at < ? AND (withdrawn = 1 OR valid_until < ?)",
-                (cutoff, time.time()),
+            cursor = self._conn.executemany(
+                "DELETE FROM verified WHERE verified_id = ?", [(i,) for i in verified_ids]
             )
             self._conn.commit()
         return cursor.rowcount
