@@ -19,7 +19,9 @@ from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl
 from evals.metrics import percentiles
 
 GOLD = ROOT / "evals" / "gold"
-FOLLOWUP_SETS = {"dev": GOLD / "followups_dev.jsonl", "test": GOLD / "followups_test.jsonl"}
+FOLLOWUP_SETS = {
+    name: GOLD / f"followups_{name}.jsonl" for name in ("dev", "extra", "test")
+}  # dev and extra are fitted on; test is frozen
 LONG = GOLD / "long_questions.jsonl"
 
 

@@ -1,4 +1,5 @@
-"""Follow-up detection: fit the cue weights on train + dev conversations, report on the test set.
+"""Follow-up detection: fit the cue weights on the train, dev and extra conversations, report on
+the frozen test set.
 
 `python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
 regression over the cues of assistant.answer.conversation.features); the frozen test set
@@ -16,7 +17,7 @@ from assistant.answer.conversation import features, is_followup
 from evals.harness import ROOT, load_jsonl
 
 GOLD = ROOT / "evals" / "gold"
-TRAIN = [GOLD / "followups_train.jsonl", GOLD / "followups_dev.jsonl"]
+TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra")]
 TEST = GOLD / "followups_test.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 

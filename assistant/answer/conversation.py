@@ -20,7 +20,7 @@ from importlib import resources
 
 from assistant.scoring import LinearModel
 
-_WORD = re.compile(r"[^\W\d_][\w-]*|\d[\d.,]*|[,;:?!]")
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d[\d.,]*|[,;:?!–]")
 _LEAD = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|gut|super|prima|danke(?: schön| sehr)?|vielen dank|alles klar|ach ja|"
     r"noch was|noch eine frage|eine frage noch|nachfrage|thanks|thank you|great|ok then|"
@@ -46,8 +46,8 @@ _FRAGMENT_OPENERS = re.compile(
 _STRONG_ANAPHORS = frozenset(
     "dafür dazu davon darauf dabei daran darüber dagegen darin daraus darum dadurch drunter "
     "drin hierfür hierzu hiervon hierbei stattdessen dort dorthin trotzdem dennoch seine "
-    "seinen seinem seiner seines dessen deren derselbe dieselbe dasselbe such this these those "
-    "nevertheless anyway there it they them".split()
+    "seinen seinem seiner seines dessen deren derselbe dieselbe dasselbe sowas solche solcher "
+    "solches solchen solchem such this these those nevertheless anyway there it they them".split()
 )
 _ANAPHORS = _STRONG_ANAPHORS | frozenset(
     "da dies diese dieser dieses diesem diesen er ihn ihm ihnen sie dann one ones".split()
@@ -148,15 +148,21 @@ def _points_back(tokens: list[str], strong: bool = False) -> bool:
     clause = 0
     clause_of: list[int] = []
     for token in tokens:
-        clause += token in {",", ";", ":"}
+        clause += token in {",", ";", ":", "–"}
         clause_of.append(clause)
     for i, token in enumerate(tokens):
         lowered = token.lower()
         following = tokens[i + 1] if i + 1 < len(tokens) else "?"
         vocabulary = _STRONG_ANAPHORS if strong else _ANAPHORS
         anaphor = lowered in vocabulary and not (token == "Sie" and i > 0)
+        if lowered == "so" and following.lower() in {"was", "etwas"}:
+            anaphor = True  # "Welches Land hat so was?"
         if lowered == "da" and following.lower() not in {"drin", "drunter", "?"}:
-            anaphor = False  # "da" is mostly "because"/"there is"
+            # "da" opening a clause is "because"/"since"; after a verb it points back
+            # ("Reicht da nicht eine E-Mail?", "Welche Auflösung ist da vorgeschrieben?")
+            anaphor = i > 0 and tokens[i - 1] not in {",", ";", ":"} and (
+                tokens[i - 1].lower() not in _CONNECTORS
+            )
         if not anaphor and not strong and lowered in _PRONOUN_IF_ALONE:
             anaphor = not _determines(tokens, i)  # "Gilt der auch …?", "Wie lange gilt die?"
             if lowered == "that" and following.lower() in {"the", "a", "an"}:
@@ -203,6 +209,12 @@ def features(question: str) -> dict[str, float]:
     rest = lowered[1:] if first in _CONNECTORS else lowered
     no_question_word = not any(w in _QUESTION_WORDS for w in lowered)
     definite = any(w in _ARTICLES and _determines(words, i) for i, w in enumerate(lowered))
+    core = tokens[1:] if tokens and tokens[0].lower() in _CONNECTORS else tokens
+    # "Steht das im EGovG?", "Muss das nach OZG 2.0 …?": "das" as the subject, right after the verb
+    pronoun_subject = any(
+        core[j].lower() in {"das", "dies"} and not _determines(core, j)
+        for j in range(1, min(3, len(core)))
+    )
     return {
         "fragment": float(_is_fragment(stripped, words)),
         "points_back": float(back),
@@ -226,6 +238,7 @@ def features(question: str) -> dict[str, float]:
         "definition": float(bool(_DEFINITION.match(stripped)) and not back),
         "extension": float(extension and not subject),
         "lowercase_start": float(bool(stripped[:1]) and stripped[:1].islower()),
+        "pronoun_subject": float(pronoun_subject),
     }
 
 
