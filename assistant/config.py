@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
 
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}  # LOTSE_SYNC_INTERVAL suffixes
+
 
 class Settings(BaseSettings):
     """Every setting of Digitallotse; environment variables LOTSE_<NAME>."""
@@ -69,6 +71,8 @@ class Settings(BaseSettings):
     # verified answers: reused for a new question at least this similar (None: the fitted value)
     verified_min_similarity: float | None = Field(default=None, ge=0.0, le=1.0)
     verified_valid_days: int = Field(default=365, ge=1, le=3650)  # review date after publishing
+    # citations whose stand is older than this say "Aktualität prüfen" (0: never)
+    stale_after_years: float = Field(default=5.0, ge=0, le=100)
 
     api_keys: SecretStr | None = None
     rate_limit_per_minute: int = Field(default=600, ge=0)
@@ -80,7 +84,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     metrics_public: bool = False  # GET /metrics without a key (else: an admin key, if keys are set)
     # gaps report: questions closer than this cosine distance (average linkage) form one topic
-    gaps_distance: float = Field(default=0.14, gt=0.0, le=2.0)
+    gaps_distance: float = Field(default=0.12, gt=0.0, le=2.0)  # evals/gaps_fit.py
     max_upload_mb: float = Field(default=25.0, gt=0)
     max_upload_files: int = Field(default=10, ge=1)
     slack_bot_token: SecretStr | None = None
@@ -92,6 +96,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_timeout: float = Field(default=5.0, gt=0)
     slack_organisations: str | None = None  # 'T0TEAM:musterstadt,C0CHANNEL:beispielhausen'
+    # sync from sources (`lotse sync`; `lotse serve` every LOTSE_SYNC_INTERVAL, 0: never)
+    sync_config: Path = Path("sources.yaml")
+    sync_interval: float = Field(default=0.0, ge=0)  # seconds, or '90s', '30m', '6h'
+    sync_delay: float = Field(default=1.0, ge=0, le=600)  # seconds between requests to a host
+    sync_timeout: float = Field(default=20.0, gt=0, le=600)  # seconds per HTTP request
+    sync_git_timeout: float = Field(default=600.0, gt=0)  # seconds per git clone or fetch
 
     @field_validator(
         "chroma_url",
@@ -121,6 +131,18 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sync_interval", mode="before")
+    @classmethod
+    def _interval_units(cls, value: object) -> object:
+        """'90s', '30m', '6h' → seconds; a plain number is seconds."""
+        if isinstance(value, str) and value.strip()[-1:].lower() in _UNITS:
+            text = value.strip().lower()
+            try:
+                return float(text[:-1]) * _UNITS[text[-1]]
+            except ValueError:
+                raise ValueError("Sekunden oder Zahl mit s, m, h erwartet (z. B. 30m)") from None
+        return value
 
     @property
     def embedding_cache_path(self) -> Path:
@@ -188,6 +210,16 @@ class Settings(BaseSettings):
     def ocr_cache_dir(self) -> Path:
         """Folder of recognised scanned pages, by hash of the rendered page (never re-OCR'd)."""
         return self.data_dir / "ocr-cache"
+
+    @property
+    def sync_dir(self) -> Path:
+        """Folder of what `lotse sync` fetched: one subfolder (or git checkout) per source."""
+        return self.data_dir / "sync"
+
+    @property
+    def sync_state_path(self) -> Path:
+        """SQLite file of the sync state: items seen per source and each source's last run."""
+        return self.data_dir / "sync.sqlite3"
 
     @property
     def uploads_dir(self) -> Path:

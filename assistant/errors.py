@@ -83,6 +83,12 @@ class ProviderError(LotseError):
         self.reason = reason
 
 
+class Busy(LotseError):
+    """The same job is already running (e.g. a sync started elsewhere)."""
+
+    code = "busy"
+
+
 class NotFound(LotseError):
     """An answer, conversation or passage that does not exist or is not the principal's."""
 

@@ -102,6 +102,7 @@ class Services:
             secrets=settings.secret_values(),
             sentences=sentences,
             answer_from=settings.answer_from,
+            stale_after_years=settings.stale_after_years,
         )
         return cls(settings, manifest, vectors, embeddings, index, records, retriever, engine)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain import DocType
+from assistant.store.validity import Validity
 
 DOC_TYPES = tuple(str(t) for t in DocType)
 
@@ -38,6 +39,7 @@ class LoadedDocument:
     law_title: str | None = None
     warnings: list[str] = field(default_factory=list)
     ocr: dict[str, Any] | None = None  # what OCR did (pages, mean confidence, rejected, …)
+    validity: Validity = field(default_factory=Validity)  # version fields of the front matter
 
 
 @dataclass

@@ -82,7 +82,8 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "7"  # 5: Markdown tables as sentences; 6: their cells joined by commas; 7: OCR
+INGEST_VERSION = "8"  # 5: Markdown tables as sentences; 6: their cells joined by commas; 7: OCR
+# 8: validity front matter (valid_from, valid_until, superseded_by, version, series)
 NO_TEXT = "kein Text gefunden"
 
 
@@ -109,6 +110,7 @@ class Ingestor:
         self.recipe = f"v{INGEST_VERSION}-t{settings.chunk_tokens}-o{settings.chunk_overlap}"
         self.sentences = SentenceStore(settings.sentences_path)
         self.progress = progress or (lambda event, data: None)
+        self.source_urls: dict[str, str] = {}  # absolute path → where sync fetched it
 
     def limits(self) -> LoadLimits:
         """Fresh per-file limits from settings."""
@@ -197,6 +199,7 @@ class Ingestor:
                 shown, "duplicate", twin.doc_id, reason=f"gleicher Inhalt wie {twin.path}"
             )
         loaded = load_document(path, limits)
+        loaded.source_url = loaded.source_url or self.source_urls.get(key)
         resolved_type = (
             doc_type
             or (loaded.doc_type if loaded.doc_type in DOC_TYPES else None)
@@ -245,7 +248,7 @@ class Ingestor:
             ingested_at=time.time(),
             recipe=self.recipe,
         )
-        self.index.store_document(record, records, vectors)
+        self.index.store_document(record, records, vectors, loaded.validity)
         status = "updated" if existing else "added"
         return FileResult(
             shown,

@@ -19,6 +19,7 @@ from assistant.answer.outcomes import (
     candidates_text,
     several_parts,
 )
+from assistant.answer.validity import ValidityNotes
 from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
 from assistant.redaction import Redactor
@@ -48,8 +49,10 @@ class AnswerEngine:
         secrets: tuple[str, ...] = (),
         sentences: SentenceStore | None = None,
         answer_from: float | None = None,
+        stale_after_years: float = 5.0,
     ) -> None:
         self.retriever = retriever
+        self.validity = ValidityNotes(retriever.index.manifest, stale_after_years)
         self.records = records
         self.chat_model = chat_model
         self.redactor = Redactor(secrets)
@@ -297,6 +300,7 @@ class AnswerEngine:
         self, answer: Answer, conversation_id: str | None, owner: Owner | None = None
     ) -> AskResult:
         """Persist an answer under its conversation (a new one is issued when none is given)."""
+        self.validity.annotate(answer.citations)  # superseded, expired or old sources say so
         conversation_id = conversation_id or new_id("conv")
         answer_id = self.records.add_answer(
             conversation_id, answer.question, answer.resolved_question, answer.as_dict(), owner

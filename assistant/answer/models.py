@@ -29,6 +29,11 @@ class Citation:
     file_url: str | None = None  # the original file (advise/admin or a signed link)
     ocr: bool = False  # quoted from a scanned page recognised by OCR
     ocr_confidence: float | None = None  # Tesseract's mean word confidence of that page (0–100)
+    version: str | None = None  # the cited document's version label (front matter)
+    valid_from: str | None = None  # first day the cited version is in force
+    valid_until: str | None = None  # last day, when known (given, or the day before the next)
+    superseded_by: str | None = None  # doc_id of the newer version, when it is indexed
+    validity_note: str | None = None  # 'Fassung bis 23.07.2024; neuere Fassung: …'
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:

@@ -14,6 +14,19 @@ from assistant.http.errors import ErrorResponse
 __all__ = ["ErrorResponse"]
 
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def real_date(value: str | None) -> str | None:
+    """The value when it is a real calendar day (JJJJ-MM-TT), else a validation error."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("kein gültiges Datum (JJJJ-MM-TT)") from None
+    return value
+
+
 class FiltersIn(BaseModel):
     """Metadata filters."""
 
@@ -22,17 +35,18 @@ class FiltersIn(BaseModel):
     doc_type: list[DocType] | None = None
     jurisdiction: list[str] | None = Field(default=None, max_length=20)
     doc_id: list[str] | None = Field(default=None, max_length=50)
-    stand_from: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    stand_from: str | None = Field(default=None, pattern=DATE_PATTERN)
+    as_of: str | None = Field(
+        default=None,
+        pattern=DATE_PATTERN,
+        description="Rechtsstand am (JJJJ-MM-TT): die an diesem Tag geltenden Fassungen "
+        "(ohne: heute)",
+    )
 
-    @field_validator("stand_from")
+    @field_validator("stand_from", "as_of")
     @classmethod
     def _real_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError("kein gültiges Datum (JJJJ-MM-TT)") from None
-        return value
+        return real_date(value)
 
 
 class AskIn(BaseModel):
@@ -112,6 +126,17 @@ class CitationOut(BaseModel):
     )
     ocr: bool = Field(default=False, description="quoted text was recognised by OCR (a scan)")
     ocr_confidence: float | None = Field(default=None, description="OCR confidence 0–100")
+    version: str | None = Field(default=None, description="version label of the cited document")
+    valid_from: str | None = Field(default=None, description="first day the version is in force")
+    valid_until: str | None = Field(
+        default=None, description="last day the version is in force, when known"
+    )
+    superseded_by: str | None = Field(default=None, description="doc_id of the newer version")
+    validity_note: str | None = Field(
+        default=None,
+        description="warning shown next to the citation: superseded, expired or old stand "
+        "('Fassung bis 23.07.2024; neuere Fassung: …', 'Stand 2017 – Aktualität prüfen')",
+    )
 
 
 class AnswerPartOut(BaseModel):
@@ -268,6 +293,16 @@ class ChatCompletionIn(BaseModel):
     model: str = "digitallotse"
     messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
+    as_of: str | None = Field(
+        default=None,
+        pattern=DATE_PATTERN,
+        description="Rechtsstand am (JJJJ-MM-TT); ohne: die heute geltenden Fassungen",
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        return real_date(value)
 
 
 class CaseIn(BaseModel):
@@ -392,6 +427,11 @@ class GapGroupOut(BaseModel):
     last_seen: str
     outcomes: GapOutcomesOut
     thumbs_down: int
+    single: bool = Field(
+        default=False,
+        description="true: keine Themengruppe, sondern die Einzelfragen (Fragen ohne ähnliche "
+        "Frage, bis zu 20 als examples, neueste zuerst), immer als letzter Eintrag",
+    )
 
 
 class GapsOut(BaseModel):
@@ -429,3 +469,38 @@ class UsageOut(BaseModel):
     """The usage report, oldest week first."""
 
     rows: list[UsageRowOut]
+
+
+class SourceOut(BaseModel):
+    """A source of `lotse sync` with its last run."""
+
+    name: str
+    kind: Literal["path", "url", "sitemap", "git"]
+    location: str = Field(description="Ordner, Adresse oder Repository (Zugangsdaten maskiert)")
+    configured: bool = Field(description="steht (noch) in der Quellendatei")
+    status: Literal["ok", "partial", "failed", "never"] = Field(
+        description="letzter Lauf: ok, partial (einzelne Einträge fehlgeschlagen), failed "
+        "(Quelle nicht erreichbar: nichts gelöscht) oder never"
+    )
+    started_at: str | None
+    finished_at: str | None
+    last_success: str | None = Field(description="Ende des letzten nicht fehlgeschlagenen Laufs")
+    seconds: float
+    items: int = Field(description="bekannte Einträge der Quelle")
+    added: int
+    updated: int
+    unchanged: int
+    removed: int = Field(description="in zwei erfolgreichen Läufen nacheinander gefehlt: entfernt")
+    missing: int = Field(description="beim letzten Lauf gefehlt (beim nächsten Fehlen entfernt)")
+    skipped: int
+    failed: int
+    errors: list[str]
+    removed_items: list[str]
+
+
+class SourcesOut(BaseModel):
+    """The sources file and each source's last run."""
+
+    config: str = Field(description="die Quellendatei (LOTSE_SYNC_CONFIG)")
+    config_error: str | None = Field(description="warum die Quellendatei nicht lesbar ist")
+    sources: list[SourceOut]

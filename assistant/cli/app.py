@@ -13,6 +13,7 @@ from assistant.cli import query as query_commands
 from assistant.cli import report as report_commands
 from assistant.cli import server as server_commands
 from assistant.cli import slack as slack_commands
+from assistant.cli import sync as sync_commands
 from assistant.cli.common import settings_or_exit
 from assistant.cli.progress import IngestProgress
 from assistant.core import Assistant, IngestReport, Principal, local
@@ -231,6 +232,7 @@ def purge(
 
 query_commands.register(app, _assistant, OPERATOR)
 report_commands.register(app, _assistant, OPERATOR)
+sync_commands.register(app, _assistant, OPERATOR)
 server_commands.register(app)
 slack_commands.register(app)
 

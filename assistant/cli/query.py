@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -54,6 +56,23 @@ def _run(
         raise typer.Exit(2 if exc.code == "invalid_request" else 1) from None
 
 
+def _as_of(value: str | None) -> dt.date | None:
+    """--as-of as a date; anything but JJJJ-MM-TT ends the command with exit code 2."""
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    typer.echo(f"Fehler: --as-of: kein gültiges Datum (JJJJ-MM-TT): {value!r}", err=True)
+    raise typer.Exit(2)
+
+
+AS_OF_HELP = "Rechtsstand am (JJJJ-MM-TT): die an diesem Tag geltenden Fassungen (ohne: heute)"
+AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+
+
 def register(
     app: typer.Typer, assistant_factory: Callable[[], Assistant], operator: Principal
 ) -> None:
@@ -68,9 +87,10 @@ def register(
         jsonl: Annotated[
             bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")
         ] = False,
+        as_of: AsOf = None,
     ) -> None:
         """Passagen suchen (hybrid: dicht + lexikalisch)."""
-        filters = Filters(doc_type=doc_type or None)
+        filters = Filters(doc_type=doc_type or None, as_of=_as_of(as_of))
         with assistant_factory() as assistant:
             payload = _run(
                 lambda q: search_payload(assistant.search(operator, q, k, filters)),
@@ -102,9 +122,10 @@ def register(
         jsonl: Annotated[
             bool, typer.Option("--jsonl", help="Fragen zeilenweise von stdin")
         ] = False,
+        as_of: AsOf = None,
     ) -> None:
         """Eine Frage beantworten, mit Quellen."""
-        filters = Filters(doc_type=doc_type or None)
+        filters = Filters(doc_type=doc_type or None, as_of=_as_of(as_of))
         results: list[AskResult] = []
 
         def handle(text: str) -> dict[str, Any]:

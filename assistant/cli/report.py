@@ -35,9 +35,12 @@ def print_gaps(report: dict[str, Any]) -> None:
     """A readable table: one line per topic, its typical questions indented below."""
     groups = report["groups"]
     since = report["since"][:10] if report["since"] else "Beginn der Aufzeichnung"
+    singles = sum(g["size"] for g in groups if g.get("single"))
+    topics = sum(1 for g in groups if not g.get("single"))
     typer.echo(
         f"Wissenslücken seit {since}: {report['questions']} Fragen ohne Antwort, mit "
-        f"Fundstellen zum Prüfen oder 👎, in {len(groups)} Themen"
+        f"Fundstellen zum Prüfen oder 👎, in {topics} Themen"
+        + (f" und {singles} Einzelfragen" if singles else "")
     )
     if not groups:
         return
@@ -54,7 +57,7 @@ def print_gaps(report: dict[str, Any]) -> None:
             f"{'':13}keine Antwort {outcomes['abstain']}, Fundstellen {outcomes['candidates']}, "
             f"👎 {group['thumbs_down']}; seit {group['first_seen'][:10]}"
         )
-        for example in group["examples"][:EXAMPLES_SHOWN]:
+        for example in group["examples"][: None if group.get("single") else EXAMPLES_SHOWN]:
             typer.echo(f"{'':13}– {example}")
 
 

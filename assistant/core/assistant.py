@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -26,6 +27,8 @@ from assistant.core.results import (
     Sources,
     StreamEvent,
 )
+from assistant.core.sync import SyncDesk
+from assistant.core.validity import not_in_force, search_day
 from assistant.core.verified import VerifiedDesk
 from assistant.domain import FeedbackTag, Rating, Scope, vocabulary
 from assistant.errors import LotseError, NotFound
@@ -45,6 +48,7 @@ class Assistant(Library):
         self.verified = VerifiedDesk(services)  # advisors' answers, reused for the same question
         self.cases = CaseDesk(services, self.verified)  # questions that need a person
         self.reports = Reports(services, self.cases.store)  # gaps, usage, operations counts
+        self.sync = SyncDesk(services)  # sync from sources, their last runs, the schedule
         secret = services.settings.api_keys
         self.keyring = keyring or KeyRing(
             parse_api_keys(secret.get_secret_value() if secret else None)
@@ -76,6 +80,7 @@ class Assistant(Library):
         """Release files and connections."""
         self.cases.close()
         self.reports.close()
+        self.sync.close()
         self.verified.close()
         self.services.close()
 
@@ -100,10 +105,11 @@ class Assistant(Library):
     def _owner(principal: Principal) -> Owner:
         return Owner(principal.id, principal.organisation, principal.channel)
 
-    def _hidden(self, principal: Principal) -> list[str]:
-        """Documents of other organisations (advisors and admins see all), and published
-        answers that are no longer verified (for everyone)."""
+    def _hidden(self, principal: Principal, day: dt.date | None = None) -> list[str]:
+        """Other organisations' documents (advisors and admins see all), published answers no
+        longer verified and, for retrieval (a day), the versions not in force on that day."""
         hidden = set(self.verified.unverified_documents())
+        hidden.update(not_in_force(self.services.manifest, day) if day else ())
         if not (principal.sees_all or principal.can(Scope.ADMIN)):
             own = home(principal)
             private = self.services.manifest.private_documents()
@@ -114,7 +120,7 @@ class Assistant(Library):
         self, principal: Principal, filters: Filters | None, hidden: list[str] | None = None
     ) -> Filters | None:
         """The principal's filters narrowed to what it may see (one place for every channel)."""
-        hidden = self._hidden(principal) if hidden is None else hidden
+        hidden = self._hidden(principal, search_day(filters)) if hidden is None else hidden
         if not hidden:
             return filters
         return replace(filters or Filters(), exclude_doc_id=hidden)
@@ -124,7 +130,7 @@ class Assistant(Library):
     ) -> tuple[Answer | None, dict[str, Any] | None]:
         """Advisors' verified answers the principal may see: (the answer to the same question,
         or an offer for a similar one)."""
-        if filters is not None and filters.active():  # a narrowed search asks for documents
+        if filters is not None and (filters.active() or filters.as_of):  # asks for documents
             return None, None
         try:
             return self.verified.match(question, set(hidden))
@@ -144,7 +150,7 @@ class Assistant(Library):
         require(principal, Scope.ASK, "Fragen")
         conversation = self._conversation(principal, conversation_id)
         engine = self.services.engine
-        hidden = self._hidden(principal)
+        hidden = self._hidden(principal, search_day(filters))
         answer, offer = self._verified(principal, question, filters, hidden)
         if answer is None:
             answer = engine.answer(
@@ -166,7 +172,7 @@ class Assistant(Library):
         try:
             require(principal, Scope.ASK, "Fragen")
             conversation = self._conversation(principal, conversation_id)
-            hidden = self._hidden(principal)
+            hidden = self._hidden(principal, search_day(filters))
             verified, offer = self._verified(principal, question, filters, hidden)
             if verified is not None:
                 yield Sources([])
@@ -201,18 +207,20 @@ class Assistant(Library):
             log.error("stream failed: %s", type(exc).__name__, exc_info=exc)
             yield Failed("internal_error", "Interner Fehler")
 
-    def chat(self, principal: Principal, messages: Sequence[ChatMessage]) -> ChatReply:
+    def chat(
+        self, principal: Principal, messages: Sequence[ChatMessage], filters: Filters | None = None
+    ) -> ChatReply:
         """Answer the last user message; earlier user turns resolve follow-ups."""
         require(principal, Scope.ASK, "Fragen")
-        hidden = self._hidden(principal)
-        visible = self._visible(principal, None, hidden)
+        hidden = self._hidden(principal, search_day(filters))
+        visible = self._visible(principal, filters, hidden)
         owner = self._owner(principal)
         return chat_reply(
             self.services.engine,
             messages,
             owner,
             visible,
-            lambda question: self._verified(principal, question, None, hidden),
+            lambda question: self._verified(principal, question, filters, hidden),
         )
 
     def search(

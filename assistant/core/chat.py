@@ -28,9 +28,11 @@ class ChatMessage:
 
 
 def source_line(citation: Citation) -> str:
-    """'[1] VwVfG § 3a Elektronische Kommunikation – Verwaltungsverfahrensgesetz, Stand …'."""
+    """'[1] VwVfG § 3a Elektronische Kommunikation – Verwaltungsverfahrensgesetz, Stand …',
+    with the validity warning in brackets ('(Fassung bis 23.07.2024; neuere Fassung: …)')."""
     stand = f", Stand {citation.stand}" if citation.stand else ""
-    return f"[{citation.n}] {citation.label()} – {citation.title}{stand}"
+    note = f" ({citation.validity_note})" if citation.validity_note else ""
+    return f"[{citation.n}] {citation.label()} – {citation.title}{stand}{note}"
 
 
 def render(answer: Answer) -> str:

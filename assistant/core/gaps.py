@@ -15,6 +15,8 @@ from assistant.store.analysis import STOP_WORDS, normalise
 from assistant.store.reporting import GapQuestion
 
 MAX_EXAMPLES = 5
+MAX_SINGLES = 20  # questions listed in the bucket of questions without a similar one
+SINGLES_LABEL = "Einzelfragen (ohne ähnliche Frage)"
 EXAMPLE_CHARS = 240
 LABEL_TERMS = 3
 MIN_TERM_CHARS = 3
@@ -36,6 +38,29 @@ def iso(timestamp: float) -> str:
     return (
         datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     )
+
+
+def gist(text: str) -> str:
+    """The topic words of a question: its nouns and other capitalised terms (BundID, Kita-Gebühren)
+    without stop and question words, in order; the question itself when it has none."""
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(text):
+        word, key = match.group(0), normalise(match.group(0))
+        topical = key not in STOP_WORDS and key not in QUESTION_WORDS
+        if word[0].isupper() and len(key) >= MIN_TERM_CHARS and topical:
+            found.setdefault(word)
+    return " ".join(found) or text
+
+
+def topic_vectors(questions: np.ndarray, gists: np.ndarray) -> np.ndarray:
+    """What a question is about: the mean of its own and its topic words' unit vectors (measured
+    in evals/gaps_fit.py: groups agree better with topic labels than on the question alone)."""
+
+    def unit(matrix: np.ndarray) -> np.ndarray:
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.maximum(norms, 1e-12)
+
+    return np.asarray(unit(unit(questions) + unit(gists)), dtype=np.float32)
 
 
 def cluster(vectors: np.ndarray, distance: float) -> np.ndarray:
@@ -112,14 +137,43 @@ def _examples(
     order = sorted(members, key=lambda i: -float(vectors[i] @ centre))
     seen: list[str] = []
     for i in order:
-        text = " ".join(mask(texts[i]).split()).lstrip("-–•* ")
-        if len(text) > EXAMPLE_CHARS:
-            text = text[: EXAMPLE_CHARS - 1].rstrip() + "…"
+        text = _short(mask(texts[i]))
         if text not in seen:
             seen.append(text)
         if len(seen) == MAX_EXAMPLES:
             break
     return seen
+
+
+def _summary(chosen: Sequence[GapQuestion]) -> dict[str, Any]:
+    """Size, organisations, first/last seen and outcomes of some gap questions."""
+    outcomes = Counter(q.outcome for q in chosen)
+    return {
+        "size": len(chosen),
+        "organisations": sorted({q.organisation for q in chosen if q.organisation}),
+        "first_seen": iso(min(q.created_at for q in chosen)),
+        "last_seen": iso(max(q.created_at for q in chosen)),
+        "outcomes": {str(o): outcomes.get(str(o), 0) for o in Outcome},
+        "thumbs_down": sum(q.down for q in chosen),
+    }
+
+
+def _singles(chosen: list[GapQuestion], mask: Callable[[str], str]) -> dict[str, Any]:
+    """The questions no other question is similar to, as one bucket (newest first)."""
+    newest = sorted(chosen, key=lambda q: -q.created_at)
+    examples = list(dict.fromkeys(_short(mask(q.question)) for q in newest))[:MAX_SINGLES]
+    return {
+        "label": SINGLES_LABEL,
+        "terms": [],
+        "examples": examples,
+        "single": True,
+        **_summary(chosen),
+    }
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split()).lstrip("-–•* ")
+    return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1].rstrip() + "…"
 
 
 def group(
@@ -129,33 +183,31 @@ def group(
     min_size: int = 1,
     mask: Callable[[str], str] = str,
 ) -> list[dict[str, Any]]:
-    """Groups of gap questions, largest first: label, size, examples, organisations, dates."""
+    """Topics of gap questions, largest first (label, size, examples, organisations, dates);
+    with min_size 1 the questions without a similar one follow as one bucket of single
+    questions ("Einzelfragen") instead of a topic each."""
     if not questions:
         return []
     labels = cluster(vectors, distance)
     members: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         members.setdefault(int(label), []).append(index)
-    kept = [m for m in members.values() if len(m) >= min_size]
+    kept = [m for m in members.values() if len(m) >= max(min_size, 2)]
     texts = [q.question for q in questions]
     terms = label_terms([[texts[i] for i in m] for m in kept])
-    out: list[dict[str, Any]] = []
-    for indexes, words in zip(kept, terms, strict=True):
-        chosen = [questions[i] for i in indexes]
-        outcomes = Counter(q.outcome for q in chosen)
-        out.append(
-            {
-                "label": ", ".join(words) or "(ohne Stichwort)",
-                "terms": words,
-                "size": len(chosen),
-                "examples": _examples(indexes, vectors, texts, mask),
-                "organisations": sorted({q.organisation for q in chosen if q.organisation}),
-                "first_seen": iso(min(q.created_at for q in chosen)),
-                "last_seen": iso(max(q.created_at for q in chosen)),
-                "outcomes": {str(o): outcomes.get(str(o), 0) for o in Outcome},
-                "thumbs_down": sum(q.down for q in chosen),
-            }
-        )
+    out: list[dict[str, Any]] = [
+        {
+            "label": ", ".join(words) or "(ohne Stichwort)",
+            "terms": words,
+            "examples": _examples(indexes, vectors, texts, mask),
+            "single": False,
+            **_summary([questions[i] for i in indexes]),
+        }
+        for indexes, words in zip(kept, terms, strict=True)
+    ]
     out.sort(key=lambda g: g["last_seen"], reverse=True)  # then (stable) by size
     out.sort(key=lambda g: g["size"], reverse=True)
+    alone = [questions[m[0]] for m in members.values() if len(m) == 1]
+    if alone and min_size <= 1:
+        out.append(_singles(alone, mask))
     return out

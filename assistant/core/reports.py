@@ -52,15 +52,20 @@ class Reports:
         return mask_personal_data(self.services.engine.redact(text))
 
     def _vectors(self, questions: list[GapQuestion]) -> np.ndarray:
-        """Query vectors of the questions, embedded once and kept until purged."""
+        """Topic vectors of the questions (question and its topic words, e5 `query:`),
+        embedded once and kept until purged."""
         backend = self.services.embeddings.backend
-        model = f"{backend.model_id}:{EMBED_CHARS}"  # what was embedded, and how much of it
+        model = f"{backend.model_id}:{EMBED_CHARS}:gist"  # what was embedded, and how
         stored = self.data.vectors([q.answer_id for q in questions], model)
         missing = [q for q in questions if q.answer_id not in stored]
         batch = self.services.settings.embedding_batch_size
         for start in range(0, len(missing), batch):
             part = missing[start : start + batch]
-            matrix = backend.embed([q.question[:EMBED_CHARS] for q in part], is_query=True)
+            texts = [q.question[:EMBED_CHARS] for q in part]
+            matrix = gap_groups.topic_vectors(
+                backend.embed(texts, is_query=True),
+                backend.embed([gap_groups.gist(t) for t in texts], is_query=True),
+            )
             fresh = {q.answer_id: (v, q.created_at) for q, v in zip(part, matrix, strict=True)}
             self.data.put_vectors(fresh, model)
             stored.update({k: v for k, (v, _) in fresh.items()})

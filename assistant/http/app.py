@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,6 +22,7 @@ from assistant.api.routes import (
     metrics,
     models,
     reports,
+    sources,
     verified,
 )
 from assistant.core import Assistant
@@ -49,6 +53,21 @@ def _warm(assistant: Assistant) -> None:
         log.warning("warm-up failed: %s", type(exc).__name__)
 
 
+def _lifespan(assistant: Assistant) -> Any:
+    """Sync from sources every LOTSE_SYNC_INTERVAL while the server runs (stopped on shutdown)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduler = assistant.sync.schedule()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    return lifespan
+
+
 def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
     """Build the app around an already-built assistant (warming it up in the background)."""
     settings = assistant.settings
@@ -58,6 +77,7 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan(assistant),
     )
     app.state.assistant = assistant
     if warm:
@@ -66,7 +86,7 @@ def create_app(assistant: Assistant, warm: bool = True) -> FastAPI:
     install_error_handlers(app)
     mount_docs(app)
     routers = (health, ask, documents, feedback, chat, models, cases, verified, reports, metrics)
-    for module in routers:
+    for module in (*routers, sources):
         app.include_router(module.router)
     mount_slack(app, assistant)
     mount_web(app, assistant)

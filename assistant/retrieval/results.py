@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -19,10 +20,11 @@ class Filters:
     doc_id: list[str] | None = None
     stand_from: int | None = None
     exclude_doc_id: list[str] | None = None  # documents the principal may not see
+    as_of: dt.date | None = None  # the versions in force on that day (None: today)
 
     def active(self) -> dict[str, Any]:
-        """Only the filters that are set."""
-        return {k: v for k, v in self.__dict__.items() if v}
+        """Only the metadata filters that are set (as_of works through exclude_doc_id)."""
+        return {k: v for k, v in self.__dict__.items() if v and k != "as_of"}
 
     def chroma_where(self) -> dict[str, Any] | None:
         """The same filters as a Chroma where clause."""

@@ -202,6 +202,8 @@ def source_line(citation: dict[str, Any], quote: bool = True) -> str:
         parts.append("Text per OCR erkannt")
     if citation.get("stand"):
         parts.append(f"Stand {escape(german_date(str(citation['stand'])))}")
+    if citation.get("validity_note"):
+        parts.append(f"⚠️ {escape(str(citation['validity_note']))}")
     url = citation.get("source_url")
     if isinstance(url, str) and url.startswith(("https://", "http://")) and "|" not in url:
         parts.append(f"<{escape(url)}|Quelle öffnen>")

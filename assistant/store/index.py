@@ -15,6 +15,7 @@ from assistant.providers.embeddings import CachedEmbeddings
 from assistant.store.identity import IndexIdentity, mismatch
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
+from assistant.store.validity import Validity
 from assistant.store.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,14 @@ class Index:
         self._lexical_lock = threading.Lock()
 
     def store_document(
-        self, doc: DocumentRecord, chunks: list[ChunkRecord], vectors: np.ndarray | None
+        self,
+        doc: DocumentRecord,
+        chunks: list[ChunkRecord],
+        vectors: np.ndarray | None,
+        validity: Validity | None = None,
     ) -> None:
-        """Replace a document's chunks (vectors None: dense vectors follow via fill_vectors)."""
+        """Replace a document's chunks and validity (vectors None: dense vectors follow via
+        fill_vectors)."""
         if vectors is not None:
             self._learn_dimension(vectors)
             self.vectors.upsert(
@@ -98,7 +104,7 @@ class Index:
                 [indexed_text(c) for c in chunks],
                 [c.metadata for c in chunks],
             )
-        stale = self.manifest.replace_document(doc, chunks)
+        stale = self.manifest.replace_document(doc, chunks, validity)
         if stale:
             self.vectors.delete(stale)
 

@@ -7,13 +7,15 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.store.identity import IndexIdentity
+from assistant.store.validity import SCHEMA as VALIDITY_SCHEMA
+from assistant.store.validity import Validity, write_validity
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -121,7 +123,7 @@ class Manifest:
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=60)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.executescript(SCHEMA)
+        self._conn.executescript(SCHEMA + VALIDITY_SCHEMA)
         columns = {r[1] for r in self._conn.execute("PRAGMA table_info(documents)")}
         if "recipe" not in columns:  # manifests written before recipes existed
             self._conn.execute("ALTER TABLE documents ADD COLUMN recipe TEXT NOT NULL DEFAULT ''")
@@ -179,8 +181,10 @@ class Manifest:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
-    def replace_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
-        """Atomically store doc and its chunks; returns the chunk ids it replaced."""
+    def replace_document(
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], validity: Validity | None = None
+    ) -> list[str]:
+        """Atomically store doc, its chunks and validity; returns the chunk ids it replaced."""
         with self._transaction() as conn:
             old_ids = [
                 r[0]
@@ -213,6 +217,8 @@ class Manifest:
                     doc.recipe,
                 ),
             )
+            if validity is not None and validity.is_set():
+                write_validity(conn, doc.doc_id, validity)
             conn.executemany(
                 "INSERT OR REPLACE INTO chunks (chunk_id, doc_id, position, text, breadcrumb, "
                 "metadata) VALUES (?, ?, ?, ?, ?, ?)",
@@ -248,6 +254,11 @@ class Manifest:
             conn.execute("DELETE FROM visibility WHERE doc_id = ?", (doc_id,))
             if organisation:
                 conn.execute("INSERT INTO visibility VALUES (?, ?)", (doc_id, organisation))
+
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query (store modules keep their SQL beside their table)."""
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
 
     def private_documents(self) -> dict[str, str]:
         """doc_id → organisation of every organisation-only document."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from assistant.store.validity import Validity
 from ingest.loaders.text import shorten
 from ingest.models import DOC_TYPES, Block, LoadedDocument
 
@@ -27,6 +28,22 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _SafeLoader = yaml.SafeLoader
 
 
+class _Loader(_SafeLoader):
+    """The safe loader, keeping an impossible date ('2024-13-01') as text instead of failing."""
+
+
+def _timestamp(loader: Any, node: Any) -> object:
+    """A YAML date or timestamp; its text when it is no real day."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
 @dataclass
 class FrontMatter:
     """Metadata taken from front matter; every field is optional."""
@@ -38,6 +55,11 @@ class FrontMatter:
     source_url: str | None = None
     law: str | None = None
     law_title: str | None = None
+    valid_from: str | None = None  # ISO dates; see README "Versionen und Gültigkeit"
+    valid_until: str | None = None
+    superseded_by: str | None = None  # id or file name of the document that replaces this one
+    version: str | None = None
+    series: str | None = None  # documents of one series are versions of each other
     warnings: list[str] = field(default_factory=list)
 
     def document(self, path: Path, title: str, blocks: list[Block]) -> LoadedDocument:
@@ -53,6 +75,9 @@ class FrontMatter:
             law=self.law,
             law_title=self.law_title,
             warnings=list(self.warnings),
+            validity=Validity(
+                self.series, self.version, self.valid_from, self.valid_until, self.superseded_by
+            ),
         )
 
 
@@ -94,7 +119,48 @@ def _from_mapping(meta: dict[Any, Any]) -> FrontMatter:
     if law:
         result.law = law
         result.law_title = result.title
+    _validity(meta, result)
     return result
+
+
+def _date(meta: dict[Any, Any], key: str, warnings: list[str]) -> str | None:
+    """An ISO date from 2024-07-24 or 24.07.2024; anything else is a warning naming the field."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    german = _GERMAN_DATE.fullmatch(text)
+    try:
+        if german:
+            day, month, year = (int(g) for g in german.groups())
+            return dt.date(year, month, day).isoformat()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    warnings.append(
+        f"Front Matter: {key} ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ): "
+        f"{shorten(text, 40)!r} – ignoriert"
+    )
+    return None
+
+
+def _validity(meta: dict[Any, Any], front: FrontMatter) -> None:
+    """Versions and validity: valid_from, valid_until, superseded_by, version, series."""
+    front.valid_from = _date(meta, "valid_from", front.warnings)
+    front.valid_until = _date(meta, "valid_until", front.warnings)
+    if front.valid_from and front.valid_until and front.valid_until < front.valid_from:
+        front.warnings.append("Front Matter: valid_until liegt vor valid_from – ignoriert")
+        front.valid_until = None
+    for key in ("superseded_by", "version", "series"):
+        value = _scalar(meta.get(key))
+        if value is None and meta.get(key) not in (None, ""):
+            front.warnings.append(f"Front Matter: {key} ist kein einzelner Wert – ignoriert")
+        setattr(front, key, shorten(value, 200) if value else None)
 
 
 def _with_prefix(front: FrontMatter, prefix: str) -> FrontMatter:
@@ -123,7 +189,7 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
     raw = text[opening.end() : closing.start()]
     body = text[closing.end() :].lstrip("\n")
     try:
-        meta = yaml.load(raw, Loader=_SafeLoader)
+        meta = yaml.load(raw, Loader=_Loader)
     except Exception:  # yaml errors, RecursionError on absurd nesting, bad tags
         return FrontMatter(warnings=[FRONT_MATTER_WARNING]), body
     if meta is None:

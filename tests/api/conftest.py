@@ -103,10 +103,10 @@ def stop_server(server: Server) -> None:
 
 
 @contextmanager
-def serving(data_dir: Path, cache: Path, corpora: list[Path]) -> Iterator[Server]:
-    """Build an index over the corpora, run the API on it, stop it afterwards."""
+def serving(data_dir: Path, cache: Path, corpora: list[Path], **env: str) -> Iterator[Server]:
+    """Build an index over the corpora, run the API on it (with extra LOTSE_* env), stop it."""
     build_index(data_dir, cache, corpora)
-    running = start_server(data_dir, cache)
+    running = start_server(data_dir, cache, **env)
     try:
         yield running
     finally:

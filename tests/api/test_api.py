@@ -133,6 +133,27 @@ def test_validation_errors_name_the_field(server: Server) -> None:
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
+def test_as_of_is_checked_and_the_old_ozg_text_says_so(server: Server) -> None:
+    user = [{"role": "user", "content": QUESTION}]
+    with server.client(ASK_KEY) as client:
+        for path, body in (("/v1/ask", {"question": QUESTION}), ("/v1/search", {"query": "OZG"})):
+            bad = client.post(path, json={**body, "filters": {"as_of": "2023-02-30"}})
+            assert bad.status_code == 422
+            assert bad.json()["error"]["message"].startswith("filters.as_of")
+        bad = client.post("/v1/chat/completions", json={"messages": user, "as_of": "1.1.2023"})
+        assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("as_of")
+        dated = {"question": QUESTION, "filters": {"as_of": "2023-01-01"}}
+        answer = client.post("/v1/ask", json=dated)
+        assert answer.status_code == 200, answer.text
+        ozg = [c for c in answer.json()["citations"] if c["law"] == "OZG"]
+        note = "Fassung bis 23.07.2024; neuere Fassung: OZG in der Fassung des OZG-Änderungsges"
+        assert ozg and ozg[0]["validity_note"].startswith(note)  # the starter corpus knows it
+        assert ozg[0]["valid_until"] == "2024-07-23"
+        chat = client.post("/v1/chat/completions", json={"messages": user, "as_of": "2023-01-01"})
+        assert chat.status_code == 200, chat.text
+        assert f"({note}" in chat.json()["choices"][0]["message"]["content"]  # text rendering
+
+
 def test_documents_list_get_upload_delete(server: Server, tmp_path: Path) -> None:
     note = tmp_path / "Notiz (Entwurf).md"
     note.write_text(

@@ -75,13 +75,15 @@ def test_gaps_group_unanswered_questions_by_topic(server: Server) -> None:
         assert dog["organisations"] == ["beispielhausen", "musterstadt"]
         assert dog["outcomes"]["abstain"] + dog["outcomes"]["candidates"] == 3
         assert dog["first_seen"] <= dog["last_seen"]
-        football = next(g for g in groups if FOOTBALL in g["examples"])
-        assert football is not dog and "Fußball" in football["terms"]
-        rated_group = next(g for g in groups if IN_CORPUS in g["examples"])
-        assert rated_group["thumbs_down"] >= 1
+        assert dog["single"] is False
+        # questions like no other are listed last, together, not as a topic each
+        singles = groups[-1]
+        assert singles["single"] is True and singles["label"].startswith("Einzelfragen")
+        assert {FOOTBALL, IN_CORPUS} <= set(singles["examples"]) and singles["terms"] == []
+        assert singles["thumbs_down"] >= 1  # the rated answer
 
         large = advisor.get("/v1/reports/gaps", params={"min_size": 2}).json()["groups"]
-        assert large and all(g["size"] >= 2 for g in large)
+        assert large and all(g["size"] >= 2 and not g["single"] for g in large)
         assert town_a.get("/v1/reports/gaps").status_code == 403
 
 

@@ -15,6 +15,9 @@ import pytest
 
 from tests.api.conftest import ADVISE_KEY, Server, serving
 from tests.conftest import HOSTILE, LAWS, PDFS, ROOT, require_shared
+from tests.fakes.slack_server import FakeSlack
+from tests.fakes.webhook_server import FakeWebhook
+from tests.slack.conftest import ADVISORS, SIGNING_SECRET
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,6 +32,8 @@ CHROMIUM_ARGS = [
 INSTALL_CHROMIUM = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PDF_NAME = "citylab_SmartCity_Helsinki.pdf"
+WEBHOOK_SECRET = "whsec-web-5e6f7a8b9c0d1e2f"
+SLACK_MUSTERSTADT = "C0MUSTER01"  # a Slack channel of Musterstadt's staff
 
 # Front matter and body of a Markdown file that keep HTML and a javascript: URL in the stored
 # title, jurisdiction, source_url and chunk text: escaping must hold for every field.
@@ -74,11 +79,40 @@ def web_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def web_slack() -> Iterator[FakeSlack]:
+    """The fake Slack the page's server talks to (advisors' answers return to Slack threads)."""
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def web_webhook() -> Iterator[FakeWebhook]:
+    """The integrators' webhook receiver of the page's server (checks the signature)."""
+    with FakeWebhook(WEBHOOK_SECRET) as hook:
+        yield hook
+
+
+@pytest.fixture(scope="session")
 def web_server(
-    tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path, web_corpus: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    embedding_cache: Path,
+    web_corpus: Path,
+    web_slack: FakeSlack,
+    web_webhook: FakeWebhook,
 ) -> Iterator[Server]:
-    """The app (with API keys configured) over a freshly built index."""
-    with serving(tmp_path_factory.mktemp("web") / "data", embedding_cache, [web_corpus]) as running:
+    """The app with every channel (API keys, Slack bot over HTTP, signed webhook) configured,
+    over a freshly built index."""
+    channels = {
+        "LOTSE_SLACK_BOT_TOKEN": web_slack.bot_token,
+        "LOTSE_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "LOTSE_SLACK_API_URL": web_slack.api_url,
+        "LOTSE_ADVISOR_CHANNEL": ADVISORS,
+        "LOTSE_SLACK_ORGANISATIONS": f"{SLACK_MUSTERSTADT}:musterstadt",
+        "LOTSE_WEBHOOK_URL": web_webhook.url,
+        "LOTSE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    with serving(data_dir, embedding_cache, [web_corpus], **channels) as running:
         yield running
 
 

@@ -19,7 +19,7 @@ from ingest.pipeline import Ingestor
 from tests.api.conftest import ADVISE_KEY, API_KEYS, ASK_KEY, Server
 from tests.web.conftest import PDF_NAME
 
-STATIC = ("app.js", "cases.js", "app.css", "favicon.svg")
+STATIC = ("app.js", "cases.js", "gaps.js", "app.css", "favicon.svg")
 
 
 def test_page_has_a_strict_csp_and_only_local_assets(web_server: Server) -> None:

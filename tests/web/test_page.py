@@ -161,7 +161,8 @@ def test_keyboard_ask_answer_sources(open_page: Any) -> None:
     presses = 0
     while not page.evaluate(on_first_marker):
         presses += 1
-        assert presses <= 6, "Tab must reach the [1] marker within 6 presses from the question"
+        # first the filters (type, jurisdiction, "Rechtsstand am"), the buttons, the view switches
+        assert presses <= 8, "Tab must reach the [1] marker within 8 presses from the question"
         page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", ""), "focus must be visible"
@@ -262,6 +263,24 @@ def test_filters_are_sent(open_page: Any) -> None:
     assert body["filters"] == {"doc_type": ["legal_framework"], "jurisdiction": ["Bund"]}
     assert answer["citations"]
     assert {c["doc_id"] for c in answer["citations"]} == {"ozg-grundlagen"}
+    assert_clean(watched)
+
+
+def test_as_of_is_sent_and_validity_notes_are_shown(open_page: Any) -> None:
+    watched = open_page()
+    page = watched.page
+    page.fill("#filter-as-of", "30.02.2023")
+    page.fill("#question", QUESTION)
+    page.press("#question", "Enter")
+    assert "kein gültiges Datum" in page.locator("#error").inner_text()
+    page.fill("#filter-as-of", "1.1.2023")
+    with page.expect_request(lambda r: r.url.endswith("/v1/ask/stream")) as request:
+        answer = ask(page, QUESTION)
+    assert json.loads(request.value.post_data)["filters"] == {"as_of": "2023-01-01"}
+    assert "Rechtsstand am 01.01.2023" in page.locator("#turn-0").inner_text()
+    noted = [c["validity_note"] for c in answer["citations"] if c.get("validity_note")]
+    assert noted and noted[0].startswith("Fassung bis 23.07.2024")  # the shared OZG text
+    assert f"⚠ {noted[0]}" in page.locator("#source-list").inner_text()
     assert_clean(watched)
 
 

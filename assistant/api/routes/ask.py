@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -34,7 +35,8 @@ def to_filters(filters: FiltersIn | None) -> Filters | None:
         return None
     stand = int(filters.stand_from.replace("-", "")) if filters.stand_from else None
     doc_types = [str(t) for t in filters.doc_type] if filters.doc_type else None
-    return Filters(doc_types, filters.jurisdiction, filters.doc_id, stand)
+    as_of = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
+    return Filters(doc_types, filters.jurisdiction, filters.doc_id, stand, as_of=as_of)
 
 
 @router.post("/ask", response_model=AskOut, responses=ERRORS)
@@ -45,6 +47,8 @@ def ask(body: AskIn, assistant: AssistantDep, principal: PrincipalDep) -> dict[s
     server: send the `conversation_id` of an earlier answer to ask a follow-up (only your own
     conversations; others are 404). `outcome` is `answer`, `candidates` (sources to check) or
     `abstain` (`abstained: true`: the sources do not answer the question, `citations` empty).
+    `filters.as_of` (JJJJ-MM-TT) answers from the document versions in force on that day (default:
+    today); a citation of a superseded, expired or old source carries `validity_note`.
     """
     result = assistant.ask(
         principal, body.question, body.conversation_id, to_filters(body.filters), body.mode
@@ -98,6 +102,10 @@ def ask_stream(body: AskIn, assistant: AssistantDep, principal: PrincipalDep) ->
 
 @router.post("/search", response_model=SearchOut, responses=ERRORS)
 def search(body: SearchIn, assistant: AssistantDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Hybrid search (dense + German lexical); `k` results, best first, with provenance."""
+    """Hybrid search (dense + German lexical); `k` results, best first, with provenance.
+
+    `filters.as_of` (JJJJ-MM-TT) searches the document versions in force on that day (default:
+    today).
+    """
     hits = assistant.search(principal, body.query, body.k, to_filters(body.filters))
     return {"results": [h.as_dict() for h in hits]}

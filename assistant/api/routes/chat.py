@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import uuid
@@ -12,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.api.schemas import ChatCompletionIn
-from assistant.core import ChatMessage
+from assistant.core import ChatMessage, Filters
 from assistant.http.auth import AssistantDep, PrincipalDep
 from assistant.http.errors import COMMON, responses
 
@@ -32,10 +33,12 @@ def chat_completions(
     """Answer the last user message (earlier user turns resolve follow-ups); `stream` supported.
 
     Limits: at most 50 messages and 60,000 characters together; over a limit is a 422 naming
-    it (nothing is cut silently). `usage` counts tokens with cl100k_base.
+    it (nothing is cut silently). `usage` counts tokens with cl100k_base. `as_of`
+    (JJJJ-MM-TT, an extra field) answers from the versions in force on that day.
     """
     messages = [ChatMessage(m.role, _text(m.content)) for m in body.messages]
-    reply = assistant.chat(principal, messages)
+    as_of = Filters(as_of=dt.date.fromisoformat(body.as_of)) if body.as_of else None
+    reply = assistant.chat(principal, messages, as_of)
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
     usage = {

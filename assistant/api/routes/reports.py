@@ -29,7 +29,8 @@ def gaps(
     (Fundstellen zum Prüfen) or got 👎, grouped by topic (clusters of their embeddings), largest
     first; each topic with its size, a label of characteristic terms, up to 5 typical questions
     (personal data and secrets masked), organisations, first/last seen and outcome counts:
-    what the competence centre should write next."""
+    what the competence centre should write next. With `min_size=1` the questions without a
+    similar one follow as one last entry (`single: true`, „Einzelfragen“)."""
     return assistant.reports.gaps(principal, since or None, min_size)
 
 

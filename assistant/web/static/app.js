@@ -3,6 +3,7 @@
 // never as HTML.
 
 import { handOff, loadMe, setupCases } from "./cases.js";
+import { loadGapsAccess, setupGaps } from "./gaps.js";
 
 const KEY_STORE = "lotse.apiKey";
 const CONVERSATION_STORE = "lotse.conversation";
@@ -246,12 +247,25 @@ function showError(text) {
   box.hidden = !text;
 }
 
+// "Rechtsstand am": TT.MM.JJJJ or JJJJ-MM-TT → JJJJ-MM-TT; "" when empty, null when no real day
+function asOfValue() {
+  const raw = $("filter-as-of").value.trim();
+  if (!raw) return "";
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(raw);
+  const iso = german ? `${german[3]}-${german[2].padStart(2, "0")}-${german[1].padStart(2, "0")}` : raw;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return null;
+  const day = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
 function currentFilters() {
   const filters = {};
   const docType = $("filter-doc-type").value;
   const jurisdiction = $("filter-jurisdiction").value;
   if (docType) filters.doc_type = [docType];
   if (jurisdiction) filters.jurisdiction = [jurisdiction];
+  const asOf = asOfValue(); // the versions in force on that day (checked before asking)
+  if (asOf) filters.as_of = asOf;
   return Object.keys(filters).length ? filters : null;
 }
 
@@ -284,6 +298,7 @@ function setupKeyForm() {
     showError("");
     loadFilters();
     loadMe();
+    loadGapsAccess();
     $("question").focus();
   });
   $("key-forget").addEventListener("click", () => {
@@ -450,6 +465,9 @@ function renderTurn(turn, index, latest) {
     el("h3", { class: "turn-question", id: `turn-q-${index}`, text: turn.question }),
     answerBox,
     answer.notice ? el("p", { class: "notice", text: answer.notice }) : null,
+    turn.filters && turn.filters.as_of
+      ? el("p", { class: "resolved", text: `Rechtsstand am ${formatStand(turn.filters.as_of)}` })
+      : null,
     verifiedOffer(answer),
     answer.followup && answer.resolved_question && answer.resolved_question !== turn.question
       ? el("p", { class: "resolved", text: `Verstanden als: ${answer.resolved_question}` })
@@ -590,6 +608,7 @@ function showSources(turnIndex) {
               .filter(Boolean)
               .join(" · "),
           }),
+          c.validity_note ? el("span", { class: "validity warn", text: `⚠ ${c.validity_note}` }) : null,
         ),
       );
     }),
@@ -616,6 +635,8 @@ function renderFacts(c, context) {
   fact(facts, "Seite", c.page);
   const stand = formatStand(c.stand || doc.stand);
   fact(facts, "Stand", stand || "nicht angegeben – Aktualität prüfen", !stand);
+  fact(facts, "Fassung", c.version);
+  fact(facts, "Gültigkeit", c.validity_note, true);
   fact(facts, "Rechtsraum", doc.jurisdiction);
   fact(facts, "Dokumenttyp", DOC_TYPES[c.doc_type || doc.doc_type] || c.doc_type);
   fact(facts, "Datei", doc.file_name);
@@ -826,6 +847,11 @@ function setupAsk() {
       question.focus();
       return;
     }
+    if (asOfValue() === null) {
+      showError("Rechtsstand am: kein gültiges Datum (TT.MM.JJJJ).");
+      $("filter-as-of").focus();
+      return;
+    }
     ask(text);
   });
   question.addEventListener("keydown", (event) => {
@@ -879,6 +905,7 @@ function buildDraft(turn) {
       } else {
         unknown += 1;
       }
+      if (c.validity_note) line += ` – Hinweis: ${c.validity_note}`;
       lines.push(line);
     }
   }
@@ -1044,6 +1071,7 @@ async function start() {
     $, el, api, state, vocabulary: VOCABULARY, answerContent, openSource, showSources,
     registerSources, citationLabel, saveConversation, renderThread,
   });
+  setupGaps({ $, el, api, state, showSources });
   $("source-back").addEventListener("click", backToAnswer);
   $("sources").addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active.n !== null) {

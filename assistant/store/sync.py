@@ -1,0 +1,148 @@
+"""Sync state in SQLite (sync.sqlite3): the items each source had and each source's last run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.store.records import open_database
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sync_items (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    path TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    missing INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, key)
+);
+CREATE TABLE IF NOT EXISTS sync_runs (
+    source TEXT PRIMARY KEY,
+    report TEXT NOT NULL,
+    last_success TEXT
+);
+"""
+
+
+@dataclass
+class SyncItem:
+    """An item of a source: its key (URL or relative path), the file ingested, validators."""
+
+    key: str
+    path: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    missing: int = 0  # consecutive successful runs in which the source did not have it
+
+
+class SyncState:
+    """Items and last runs per source; every write is one transaction (crash-safe)."""
+
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.Lock()
+        self._conn = open_database(path, SCHEMA)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def items(self, source: str) -> dict[str, SyncItem]:
+        """The items recorded for a source, by key."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, path, etag, last_modified, content_hash, missing FROM sync_items "
+                "WHERE source = ?",
+                (source,),
+            ).fetchall()
+        return {r[0]: SyncItem(*r) for r in rows}
+
+    def save_item(self, source: str, item: SyncItem) -> None:
+        """Record an item as present (its missing count back to 0)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO sync_items VALUES (?, ?, ?, ?, ?, ?, 0) "
+                "ON CONFLICT(source, key) DO UPDATE SET path = excluded.path, "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "content_hash = excluded.content_hash, missing = 0",
+                (source, item.key, item.path, item.etag, item.last_modified, item.content_hash),
+            )
+
+    def seen(self, source: str, keys: Iterable[str]) -> None:
+        """Items the source still has (fetch failed or unchanged): missing count back to 0."""
+        with self._transaction() as conn:
+            conn.executemany(
+                "UPDATE sync_items SET missing = 0 WHERE source = ? AND key = ?",
+                [(source, k) for k in keys],
+            )
+
+    def count_missing(self, source: str, keys: Iterable[str]) -> dict[str, int]:
+        """One more successful run without these items; their new missing counts."""
+        wanted = list(keys)
+        with self._transaction() as conn:
+            conn.executemany(
+                "UPDATE sync_items SET missing = missing + 1 WHERE source = ? AND key = ?",
+                [(source, k) for k in wanted],
+            )
+            counts = {
+                k: int(row[0])
+                for k in wanted
+                for row in conn.execute(
+                    "SELECT missing FROM sync_items WHERE source = ? AND key = ?", (source, k)
+                )
+            }
+        return counts
+
+    def delete_item(self, source: str, key: str) -> None:
+        """Forget an item (after its document was removed)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM sync_items WHERE source = ? AND key = ?", (source, key))
+
+    def save_run(self, source: str, report: dict[str, Any], success: bool) -> None:
+        """Keep a source's last run (and when it last succeeded)."""
+        with self._transaction() as conn:
+            previous = conn.execute(
+                "SELECT last_success FROM sync_runs WHERE source = ?", (source,)
+            ).fetchone()
+            last = report.get("finished_at") if success else (previous[0] if previous else None)
+            conn.execute(
+                "INSERT INTO sync_runs VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "report = excluded.report, last_success = excluded.last_success",
+                (source, json.dumps(report, ensure_ascii=False), last),
+            )
+
+    def runs(self) -> dict[str, dict[str, Any]]:
+        """Each source's last run report (with last_success), by source name."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT source, report, last_success FROM sync_runs ORDER BY source"
+            ).fetchall()
+        return {r[0]: {**json.loads(r[1]), "last_success": r[2]} for r in rows}
+
+    def item_count(self, source: str) -> int:
+        """Items recorded for a source."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM sync_items WHERE source = ?", (source,)
+            ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._conn.close()
