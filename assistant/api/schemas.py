@@ -363,6 +363,9 @@ class CaseOut(BaseModel):
     question: str
     answer_id: str | None = None
     draft: dict[str, Any]
+    topics: list[str] = Field(
+        default_factory=list, description="Gesetze bzw. Dokumente, die der Entwurf zitiert"
+    )
     created_at: float
     updated_at: float
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import asdict
@@ -22,6 +23,7 @@ from assistant.answer.verified import (
     verified_answer,
 )
 from assistant.core.principal import Principal
+from assistant.core.validity import not_in_force
 from assistant.domain import DocType, Scope, VerifiedState, Visibility
 from assistant.errors import Forbidden, InvalidRequest, NotFound
 from assistant.providers.llm import build_chat_model
@@ -37,6 +39,9 @@ JUDGED = 3  # most similar verified answers the judge looks at
 def _advisor(principal: Principal) -> None:
     if not principal.can(Scope.ADVISE):
         raise Forbidden(str(Scope.ADVISE), "Geprüfte Antworten")
+
+
+VALID = (VerifiedState.VALID, "")
 
 
 class VerifiedDesk:
@@ -146,8 +151,11 @@ class VerifiedDesk:
 
     # -- validity -------------------------------------------------------------------------------
 
-    def state(self, record: VerifiedRecord, now: float | None = None) -> tuple[VerifiedState, str]:
-        """Whether the answer is still verified, and why not."""
+    def state(
+        self, record: VerifiedRecord, now: float | None = None, outdated: set[str] | None = None
+    ) -> tuple[VerifiedState, str]:
+        """Whether the answer is still verified, and why not (outdated: the documents not in
+        force today, computed when not given)."""
         if record.withdrawn:
             return VerifiedState.WITHDRAWN, "von der Beratung zurückgezogen"
         if record.valid_until < (now or time.time()):
@@ -159,11 +167,18 @@ class VerifiedDesk:
                 return VerifiedState.SOURCE_MISSING, f"Quelle {doc_id} entfernt"
             if doc.content_hash != digest:
                 return VerifiedState.SOURCE_CHANGED, f"Quelle {doc.title or doc_id} geändert"
+            if outdated is None:
+                outdated = not_in_force(self.services.manifest, dt.date.today())
+            if doc_id in outdated:  # superseded by a newer version, or past its valid_until
+                title = doc.title or doc_id
+                return VerifiedState.SOURCE_CHANGED, f"Quelle {title} nicht mehr in Kraft"
         return VerifiedState.VALID, ""
 
     def unverified_documents(self) -> list[str]:
         """Indexed verified answers that are no longer verified (kept out of retrieval)."""
-        return [r.doc_id for r in self.store.all() if r.doc_id and self.state(r)[0] != "valid"]
+        records = [r for r in self.store.all() if r.doc_id]
+        outdated = not_in_force(self.services.manifest, dt.date.today()) if records else set()
+        return [r.doc_id for r in records if r.doc_id and self.state(r, None, outdated) != VALID]
 
     # -- matching -------------------------------------------------------------------------------
 

@@ -58,6 +58,15 @@ COLUMNS = (
 )
 
 
+# a draft's source whose law, title or section heading contains the text
+_IN_SOURCES = (
+    "SELECT 1 FROM json_each(cases.draft, '$.citations') AS c WHERE instr(lower("
+    "coalesce(json_extract(c.value, '$.law'), '') || ' ' || "
+    "coalesce(json_extract(c.value, '$.title'), '') || ' ' || "
+    "coalesce(json_extract(c.value, '$.heading'), '')), lower(?)) > 0"
+)
+
+
 class CaseStore:
     """Cases in SQLite beside the records (cases.sqlite3)."""
 
@@ -143,19 +152,22 @@ class CaseStore:
         before: float | None = None,
     ) -> list[dict[str, Any]]:
         """Cases with their answers, oldest first; filtered by status, who asked (for askers),
-        organisation, text in the question and creation before a time."""
+        organisation, a topic (text in the question or the draft's sources) and creation before
+        a time."""
         clauses: list[str] = []
         args: list[Any] = []
         for clause, value in (
             ("status = ?", status or None),
             ("principal = ?", principal),
             ("organisation = ?", organisation),
-            ("instr(lower(question), lower(?)) > 0", text or None),
             ("created_at <= ?", before),
         ):
             if value is not None:
                 clauses.append(clause)
                 args.append(value)
+        if text:  # in the question, or the law, title or heading of a source of the draft
+            clauses.append(f"(instr(lower(question), lower(?)) > 0 OR EXISTS ({_IN_SOURCES}))")
+            args += [text, text]
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         with self._lock:
             rows = self._conn.execute(
@@ -254,13 +266,25 @@ def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def topics(draft: dict[str, Any], most: int = 3) -> list[str]:
+    """What a case is about: the laws (or, for other documents, titles) its draft cites."""
+    found: list[str] = []
+    for citation in draft.get("citations") or []:
+        name = citation.get("law") or citation.get("title")
+        if name and name not in found:
+            found.append(str(name))
+    return found[:most]
+
+
 def _case(row: tuple[Any, ...]) -> dict[str, Any]:
+    draft = json.loads(row[4])
     return {
         "case_id": row[0],
         "status": row[1],
         "question": row[2],
         "answer_id": row[3],
-        "draft": json.loads(row[4]),
+        "draft": draft,
+        "topics": topics(draft),
         "note": row[5],
         "principal": row[6],
         "organisation": row[7],

@@ -94,6 +94,14 @@ def test_the_queue_filters_by_organisation_topic_and_age(server: Server) -> None
         assert ids(advisor, q="filterfall", organisation="musterstadt") == [a_id]
         assert a_id not in ids(advisor, q="filterfall", older_than_days=1)
         assert b_id not in ids(town_a, organisation="beispielhausen")  # staff: only their own
+        # the topic is also found in the draft's sources: the laws (or titles) it cites
+        question = "Müssen Lieferanten ihre Rechnungen an den Bund elektronisch stellen?"
+        asked = town_a.post("/v1/ask", json={"question": question}).json()
+        gamma = town_a.post("/v1/cases", json={"answer_id": asked["answer_id"]}).json()
+        assert 1 <= len(gamma["topics"]) <= 3
+        topic = next(t for t in gamma["topics"] if t.lower() not in question.lower())
+        assert gamma["case_id"] in ids(advisor, q=topic.upper())
+        assert gamma["case_id"] not in ids(advisor, q="Hundesteuer")
         answer = {"text": "Ja, über das Serviceportal.", "citations": []}
         advisor.post(f"/v1/cases/{a_id}/answer", json=answer)
         (listed,) = [c for c in town_a.get("/v1/cases").json()["cases"] if c["case_id"] == a_id]

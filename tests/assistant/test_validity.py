@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from assistant.answer.validity import ValidityNotes
 from assistant.cli.app import app
 from assistant.config import Settings
 from assistant.core import Assistant, Filters, local, render
+from assistant.domain import VerifiedState
 from assistant.services import Services
 from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
 from assistant.store.validity import Validity, Versions
+from assistant.store.verified import VerifiedRecord
 from ingest.pipeline import Ingestor
 from tests.conftest import cli_env, lotse
 
@@ -174,6 +177,25 @@ def test_an_old_stand_says_check_currency(versioned: Assistant) -> None:
     answer = versioned.ask(local(), "Wann werden Papierakten dem Stadtarchiv angeboten?").answer
     guide = {c.doc_id: c for c in answer.citations}["leitfaden"]
     assert guide.validity_note == "Stand 2012 – Aktualität prüfen"
+
+
+def test_a_verified_answer_citing_a_superseded_version_goes_to_review(
+    versioned: Assistant,
+) -> None:
+    desk, manifest = versioned.verified, versioned.services.manifest
+
+    def citing(doc_id: str) -> VerifiedRecord:
+        doc = manifest.get_document(doc_id)
+        assert doc is not None
+        return VerifiedRecord(
+            f"v-{doc_id}", None, PARKING, "Siehe Satzung.", [], {doc_id: doc.content_hash},
+            "advisor", "public", None, None, time.time(), time.time() + 86400,
+        )
+
+    assert desk.state(citing("satzung-2024")) == (VerifiedState.VALID, "")
+    state, reason = desk.state(citing("satzung-2015"))
+    assert state == VerifiedState.SOURCE_CHANGED
+    assert reason == "Quelle Gebührensatzung Musterstadt (Fassung 2015) nicht mehr in Kraft"
 
 
 def test_cli_as_of(versioned: Assistant) -> None:

@@ -36,11 +36,16 @@ def list_cases(
     status: Annotated[CaseStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text in der Frage")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Thema: Text in der Frage oder in Gesetz, Titel oder "
+              "Überschrift einer Quelle des Entwurfs"),
+    ] = None,
     older_than_days: Annotated[float | None, Query(ge=0, le=3650)] = None,
 ) -> dict[str, Any]:
     """Advisors (`advise`): every case, oldest first, e.g. `?status=open&organisation=musterstadt
-    &q=Portalverbund&older_than_days=3`; staff: their own cases. Answered cases carry `answer`."""
+    &q=OZG&older_than_days=3` (`q`: the topic, in the question or the draft's sources, see
+    `topics`); staff: their own cases. Answered cases carry `answer`."""
     found = assistant.cases.cases(principal, status, limit, organisation, q, older_than_days)
     return {"cases": found}
 

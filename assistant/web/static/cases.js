@@ -192,6 +192,7 @@ function queueTable(cases) {
       { dataset: { case: c.case_id } },
       el("td", {}, when(c.created_at), el("br"), el("span", { class: "hint", text: age(c.created_at) })),
       el("td", { class: "q", text: c.question }),
+      el("td", { text: (c.topics || []).join(", ") || "–" }),
       el("td", { text: c.organisation || "–" }),
       el("td", {}, badge(c.status)),
       el("td", { text: c.assignee || "–" }),
@@ -218,7 +219,7 @@ function queueTable(cases) {
       el(
         "tr",
         {},
-        ...["Eingang", "Frage", "Organisation", "Status", "Bearbeitung", "Aktion"].map((h) =>
+        ...["Eingang", "Frage", "Thema", "Organisation", "Status", "Bearbeitung", "Aktion"].map((h) =>
           el("th", { scope: "col", text: h }),
         ),
       ),
