@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from assistant.answer.models import Citation
+from assistant.retrieval.results import Hit
 from assistant.store.manifest import Manifest, law_key_of
 from assistant.store.validity import Entry, Versions, german, iso_date
 
@@ -87,6 +88,9 @@ def version_note(
     return f"{head}; neuere Fassung: {title}" if title else f"{head} – nicht mehr in Kraft"
 
 
+VALIDITY_FIELDS = ("version", "valid_from", "valid_until", "superseded_by", "validity_note")
+
+
 class ValidityNotes:
     """Adds version fields and warnings to citations."""
 
@@ -105,6 +109,12 @@ class ValidityNotes:
                 self._annotate(citation, versions, today)
         except sqlite3.Error as exc:  # the answer stands without its notes
             log.warning("validity notes skipped: %s", exc)
+
+    def of_hits(self, hits: list[Hit]) -> list[dict[str, str | None]]:
+        """The version fields and warning of each search hit's document."""
+        cited = [Citation.from_hit(0, hit, "") for hit in hits]
+        self.annotate(cited)
+        return [{name: getattr(c, name) for name in VALIDITY_FIELDS} for c in cited]
 
     def _annotate(self, citation: Citation, versions: Versions, today: dt.date) -> None:
         entry = versions.entries.get(citation.doc_id)

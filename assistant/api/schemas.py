@@ -70,7 +70,23 @@ class SearchIn(BaseModel):
     filters: FiltersIn | None = None
 
 
-class Source(BaseModel):
+class Validity(BaseModel):
+    """Version fields of a source and the warning shown next to it."""
+
+    version: str | None = Field(default=None, description="version label of the cited document")
+    valid_from: str | None = Field(default=None, description="first day the version is in force")
+    valid_until: str | None = Field(
+        default=None, description="last day the version is in force, when known"
+    )
+    superseded_by: str | None = Field(default=None, description="doc_id of the newer version")
+    validity_note: str | None = Field(
+        default=None,
+        description="warning shown next to the citation: superseded, expired or old stand "
+        "('Fassung bis 23.07.2024; neuere Fassung: …', 'Stand 2017 – Aktualität prüfen')",
+    )
+
+
+class Source(Validity):
     """Where a chunk comes from."""
 
     doc_id: str
@@ -102,7 +118,7 @@ class SearchOut(BaseModel):
     results: list[SearchResultOut]
 
 
-class CitationOut(BaseModel):
+class CitationOut(Validity):
     """A numbered source of an answer; quote is the cited text."""
 
     n: int
@@ -126,17 +142,6 @@ class CitationOut(BaseModel):
     )
     ocr: bool = Field(default=False, description="quoted text was recognised by OCR (a scan)")
     ocr_confidence: float | None = Field(default=None, description="OCR confidence 0–100")
-    version: str | None = Field(default=None, description="version label of the cited document")
-    valid_from: str | None = Field(default=None, description="first day the version is in force")
-    valid_until: str | None = Field(
-        default=None, description="last day the version is in force, when known"
-    )
-    superseded_by: str | None = Field(default=None, description="doc_id of the newer version")
-    validity_note: str | None = Field(
-        default=None,
-        description="warning shown next to the citation: superseded, expired or old stand "
-        "('Fassung bis 23.07.2024; neuere Fassung: …', 'Stand 2017 – Aktualität prüfen')",
-    )
 
 
 class AnswerPartOut(BaseModel):

@@ -110,6 +110,8 @@ def register(
             page += " (OCR)" if src.get("ocr") else ""
             text = item["text"].replace("\n", " ")
             typer.echo(f"{n:2}. [{item['score']:.4f}] {where}{page} ({src['doc_id']})")
+            if src.get("validity_note"):
+                typer.echo(f"    ⚠ {src['validity_note']}")
             typer.echo(f"    {text[:200]}")
 
     @app.command()

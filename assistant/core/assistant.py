@@ -229,10 +229,12 @@ class Assistant(Library):
         """Hybrid search; text redacted, provenance without server paths."""
         require(principal, Scope.ASK, "Suchen")
         engine = self.services.engine
-        result = engine.search(query, k, self._visible(principal, filters))
+        hits = engine.search(query, k, self._visible(principal, filters)).hits
+        notes = engine.validity.of_hits(hits)  # superseded, expired or old: as with citations
+        sources = [hit.source() | note for hit, note in zip(hits, notes, strict=True)]
         return [
-            SearchHit(h.chunk.chunk_id, round(h.score, 6), engine.redact(h.chunk.text), h.source())
-            for h in result.hits
+            SearchHit(h.chunk.chunk_id, round(h.score, 6), engine.redact(h.chunk.text), source)
+            for h, source in zip(hits, sources, strict=True)
         ]
 
     # -- answers, feedback, records -------------------------------------------------------------

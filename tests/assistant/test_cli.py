@@ -31,8 +31,15 @@ def test_search_json_contract(indexed: Services) -> None:
         "file_url",
         "ocr",
         "ocr_confidence",
+        "version",
+        "valid_from",
+        "valid_until",
+        "superseded_by",
+        "validity_note",
     }
     assert results[0]["source"]["section"] == "§ 9"
+    # the shared OZG text predates the 2024 amendment: search says so as citations do
+    assert results[0]["source"]["validity_note"].startswith("Fassung bis 23.07.2024")
 
 
 def test_ask_json_contract_and_jsonl_batch(indexed: Services) -> None:
