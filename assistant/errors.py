@@ -89,6 +89,12 @@ class Busy(LotseError):
     code = "busy"
 
 
+class SourcesUnusable(LotseError):
+    """The sources file of a sync cannot be read (missing or invalid)."""
+
+    code = "sources_invalid"
+
+
 class NotFound(LotseError):
     """An answer, conversation or passage that does not exist or is not the principal's."""
 

@@ -512,3 +512,10 @@ class SourcesOut(BaseModel):
     config: str = Field(description="die Quellendatei (LOTSE_SYNC_CONFIG)")
     config_error: str | None = Field(description="warum die Quellendatei nicht lesbar ist")
     sources: list[SourceOut]
+
+
+class SyncStartedOut(BaseModel):
+    """A sync run started in the background."""
+
+    started: bool
+    config: str = Field(description="die Quellendatei, die der Lauf liest")

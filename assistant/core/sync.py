@@ -13,7 +13,7 @@ from typing import Any
 from assistant.core.library import require
 from assistant.core.principal import Principal, local
 from assistant.domain import Scope
-from assistant.errors import Busy, ConfigError, LotseError
+from assistant.errors import Busy, ConfigError, LotseError, SourcesUnusable
 from assistant.services import Services
 from assistant.store.sync import SyncState
 from ingest.sources import Source, load_sources
@@ -52,6 +52,7 @@ class SyncDesk:
         self._state: SyncState | None = None
         self._open = threading.Lock()
         self._running = threading.Lock()
+        self._started: SyncScheduler | None = None  # a run started through the API
 
     @property
     def state(self) -> SyncState:
@@ -101,6 +102,21 @@ class SyncDesk:
             )
             return syncer.run(sources)
 
+    def start(self, principal: Principal) -> str:
+        """Start a run in the background; the sources file it reads (Busy if one is running,
+        SourcesUnusable for a missing or bad file)."""
+        require(principal, Scope.ADMIN, "Synchronisieren")
+        path = self.config_path()
+        try:
+            load_sources(path)  # a bad file fails here, not unseen in the thread
+        except ConfigError as exc:
+            raise SourcesUnusable(str(exc)) from None
+        if self._running.locked():
+            raise Busy("Synchronisation läuft bereits")
+        self._started = SyncScheduler(self, 0)
+        threading.Thread(target=self._started.run_once, name="sync", daemon=True).start()
+        return str(path)
+
     def sources(self, principal: Principal, config: Path | None = None) -> dict[str, Any]:
         """Each source with its last run; configured sources that never ran; the file's error."""
         require(principal, Scope.ADMIN, "Quellenübersicht")
@@ -128,7 +144,11 @@ class SyncDesk:
         return SyncScheduler(self, interval).start()
 
     def close(self) -> None:
-        """Close the state."""
+        """Stop a run started through the API after its current item; close the state."""
+        if self._started is not None:
+            self._started.stopping.set()
+        if self._running.acquire(timeout=30):  # let a run record where it stopped
+            self._running.release()
         with self._open:
             if self._state is not None:
                 self._state.close()

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import (
+    Busy,
     ConfigError,
     DocumentNotFound,
     EmbeddingError,
@@ -20,6 +21,7 @@ from assistant.errors import (
     InvalidRequest,
     LotseError,
     NotFound,
+    SourcesUnusable,
     StoreUnavailable,
 )
 
@@ -30,6 +32,8 @@ STATUS = {
     DocumentNotFound: 404,
     NotFound: 404,
     Forbidden: 403,
+    Busy: 409,
+    SourcesUnusable: 409,
     StoreUnavailable: 503,
     EmbeddingError: 503,
     ConfigError: 500,

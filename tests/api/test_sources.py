@@ -81,6 +81,27 @@ def test_the_server_syncs_on_schedule_and_lists_sources_for_admins(
                 assert tot["status"] == "failed" and "Ordner nicht lesbar" in tot["errors"][0]
                 documents = admin.get("/v1/documents").json()["documents"]
                 assert [d["doc_id"] for d in documents] == ["datenschutz"]
+                # an admin starts a run now instead of waiting for the next one
+                (tmp_path / "docs" / "e-akte.md").write_text("# E-Akte\n\nNeu.\n", "utf-8")
+                asker = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {ASK_KEY}"})
+                with asker:
+                    assert asker.post("/v1/sources/sync").status_code == 403
+                started = admin.post("/v1/sources/sync")
+                assert started.status_code == 202 and started.json()["config"] == str(config)
+                again = admin.post("/v1/sources/sync")  # 409 while that run goes on
+                assert again.status_code in (202, 409), again.text
+                if again.status_code == 409:
+                    assert again.json()["error"]["code"] == "busy"
+                while _by_name(admin.get("/v1/sources"))["ordner"]["items"] != 2:
+                    assert time.monotonic() < deadline + 90, "the started run did not ingest"
+                    time.sleep(0.1)
+                documents = admin.get("/v1/documents").json()["documents"]
+                assert sorted(d["doc_id"] for d in documents) == ["datenschutz", "e-akte"]
+                config.write_text("sources:\n  - {name: kaputt}\n", encoding="utf-8")
+                refused = admin.post("/v1/sources/sync")
+                assert refused.status_code == 409, refused.text
+                error = refused.json()["error"]
+                assert error["code"] == "sources_invalid" and "sources[0]" in error["message"]
         finally:
             server.should_exit = True
             thread.join(30)

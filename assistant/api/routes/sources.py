@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from assistant.api.schemas import SourcesOut
+from assistant.api.schemas import SourcesOut, SyncStartedOut
 from assistant.http.auth import AssistantDep, PrincipalDep
 from assistant.http.errors import COMMON, responses
 
@@ -21,3 +21,14 @@ def list_sources(assistant: AssistantDep, principal: PrincipalDep) -> Any:
     the items removed (missing in two consecutive successful runs). Sources no longer in the
     file are listed with `configured: false`."""
     return assistant.sync.sources(principal)
+
+
+@router.post(
+    "/sync", response_model=SyncStartedOut, status_code=202, responses=responses(*COMMON, 409)
+)
+def start_sync(assistant: AssistantDep, principal: PrincipalDep) -> Any:
+    """Admins: sync every source of the sources file now, in the background (202); follow it
+    with `GET /v1/sources`. 409 `busy` while a run (scheduled, `lotse sync` or an earlier call) is
+    going on, 409 `sources_invalid` when the sources file is missing or invalid (the message names
+    file and field)."""
+    return {"started": True, "config": assistant.sync.start(principal)}
