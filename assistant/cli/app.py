@@ -14,6 +14,7 @@ from assistant.cli import report as report_commands
 from assistant.cli import server as server_commands
 from assistant.cli import slack as slack_commands
 from assistant.cli import sync as sync_commands
+from assistant.cli.common import fail as _fail
 from assistant.cli.common import settings_or_exit
 from assistant.cli.progress import IngestProgress
 from assistant.core import Assistant, IngestReport, Principal, local
@@ -38,11 +39,6 @@ def _assistant() -> Assistant:
     except LotseError as exc:
         _fail(str(exc))
     raise AssertionError("unreachable")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Fehler: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _print_json(data: Any) -> None:

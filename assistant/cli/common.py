@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 
 from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End the command: the message on stderr, the exit code (never a traceback)."""
+    typer.echo(f"Fehler: {message}", err=True)
+    raise typer.Exit(code)
 
 
 def settings_or_exit() -> Settings:
@@ -13,5 +21,4 @@ def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        typer.echo(f"Fehler: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(exc), 2)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli.common import settings_or_exit
+from assistant.cli.common import fail, settings_or_exit
 from assistant.core import Assistant, Principal
 from assistant.core.sync import check_sources
 from assistant.errors import ConfigError, LotseError
@@ -85,18 +85,10 @@ def register(
         path = config or settings_or_exit().sync_config
         try:
             check_sources(path)  # a bad file fails fast, before the model loads
-        except ConfigError as exc:
-            typer.echo(f"Fehler: {exc}", err=True)
-            raise typer.Exit(2) from None
-        with assistant_factory() as assistant:
-            try:
+            with assistant_factory() as assistant:
                 report = assistant.sync.run(operator, path)
-            except ConfigError as exc:
-                typer.echo(f"Fehler: {exc}", err=True)
-                raise typer.Exit(2) from None
-            except LotseError as exc:
-                typer.echo(f"Fehler: {exc}", err=True)
-                raise typer.Exit(1) from None
+        except LotseError as exc:  # a bad sources file: 2; another run going on: 1
+            fail(str(exc), 2 if isinstance(exc, ConfigError) else 1)
         data = report.as_dict()
         if as_json:
             typer.echo(json.dumps(data, ensure_ascii=False))
@@ -110,12 +102,11 @@ def register(
         as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben")] = False,
     ) -> None:
         """Quellen mit letztem Lauf (Zeit, Status), Zählern und Fehlern."""
-        with assistant_factory() as assistant:
-            try:
+        try:
+            with assistant_factory() as assistant:
                 overview = assistant.sync.sources(operator, config)
-            except LotseError as exc:
-                typer.echo(f"Fehler: {exc}", err=True)
-                raise typer.Exit(1) from None
+        except LotseError as exc:
+            fail(str(exc))
         if as_json:
             typer.echo(json.dumps(overview, ensure_ascii=False, indent=2))
         else:

@@ -108,8 +108,11 @@ class Assistant(Library):
     def _hidden(self, principal: Principal, day: dt.date | None = None) -> list[str]:
         """Other organisations' documents (advisors and admins see all), published answers no
         longer verified and, for retrieval (a day), the versions not in force on that day."""
-        hidden = set(self.verified.unverified_documents())
-        hidden.update(not_in_force(self.services.manifest, day) if day else ())
+        manifest, today = self.services.manifest, dt.date.today()
+        outdated = not_in_force(manifest, today)  # versions load once per request
+        hidden = set(self.verified.unverified_documents(outdated))
+        if day is not None:
+            hidden.update(outdated if day == today else not_in_force(manifest, day))
         if not (principal.sees_all or principal.can(Scope.ADMIN)):
             own = home(principal)
             private = self.services.manifest.private_documents()

@@ -174,10 +174,12 @@ class VerifiedDesk:
                 return VerifiedState.SOURCE_CHANGED, f"Quelle {title} nicht mehr in Kraft"
         return VerifiedState.VALID, ""
 
-    def unverified_documents(self) -> list[str]:
-        """Indexed verified answers that are no longer verified (kept out of retrieval)."""
+    def unverified_documents(self, outdated: set[str] | None = None) -> list[str]:
+        """Indexed verified answers that are no longer verified (kept out of retrieval;
+        outdated: the documents not in force today, when the caller has them)."""
         records = [r for r in self.store.all() if r.doc_id]
-        outdated = not_in_force(self.services.manifest, dt.date.today()) if records else set()
+        if records and outdated is None:
+            outdated = not_in_force(self.services.manifest, dt.date.today())
         return [r.doc_id for r in records if r.doc_id and self.state(r, None, outdated) != VALID]
 
     # -- matching -------------------------------------------------------------------------------

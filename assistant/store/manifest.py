@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.store.identity import IndexIdentity
+from assistant.store.records import immediate
 from assistant.store.validity import SCHEMA as VALIDITY_SCHEMA
 from assistant.store.validity import Validity, write_validity
 
@@ -131,19 +132,14 @@ class Manifest:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                self._conn.execute(
-                    "INSERT INTO meta(key, value) VALUES('generation', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (repr(time.time_ns()),),
-                )
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        """A write transaction that also moves the generation on."""
+        with immediate(self._conn, self._lock) as conn:
+            yield conn
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES('generation', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (repr(time.time_ns()),),
+            )
 
     def generation(self) -> str:
         """A token that changes whenever documents change (also from other processes)."""
@@ -161,20 +157,12 @@ class Manifest:
 
     def record_embedding_identity(self, identity: IndexIdentity) -> None:
         """Record what builds this index (documents are unchanged: the generation stays)."""
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                self._conn.execute(
-                    f"DELETE FROM meta WHERE key IN ({_IDENTITY_MARKS})", _IDENTITY_KEYS
-                )
-                self._conn.executemany(
-                    "INSERT INTO meta(key, value) VALUES(?, ?)",
-                    [(k, str(v)) for k, v in identity.as_metadata().items()],
-                )
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with immediate(self._conn, self._lock) as conn:
+            conn.execute(f"DELETE FROM meta WHERE key IN ({_IDENTITY_MARKS})", _IDENTITY_KEYS)
+            conn.executemany(
+                "INSERT INTO meta(key, value) VALUES(?, ?)",
+                [(k, str(v)) for k, v in identity.as_metadata().items()],
+            )
 
     def chunk_count(self) -> int:
         """Number of stored chunks."""

@@ -7,6 +7,8 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,21 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
     conn.executescript(schema)
     conn.commit()
     return conn
+
+
+@contextmanager
+def immediate(
+    conn: sqlite3.Connection, lock: AbstractContextManager[Any]
+) -> Iterator[sqlite3.Connection]:
+    """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error) under lock."""
+    with lock:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def new_id(prefix: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.store.records import open_database
+from assistant.store.records import immediate, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sync_items (
@@ -51,16 +51,8 @@ class SyncState:
         self._lock = threading.Lock()
         self._conn = open_database(path, SCHEMA)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate(self._conn, self._lock)
 
     def items(self, source: str) -> dict[str, SyncItem]:
         """The items recorded for a source, by key."""
