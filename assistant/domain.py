@@ -13,8 +13,8 @@ class Outcome(StrEnum):
     ABSTAIN = "abstain"  # the sources do not answer it: hand-off to an advisor
 
 
-# Calibrated confidence (probability that the leading source is the right one) as a band;
-# the page and Slack show only the band, never a percentage.
+# Calibrated confidence (probability that a right source is among the two an answer names) as a
+# band; the page and Slack show only the band, never a percentage.
 BANDS: tuple[tuple[float, str], ...] = ((0.75, "hoch"), (0.5, "mittel"), (0.0, "niedrig"))
 BAND_LABELS_EN = {"hoch": "high", "mittel": "medium", "niedrig": "low"}
 

@@ -96,7 +96,7 @@ def cut_inside(text: str) -> bool:
 
 _FRAME = re.compile(
     r"^(?:Frage|Question) \d+: .*$|^.*(?:Fundstellen zum Prüfen|Passages to check).*$"
-    r"|^\[\d+\] .*$",
+    r"|^\[\d+\] .*$|^(?:Siehe auch|See also): .*$",
     re.MULTILINE,
 )  # the headings of many-part answers and the lines of "Fundstellen zum Prüfen"
 

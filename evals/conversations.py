@@ -1,8 +1,9 @@
 """Conversations and long inputs on an index of the starter corpus and the laws.
 
-- Follow-ups: every conversation of the dev and the frozen test set is asked turn by turn in one
-  conversation; precision and recall of "is a follow-up", and whether the resolved question
-  finds a gold document.
+- Follow-ups: every conversation of the dev, extra, frozen test and blind `extra2` sets is asked
+  turn by turn in one conversation; precision and recall of "is a follow-up", and whether the
+  resolved question finds a gold document. `extra2` (2026-12-02, written blind to be hard:
+  follow-ups that name a noun but still need the conversation) is never fitted on.
 - Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
   characters): never a 422, the outcome per input, how many of its distinct questions were
   found, and whether each in-scope part's gold source is among the cited ones.
@@ -20,8 +21,8 @@ from evals.metrics import percentiles
 
 GOLD = ROOT / "evals" / "gold"
 FOLLOWUP_SETS = {
-    name: GOLD / f"followups_{name}.jsonl" for name in ("dev", "extra", "test")
-}  # dev and extra are fitted on; test is frozen
+    name: GOLD / f"followups_{name}.jsonl" for name in ("dev", "extra", "test", "extra2")
+}  # dev and extra are fitted on; test is frozen; extra2 is only measured
 LONG = GOLD / "long_questions.jsonl"
 
 

@@ -19,6 +19,7 @@ from evals.harness import ROOT, load_jsonl
 GOLD = ROOT / "evals" / "gold"
 TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra")]
 TEST = GOLD / "followups_test.jsonl"
+BLIND = GOLD / "followups_extra2.jsonl"  # written blind on 2026-12-02, never fitted on
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 
 
@@ -63,7 +64,11 @@ def fit(pairs: list[tuple[str, bool]], threshold: float = 0.5) -> dict[str, Any]
 def run() -> dict[str, Any]:
     """Scores on the fitting data and on the frozen test set."""
     train = [p for path in TRAIN for p in turns(path)]
-    return {"fit_on": score(train), "test": score(turns(TEST))}
+    return {
+        "fit_on": score(train),
+        "test": score(turns(TEST)),
+        "blind_extra2": score(turns(BLIND)),
+    }
 
 
 def main() -> None:

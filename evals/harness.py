@@ -16,6 +16,7 @@ from evals.metrics import (
     answer_scores,
     calibration_table,
     first_hit_rank,
+    leading_units,
     outcome_scores,
     percentiles,
     retrieval_scores,
@@ -82,6 +83,8 @@ def run_questions(
             ranks.append(rank)
             row["rank"] = rank
         row["top"] = [f"{i['doc_id']} {i['section'] or ''}".strip() for i in items[:3]]
+        if q["gold"] and q.get("kind") != "followup":  # the two sections an answer names
+            row["named_gold"] = any(matches(i, q) for i in leading_units(items))
         if ask:
             conversation = conversations.get(q.get("prev", ""))
             started = time.perf_counter()
@@ -105,7 +108,7 @@ def run_questions(
         out["answers"] = answer_scores(rows)
         out["outcomes"] = outcome_scores(rows)
         out["calibration"] = calibration_table(
-            [(r["confidence"], r["lead_gold"]) for r in rows if r["gold"] and "lead_gold" in r]
+            [(r["confidence"], r["named_gold"]) for r in rows if r["gold"] and "named_gold" in r]
         )
     return out
 

@@ -17,6 +17,17 @@ def first_hit_rank(results: Sequence[dict[str, Any]], is_gold: Matcher) -> int |
     return None
 
 
+def leading_units(results: Sequence[dict[str, Any]], n: int = 2) -> list[dict[str, Any]]:
+    """The first result of each of the first n distinct sections (what an answer names)."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in results:
+        key = (item["doc_id"], str(item.get("section") or item.get("heading") or ""))
+        seen.setdefault(key, item)
+        if len(seen) == n:
+            break
+    return list(seen.values())
+
+
 def retrieval_scores(ranks: Sequence[int | None]) -> dict[str, float]:
     """hit@1, hit@5, MRR@10 over first-hit ranks."""
     n = max(len(ranks), 1)
@@ -72,6 +83,11 @@ def outcome_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "abstain": sum(r["outcome"] == "abstain" for r in in_corpus) / n,
         "answered_citing_no_gold": sum(not any(r["citation_gold"]) for r in answered)
         / max(len(answered), 1),
+        # stricter: the source the answer leads with (quoted first) is not gold
+        "answered_lead_not_gold": sum(
+            not r["citation_gold"][:1] or not r["citation_gold"][0] for r in answered
+        )
+        / max(len(answered), 1),
         "candidates_with_gold": sum(
             any(r["citation_gold"]) for r in in_corpus if r["outcome"] == "candidates"
         )
@@ -89,7 +105,8 @@ def outcome_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def calibration_table(pairs: Sequence[tuple[float, bool]], bins: int = 5) -> dict[str, Any]:
     """Reliability diagram (confidence bins vs. accuracy), ECE and the risk–coverage curve.
 
-    pairs: (confidence, the leading cited source is right) per in-corpus question.
+    pairs: (confidence, a gold source is among the sections an answer names) per in-corpus
+    question.
     """
     table = []
     ece = 0.0

@@ -53,14 +53,17 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
         "## Outcomes (extractive, offline default)",
         "",
         "In-corpus questions: share answered (`answer`), offered passages to check (`candidates`),"
-        " abstained; of the answers, the share citing no gold source (target ≤ 0.15). Out-of-"
+        " abstained; of the answers, the share citing no gold source (target ≤ 0.15; an answer"
+        ' quotes its leading § and names the next one, "Siehe auch") and, stricter, the share'
+        " whose leading (quoted) source is not gold. Out-of-"
         "corpus questions must abstain. `cut` counts answer statements and quotes that end inside"
         " an abbreviation, date or enumeration (target 0); `not verbatim` counts quote pieces that"
         " are not substrings of their source.",
         "",
-        "| set | answer | candidates | abstain | answers citing no gold | candidates incl. gold "
-        "| out-of-corpus abstained | cut | not verbatim | search p50/p95 ms | ask p50/p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| set | answer | candidates | abstain | answers citing no gold | answers leading with no "
+        "gold | candidates incl. gold | out-of-corpus abstained | cut | not verbatim "
+        "| search p50/p95 ms | ask p50/p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in SETS:
         o = results.get(name, {}).get("outcomes")
@@ -69,7 +72,8 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
         lat = results[name]["latency"]
         lines.append(
             f"| {TITLES[name]} | {_f(o['answer'])} | {_f(o['candidates'])} | {_f(o['abstain'])} "
-            f"| {_f(o['answered_citing_no_gold'])} | {_f(o['candidates_with_gold'])} "
+            f"| {_f(o['answered_citing_no_gold'])} | {_f(o.get('answered_lead_not_gold'))} "
+            f"| {_f(o['candidates_with_gold'])} "
             f"| {_f(o['out_of_corpus_abstained'])} ({o['out_of_corpus']}) | {o['cut_statements']} "
             f"| {o['quotes_not_verbatim']} | {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "
             f"| {lat['ask']['p50_ms']}/{lat['ask']['p95_ms']} |"
@@ -80,7 +84,7 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
 def _calibration(results: dict[str, Any]) -> list[str]:
     lines = [
         "",
-        "## Calibration: is the leading source right? (confidence vs. accuracy)",
+        "## Calibration: does the answer name a gold source? (confidence vs. accuracy)",
         "",
         "Reliability diagram per confidence bin and risk–coverage (answering only the most "
         "confident share of questions); plot: `evals/results/calibration.png`.",
@@ -190,14 +194,14 @@ def plot_calibration(results: dict[str, Any], path: Path) -> None:
         )
     left.set(
         xlabel="confidence",
-        ylabel="share with the right leading source",
+        ylabel="share naming a gold source",
         title="Reliability",
         xlim=(0, 1),
         ylim=(0, 1),
     )
     right.set(
         xlabel="coverage (most confident first)",
-        ylabel="risk (wrong leading source)",
+        ylabel="risk (no gold source named)",
         title="Risk–coverage",
         xlim=(0, 1),
         ylim=(0, 1),

@@ -3,14 +3,16 @@
 Two logistic models over retrieval signals, fitted on the dev questions by evals/calibrate.py
 and stored per embedding model in assistant/data/calibration.json:
 - `relevant`: do the sources cover the question at all? Below its threshold: abstain.
-- `correct`: is the leading source the right one? Above its threshold: answer; else the most
-  likely passages are offered to check ("Fundstellen zum Prüfen").
+- `correct`: is a right source among the two an answer names (the § it quotes first and the next
+  one, "Siehe auch")? Above its threshold: answer; else the most likely passages are offered to
+  check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +38,7 @@ FEATURES = (
     "agreement",  # how many single signals (dense, BM25, title, register) rank the lead first
     "lead_score",  # the section ranker's score of the leading unit
     "score_margin",  # … minus the second unit's
+    "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -133,7 +136,14 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "lead_score": result.signals.get("lead_score", 0.0),
         "score_margin": result.signals.get("lead_score", 0.0)
         - result.signals.get("runner_score", 0.0),
+        "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
     }
+
+
+def _logit(probability: float) -> float:
+    """log(p / (1 - p)), bounded: a ranker probability of 0.999 and 0.99999 differ here."""
+    p = min(max(probability, 1e-9), 1.0 - 1e-9)
+    return math.log(p / (1.0 - p))
 
 
 def _key(jurabk: str) -> str:

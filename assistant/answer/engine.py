@@ -126,13 +126,20 @@ class AnswerEngine:
             raise InvalidRequest("mode", "muss 'extractive' oder 'llm' sein")
         intake = take(question)
         resolution = resolve(question, None, None)
+        searched: dict[tuple[str, str], Part] = {}  # each query is searched once per question
+
+        def part(asked: str, query: str, language: str) -> Part:
+            if (query, language) not in searched:
+                searched[query, language] = self._part(asked, query, filters, language)
+            return replace(searched[query, language], asked=asked)
+
         if not intake.long:
             previous, anchor = self._previous(conversation_id, history)
 
             def leans_on(alone: str, joined: str) -> bool:
                 language = detect_language(alone)
-                single = self._part(alone, alone, filters, language).confidence
-                return self._part(alone, joined, filters, language).confidence > single + LEAN
+                single = part(alone, alone, language).confidence
+                return part(alone, joined, language).confidence > single + LEAN
 
             resolution = resolve(question, previous, anchor, leans_on)
         notices: list[str] = []
@@ -145,9 +152,7 @@ class AnswerEngine:
         language = detect_language(intake.cleaned if intake.long else question)
         queries = [resolution.resolved] if not intake.long else intake.queries
         asks = intake.asks if intake.long else [question]
-        parts = _distinct(
-            [self._part(a, q, filters, language) for a, q in zip(asks, queries, strict=True)]
-        )
+        parts = _distinct([part(a, q, language) for a, q in zip(asks, queries, strict=True)])
         lead = parts[0]
         prepared = Prepared(
             question,

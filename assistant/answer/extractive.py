@@ -3,7 +3,9 @@
 A passage is a contiguous piece of a chunk: the sentence that answers, plus what it needs to be
 understood — the enumerated items after a sentence that ends in ":", the sentence before one
 that refers back ("Dort …", "Dies gilt …"). The answer leads with the best passage; a second
-source is only cited when it addresses the question nearly as well.
+source is only quoted when it addresses the question nearly as well. When the answer quotes one
+§ only, the next-ranked § is named after it ("Siehe auch: …"): neighbouring §§ of the right law
+are the commonest near miss, and a reader should see the alternative rather than miss it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
 from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.retrieval.results import heading_of
 from assistant.safety import is_instruction_like
 from assistant.store.lexical import LexicalIndex
 from assistant.store.sentences import Span
@@ -26,6 +29,7 @@ MAX_SOURCES = 2
 MAX_WORDS = 120  # beyond this the answer gets no further passage
 CONSIDERED_HITS = 4
 SECOND_SOURCE = 0.7  # a second source must score at least this share of the lead
+SEE_ALSO = {"de": "Siehe auch", "en": "See also"}
 MAX_ITEMS = 8  # enumerated items brought along by a sentence ending in ":"
 
 # an enumerated item, or a "label: value" line (a table row rendered as a sentence)
@@ -173,7 +177,8 @@ def compose(
     spans_of: SpansOf,
 ) -> tuple[str, list[Citation]]:
     """Answer text (lead passage first, [n] after each) and the citations it uses."""
-    chosen = pick(passages(lexical, query_terms(lexical, result), hits, spans_of))
+    terms = query_terms(lexical, result)
+    chosen = pick(passages(lexical, terms, hits, spans_of))
     order: dict[int, int] = {}
     for passage in chosen:
         order.setdefault(passage.hit_rank, len(order) + 1)
@@ -185,4 +190,33 @@ def compose(
     body = " ".join(parts)
     if language == "en" and body:
         body = "According to the (German) sources: " + body
+    extra = see_also(lexical, terms, hits, order, spans_of, len(citations) + 1)
+    if extra is not None:
+        body += f"\n\n{SEE_ALSO.get(language, SEE_ALSO['de'])}: {extra.label()} [{extra.n}]"
+        citations.append(extra)
     return body, citations
+
+
+def _unit(hit: Hit) -> tuple[str, str]:
+    meta = hit.chunk.metadata
+    place = meta.get("section") or heading_of(hit.chunk.breadcrumb, meta) or hit.chunk.chunk_id
+    return hit.chunk.doc_id, str(place)
+
+
+def see_also(
+    lexical: LexicalIndex,
+    terms: dict[str, float],
+    hits: list[Hit],
+    cited: dict[int, int],
+    spans_of: SpansOf,
+    n: int,
+) -> Citation | None:
+    """The next-ranked section when the answer quotes a single one (None otherwise)."""
+    units = {_unit(hits[rank]) for rank in cited}
+    if len(units) != 1:
+        return None
+    runner = next((h for h in hits if _unit(h) not in units), None)
+    if runner is None:
+        return None
+    best = passages(lexical, terms, [runner], spans_of)
+    return Citation.from_hit(n, runner, best[0].text.strip() if best else "")

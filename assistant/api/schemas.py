@@ -177,7 +177,7 @@ class AskOut(BaseModel):
     abstained: bool
     outcome: Literal["answer", "candidates", "abstain"]
     confidence: float = Field(
-        description="calibrated: probability that the leading source is right"
+        description="calibrated: probability that a right source is among the two an answer names"
     )
     confidence_band: Literal["hoch", "mittel", "niedrig"]
     mode: str

@@ -54,3 +54,25 @@ def test_the_answer_leads_with_the_top_source_and_quotes_verbatim() -> None:
     assert citations[0].chunk_id == "c0" and text.startswith("Ein Antrag gilt als genehmigt")
     for citation, source in zip(citations, [FIRST, SECOND], strict=False):
         assert all(piece in source for piece in citation.quote.split(" … "))
+
+
+def test_an_answer_quoting_one_section_names_the_next_one_to_see_also() -> None:
+    lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST, SECOND])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert [c.chunk_id for c in citations] == ["c0", "c1"]
+    assert text.endswith("\n\nSiehe auch: D1 › Abschnitt 1 [2]")
+    assert citations[1].quote in SECOND  # its best whole sentence, verbatim
+
+
+def test_an_answer_quoting_two_sections_names_no_third() -> None:
+    third = "Ein Antrag gilt nach drei Monaten als genehmigt, wenn die Behörde nicht entscheidet."
+    lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST, third, SECOND])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert {c.chunk_id for c in citations} == {"c0", "c1"}
+    assert "Siehe auch" not in text
+
+
+def test_a_lone_source_has_nothing_to_see_also() -> None:
+    lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert len(citations) == 1 and "Siehe auch" not in text
