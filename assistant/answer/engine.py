@@ -10,13 +10,15 @@ from typing import Any
 from assistant.answer import extractive, llm
 from assistant.answer.confidence import Calibration, calibration, features
 from assistant.answer.conversation import is_followup, resolve
-from assistant.answer.intake import MAX_INPUT_CHARS, take
+from assistant.answer.intake import MAX_INPUT_CHARS, check_question, take
 from assistant.answer.language import detect_language
+from assistant.answer.llm import fallback_notice
 from assistant.answer.models import Answer, AskResult, Citation, Part, Prepared
 from assistant.answer.outcomes import (
     ABSTAIN_TEXT,
     candidate_citations,
     candidates_text,
+    distinct_parts,
     several_parts,
 )
 from assistant.answer.validity import ValidityNotes
@@ -66,7 +68,7 @@ class AnswerEngine:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
         """Hybrid search with input checks."""
-        _check_question(query, "query")
+        check_question(query, "query")
         if not 1 <= k <= 100:
             raise InvalidRequest("k", "muss zwischen 1 und 100 liegen")
         return self.retriever.search(take(query).queries[0], k, filters)
@@ -118,7 +120,7 @@ class AnswerEngine:
         history: list[str] | None = None,
     ) -> Prepared:
         """Resolve, read, retrieve and decide; answer is set when no generation is needed."""
-        _check_question(question, "question")
+        check_question(question, "question")
         question = question.strip()
         log.info("question (conversation %s): %s", conversation_id or "new", question[:500])
         mode = mode or ("llm" if self.chat_model is not None else "extractive")
@@ -152,7 +154,7 @@ class AnswerEngine:
         language = detect_language(intake.cleaned if intake.long else question)
         queries = [resolution.resolved] if not intake.long else intake.queries
         asks = intake.asks if intake.long else [question]
-        parts = _distinct([part(a, q, language) for a, q in zip(asks, queries, strict=True)])
+        parts = distinct_parts([part(a, q, language) for a, q in zip(asks, queries, strict=True)])
         lead = parts[0]
         prepared = Prepared(
             question,
@@ -321,29 +323,3 @@ class AnswerEngine:
 
     def _redact(self, text: str) -> str:
         return self.redactor.mask(text)
-
-
-def _distinct(parts: list[Part]) -> list[Part]:
-    """Questions of one input that lead to the same source are one question."""
-    kept: dict[tuple[str, Any] | None, Part] = {}
-    for number, part in enumerate(parts):
-        top = part.hits[0].chunk if part.hits else None
-        key = (top.doc_id, top.metadata.get("section") or top.chunk_id) if top else None
-        if key is None or key not in kept:
-            kept[key if key is not None else ("", number)] = part
-        else:
-            kept[key].asked = f"{kept[key].asked} {part.asked}"
-    return list(kept.values())
-
-
-def fallback_notice(exc: Exception) -> str:
-    """Visible notice when the LLM failed and the extractive answer is shown instead."""
-    kind = "Zeitüberschreitung" if "timeout" in type(exc).__name__.lower() else "Fehler"
-    return f"LLM nicht verfügbar ({kind}) – extraktive Antwort."
-
-
-def _check_question(text: str, field: str) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise InvalidRequest(field, "darf nicht leer sein")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidRequest(field, f"zu lang (höchstens {MAX_QUESTION_CHARS} Zeichen)")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.conversation import is_followup
+from assistant.errors import InvalidRequest
 from assistant.store.sentences import sentences
 
 MAX_INPUT_CHARS = 20_000
@@ -178,3 +179,11 @@ def _facts(units: list[str], group: list[int], questions: set[int]) -> list[str]
 def _trim(text: str, words: int) -> str:
     parts = text.split()
     return " ".join(parts[:words])
+
+
+def check_question(text: str, name: str) -> None:
+    """A question or query is not empty and not longer than the documented limit."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidRequest(name, "darf nicht leer sein")
+    if len(text) > MAX_INPUT_CHARS:
+        raise InvalidRequest(name, f"zu lang (höchstens {MAX_INPUT_CHARS} Zeichen)")

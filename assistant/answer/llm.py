@@ -96,3 +96,9 @@ def stream(model: Any, messages: list[tuple[str, str]]) -> Iterator[str]:
     for piece in model.stream(messages):
         if piece.content:
             yield str(piece.content)
+
+
+def fallback_notice(exc: Exception) -> str:
+    """Visible notice when the LLM failed and the extractive answer is shown instead."""
+    kind = "Zeitüberschreitung" if "timeout" in type(exc).__name__.lower() else "Fehler"
+    return f"LLM nicht verfügbar ({kind}) – extraktive Antwort."

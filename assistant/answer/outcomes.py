@@ -114,3 +114,16 @@ def several_parts(
     outcomes = {Outcome(s["outcome"]) for s in summary}
     overall = next(o for o in Outcome if o in outcomes)  # answer > candidates > abstain
     return text, citations, summary, overall
+
+
+def distinct_parts(parts: list[Part]) -> list[Part]:
+    """Questions of one input that lead to the same source are one question."""
+    kept: dict[tuple[str, Any] | None, Part] = {}
+    for number, part in enumerate(parts):
+        top = part.hits[0].chunk if part.hits else None
+        key = (top.doc_id, top.metadata.get("section") or top.chunk_id) if top else None
+        if key is None or key not in kept:
+            kept[key if key is not None else ("", number)] = part
+        else:
+            kept[key].asked = f"{kept[key].asked} {part.asked}"
+    return list(kept.values())

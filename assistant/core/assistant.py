@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.engine import fallback_notice
+from assistant.answer.llm import fallback_notice
 from assistant.answer.models import Answer, AskResult
 from assistant.config import Settings
 from assistant.core import documents as docs
