@@ -19,6 +19,7 @@ from defusedxml.ElementTree import fromstring
 from protego import Protego
 
 from assistant import __version__
+from assistant.store.sync import SyncSitemap
 from ingest.discovery import SUPPORTED, slugify
 
 AGENT = "Digitallotse"  # the name robots.txt rules are matched against
@@ -247,31 +248,51 @@ def _unpacked(data: bytes, limit: int) -> bytes:
     return out
 
 
-def sitemap_urls(fetcher: WebFetcher, url: str, depth: int = 2) -> tuple[list[str], list[str]]:
-    """The page URLs of a sitemap (indexes followed `depth` levels), and notes on what was
-    ignored; SourceFailure when a sitemap cannot be fetched or read."""
-    fetched = fetcher.get(url)
+def _read(fetcher: WebFetcher, url: str, known: SyncSitemap | None) -> tuple[str, SyncSitemap]:
+    """A sitemap's final URL and listing (the known one on 304); SourceFailure if unreadable."""
+    fetched = fetcher.get(url, *((known.etag, known.last_modified) if known else (None, None)))
+    if fetched.outcome == "not_modified" and known is not None:
+        # a 304 may omit the validators: keep the known ones
+        etag, modified = fetched.etag or known.etag, fetched.last_modified or known.last_modified
+        return fetched.url, SyncSitemap(known.kind, known.locs, etag, modified)
     if fetched.outcome != "changed":
         raise SourceFailure(f"Sitemap {url}: {fetched.reason or fetched.outcome}")
     try:
         root = fromstring(_unpacked(fetched.content, fetcher.max_bytes))
     except (ParseError, DefusedXmlException, ValueError) as exc:
         raise SourceFailure(f"Sitemap {url}: kein gültiges XML ({type(exc).__name__})") from None
-    origin = urlsplit(fetched.url)[:2]
     kind = _local(root.tag)
+    locs = _locs(root, {"urlset": "url", "sitemapindex": "sitemap"}.get(kind, ""))
+    return fetched.url, SyncSitemap(kind, locs, fetched.etag, fetched.last_modified)
+
+
+def sitemap_urls(
+    fetcher: WebFetcher,
+    url: str,
+    known: dict[str, SyncSitemap] | None = None,
+    read: dict[str, SyncSitemap] | None = None,
+    depth: int = 2,
+) -> tuple[list[str], list[str]]:
+    """The page URLs of a sitemap (indexes followed `depth` levels), and notes on what was
+    ignored; those in known fetched conditionally, each listing used put into read."""
+    known = {} if known is None else known
+    read = {} if read is None else read
+    where, listing = _read(fetcher, url, known.get(url))
+    read[url] = listing
     found: list[str] = []
     notes: list[str] = []
-    if kind == "urlset":
-        found = _locs(root, "url")
-    elif kind == "sitemapindex" and depth > 0:
-        for child in _locs(root, "sitemap"):
-            pages, more = sitemap_urls(fetcher, urljoin(fetched.url, child), depth - 1)
+    if listing.kind == "urlset":
+        found = list(listing.locs)
+    elif listing.kind == "sitemapindex" and depth > 0:
+        for child in listing.locs:
+            pages, more = sitemap_urls(fetcher, urljoin(where, child), known, read, depth - 1)
             found.extend(pages)
             notes.extend(more)
     else:
-        raise SourceFailure(f"Sitemap {url}: keine Sitemap (<{kind}>)")
+        raise SourceFailure(f"Sitemap {url}: keine Sitemap (<{listing.kind}>)")
+    origin = urlsplit(where)[:2]
     pages, others = [], 0
-    for page in dict.fromkeys(urljoin(fetched.url, p) for p in found):
+    for page in dict.fromkeys(urljoin(where, p) for p in found):
         if urlsplit(page)[:2] == origin:
             pages.append(page)
         else:

@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.errors import LotseError
 from assistant.store.index import Index
-from assistant.store.sync import SyncItem, SyncState
+from assistant.store.sync import SyncItem, SyncSitemap, SyncState
 from ingest.discovery import Candidate, discover
 from ingest.fetch import (
     SourceFailure,
@@ -144,7 +144,10 @@ class Syncer:
             return self._files(source, target, report)
         if source.url is not None:
             return self._pages(source, [source.url], fetcher, report)
-        pages, notes = sitemap_urls(fetcher, str(source.sitemap))
+        known = self.state.sitemaps(source.name)  # on 304 their listing counts as read again
+        read: dict[str, SyncSitemap] = {}
+        pages, notes = sitemap_urls(fetcher, str(source.sitemap), known, read)
+        self.state.save_sitemaps(source.name, read)
         for note in notes:
             report.error(note)
         return self._pages(source, pages, fetcher, report)

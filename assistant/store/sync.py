@@ -1,4 +1,4 @@
-"""Sync state in SQLite (sync.sqlite3): the items each source had and each source's last run."""
+"""Sync state in SQLite (sync.sqlite3): each source's items, sitemaps and last run."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ CREATE TABLE IF NOT EXISTS sync_items (
     missing INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source, key)
 );
+CREATE TABLE IF NOT EXISTS sync_sitemaps (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    locs TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    PRIMARY KEY (source, url)
+);
 CREATE TABLE IF NOT EXISTS sync_runs (
     source TEXT PRIMARY KEY,
     report TEXT NOT NULL,
@@ -42,6 +51,16 @@ class SyncItem:
     last_modified: str | None = None
     content_hash: str | None = None
     missing: int = 0  # consecutive successful runs in which the source did not have it
+
+
+@dataclass
+class SyncSitemap:
+    """A sitemap as last read: its root element (urlset, sitemapindex), <loc>s, validators."""
+
+    kind: str
+    locs: list[str]
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class SyncState:
@@ -104,6 +123,28 @@ class SyncState:
         """Forget an item (after its document was removed)."""
         with self._transaction() as conn:
             conn.execute("DELETE FROM sync_items WHERE source = ? AND key = ?", (source, key))
+
+    def sitemaps(self, source: str) -> dict[str, SyncSitemap]:
+        """The sitemaps a source last read successfully, by URL."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT url, kind, locs, etag, last_modified FROM sync_sitemaps WHERE source = ?",
+                (source,),
+            ).fetchall()
+        return {r[0]: SyncSitemap(r[1], json.loads(r[2]), r[3], r[4]) for r in rows}
+
+    def save_sitemaps(self, source: str, sitemaps: dict[str, SyncSitemap]) -> None:
+        """Replace a source's sitemaps (those without validators are not kept)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM sync_sitemaps WHERE source = ?", (source,))
+            conn.executemany(
+                "INSERT INTO sync_sitemaps VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (source, url, s.kind, json.dumps(s.locs), s.etag, s.last_modified)
+                    for url, s in sitemaps.items()
+                    if s.etag or s.last_modified
+                ],
+            )
 
     def save_run(self, source: str, report: dict[str, Any], success: bool) -> None:
         """Keep a source's last run (and when it last succeeded)."""

@@ -1,12 +1,14 @@
 """A website on 127.0.0.1 for `lotse sync`: pages, a sitemap and robots.txt that change.
 
 Pages can be added, changed and removed; conditional requests (If-None-Match /
-If-Modified-Since) get 304 and are counted; any page, or the sitemap, can answer 404, 410, 500
+If-Modified-Since) get 304 and are counted (sitemaps apart); the sitemap is also served
+gzipped and behind a sitemap index; any page, or the sitemap, can answer 404, 410, 500
 or stall longer than the client's timeout ("slow").
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -16,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 HTML = "text/html; charset=utf-8"
+SITEMAPS = ("/sitemap.xml", "/sitemap.xml.gz", "/sitemap-index.xml")
 
 
 @dataclass
@@ -43,7 +46,8 @@ class FakeSite:
     sitemap_mode: str = "ok"
     slow_seconds: float = 3.0
     pages: dict[str, Page] = field(default_factory=dict)
-    conditional_hits: int = 0  # 304 answers
+    conditional_hits: int = 0  # 304 answers for pages
+    sitemap_hits: int = 0  # 304 answers for sitemaps
     requests: list[str] = field(default_factory=list)
 
     def put(self, path: str, text: str, content_type: str = HTML, **options: Any) -> None:
@@ -75,6 +79,17 @@ class FakeSite:
             f"{entries}</urlset>"
         ).encode()
 
+    def sitemap_file(self, path: str) -> bytes:
+        """One of SITEMAPS: the plain one, gzipped, or an index listing the gzipped one."""
+        if path == "/sitemap.xml.gz":
+            return gzip.compress(self.sitemap(), mtime=0)
+        if path == "/sitemap-index.xml":
+            return (
+                b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                b"<sitemap><loc>/sitemap.xml.gz</loc></sitemap></sitemapindex>"
+            )
+        return self.sitemap()
+
     def __enter__(self) -> FakeSite:
         site = self
 
@@ -83,21 +98,25 @@ class FakeSite:
                 site.requests.append(self.path)
                 if self.path == "/robots.txt":
                     self._send(200, site.robots.encode(), "text/plain")
-                elif self.path == "/sitemap.xml":
-                    self._answer(Page(site.sitemap(), "application/xml", site.sitemap_mode))
+                elif self.path in SITEMAPS:
+                    body = site.sitemap_file(self.path)
+                    self._answer(Page(body, "application/xml", site.sitemap_mode), sitemap=True)
                 elif self.path in site.pages:
                     self._answer(site.pages[self.path])
                 else:
                     self._send(404, b"nicht gefunden", "text/plain")
 
-            def _answer(self, page: Page) -> None:
+            def _answer(self, page: Page, sitemap: bool = False) -> None:
                 if page.mode == "slow":
                     time.sleep(site.slow_seconds)
                 if page.mode != "ok" and page.mode != "slow":
                     self._send(int(page.mode), b"Fehler", "text/plain")
                     return
                 if self._fresh(page):
-                    site.conditional_hits += 1
+                    if sitemap:
+                        site.sitemap_hits += 1
+                    else:
+                        site.conditional_hits += 1
                     self._send(304, b"", None, page)
                     return
                 self._send(200, page.body, page.content_type, page)

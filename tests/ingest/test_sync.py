@@ -165,6 +165,28 @@ def test_sitemap_changes_are_synced_and_removals_need_two_runs(
         assert set(lexical.chunk_ids) == desk.services.manifest.chunk_ids()
 
 
+def test_unchanged_sitemaps_are_fetched_conditionally_and_keep_their_items(
+    desk: SyncDesk, tmp_path: Path
+) -> None:
+    with FakeSite() as site:
+        for path in ("/a.html", "/b.html"):
+            site.put(path, html(path))
+        index = site.url("/sitemap-index.xml")  # lists /sitemap.xml.gz
+        config = sources_file(tmp_path, f"sources:\n  - {{name: stadt, sitemap: '{index}'}}\n")
+        assert counts(run(desk, config)["stadt"]) == {"added": 2}
+        assert site.sitemap_hits == 0
+
+        second = run(desk, config)["stadt"]  # index and gzipped child answer 304
+        assert site.sitemap_hits == 2 and site.conditional_hits == 2
+        assert second["status"] == "ok" and counts(second) == {"unchanged": 2}
+        assert second["removed_items"] == [] and len(desk.services.manifest.doc_ids()) == 2
+
+        site.put("/e.html", html("/e.html"))  # the index stays, its child changes
+        third = run(desk, config)["stadt"]
+        assert site.sitemap_hits == 3  # only the index
+        assert counts(third) == {"added": 1, "unchanged": 2}
+
+
 def test_failures_delete_nothing_and_never_block_other_sources(
     desk: SyncDesk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
