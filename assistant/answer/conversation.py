@@ -49,6 +49,8 @@ _STRONG_ANAPHORS = frozenset(
     "seinen seinem seiner seines dessen deren derselbe dieselbe dasselbe sowas solche solcher "
     "solches solchen solchem such this these those nevertheless anyway there it they them".split()
 )
+# "so" before these points back: "so was", "so eine Rechnung" ("such a …")
+_SUCH = frozenset("was etwas ein eine einen einem einer".split())
 _ANAPHORS = _STRONG_ANAPHORS | frozenset(
     "da dies diese dieser dieses diesem diesen er ihn ihm ihnen sie dann one ones".split()
 )
@@ -155,8 +157,10 @@ def _points_back(tokens: list[str], strong: bool = False) -> bool:
         following = tokens[i + 1] if i + 1 < len(tokens) else "?"
         vocabulary = _STRONG_ANAPHORS if strong else _ANAPHORS
         anaphor = lowered in vocabulary and not (token == "Sie" and i > 0)
-        if lowered == "so" and following.lower() in {"was", "etwas"}:
-            anaphor = True  # "Welches Land hat so was?"
+        if lowered == "so" and following.lower() in _SUCH:
+            anaphor = True  # "Welches Land hat so was?", "Muss auf so einem Bescheid …?"
+        if lowered == "damit" and i > 0 and tokens[i - 1] not in {",", ";", ":", "–"}:
+            anaphor = True  # "Was hat X damit zu tun?"; after a comma it is "so that"
         if lowered == "da" and following.lower() not in {"drin", "drunter", "?"}:
             # "da" opening a clause is "because"/"since"; after a verb it points back
             # ("Reicht da nicht eine E-Mail?", "Welche Auflösung ist da vorgeschrieben?")
@@ -197,7 +201,8 @@ def _is_fragment(stripped: str, words: list[str]) -> bool:
 def features(question: str) -> dict[str, float]:
     """The cues the follow-up model weighs."""
     stripped = _LEAD.sub("", question).strip()
-    tokens = _tokens(_EXPLETIVE.sub(" ", question))
+    # "gibt es" is not a pronoun, but it is a verb: "Gibt es da …?" points back like "Reicht da …?"
+    tokens = _tokens(_EXPLETIVE.sub(" gibt ", question))
     words = [t for t in _tokens(question) if t[:1].isalpha()]
     subject = any(_names_subject(t) for t in words)
     nouns = [t for i, t in enumerate(words) if _is_noun(t, i)]
