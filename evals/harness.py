@@ -127,16 +127,13 @@ def answer_row(
         c.chunk_id: c.text
         for c in services.manifest.chunks(c["chunk_id"] for c in citations).values()
     }
-    top = services.manifest.chunks(retrieved[:1])
-    lead = next(iter(top.values()), None)
+    fetched = set(retrieved)
     return {
         "abstained": payload["abstained"],
         "outcome": payload["outcome"],
         "confidence": payload["confidence"],
-        "citation_gold": gold,
-        "lead_gold": bool(lead)
-        and matches({"doc_id": lead.doc_id, "section": lead.metadata.get("section")}, q),
-        "citations_retrieved": all(c["chunk_id"] in set(retrieved) for c in citations),
+        "citation_gold": gold,  # [0] is the source the answer leads with
+        "citations_retrieved": all(c["chunk_id"] in fetched for c in citations),
         **check_answer(payload, texts),
         "answer": payload["answer"][:300],
     }
