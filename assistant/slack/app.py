@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 
 from assistant.core import Assistant
 from assistant.errors import ConfigError
-from assistant.slack.handlers import SlackBot, deliver_case
+from assistant.slack.advisors import deliver_case
+from assistant.slack.handlers import SlackBot
 from assistant.slack.state import SlackState
 
 log = logging.getLogger("assistant.slack")

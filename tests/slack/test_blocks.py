@@ -14,7 +14,8 @@ from assistant.slack.blocks import (
     split_text,
     to_mrkdwn,
 )
-from assistant.slack.handlers import clean_text, parse_organisations, principal_for
+from assistant.slack.payloads import clean_text
+from assistant.slack.principals import parse_organisations, principal_for
 
 
 def citation(n: int, **extra: object) -> dict:
