@@ -66,6 +66,8 @@ _PRONOUN_IF_ALONE = frozenset("das es der die den dem that".split())
 # English possessives point back only when no content word precedes them in the question
 # ("Can a municipality publish its gazette online?" is about its own noun)
 _ENGLISH_PRONOUNS = frozenset("its their".split())
+# … and so does "they" ("require bidders to register before they download …")
+_ENGLISH_PERSONAL = frozenset({"they"})
 _ENGLISH_FUNCTION = frozenset(
     "what which when where does did how who whom whose and but also about with from into will "
     "would could should shall have has must then than that there okay thanks still long much "
@@ -109,9 +111,16 @@ class Resolution:
 
 def _tokens(text: str) -> list[str]:
     tokens = _WORD.findall(_LEAD.sub("", text))
-    if tokens and not any(c.isupper() for c in text):  # typed all in lower case
+    if tokens and _typed_lower(tokens):
         tokens = [_capitalise_noun(t) for t in tokens]
     return tokens
+
+
+def _typed_lower(tokens: list[str]) -> bool:
+    """Typed in lower case: no capital but in acronyms ('und welche frist hat die behörde beim UIG?')."""
+    return not tokens[0][:1].isupper() and not any(
+        t[:1].isupper() and not any(c.isupper() for c in t[1:]) for t in tokens[1:]
+    )
 
 
 def _capitalise_noun(token: str) -> str:
@@ -172,10 +181,11 @@ def _points_back(tokens: list[str], strong: bool = False) -> bool:
             if lowered == "that" and following.lower() in {"the", "a", "an"}:
                 anaphor = False
         if lowered in _ENGLISH_PRONOUNS and not strong:
+            anaphor = True
+        if lowered in _ENGLISH_PRONOUNS | _ENGLISH_PERSONAL:
             content = [t for t in tokens[:i] if len(t) > 3 and t.lower() not in _ENGLISH_FUNCTION]
             if content:
-                continue  # "Can a municipality publish its gazette online?"
-            anaphor = True
+                continue  # "Can a municipality publish its gazette online?", "… before they …"
         if not anaphor:
             continue
         earlier = [t for j, t in enumerate(tokens[:i]) if clause_of[j] < clause_of[i]]

@@ -22,6 +22,8 @@ from assistant.answer.conversation import is_followup, resolve
         "Gibt es ein Beispiel?",
         "Sind seine Beschlüsse auch für Kommunen bindend?",
         "Was kostet der Anschluss?",
+        "Will municipalities have to accept it?",
+        "Warum ist das problematisch?",
     ],
 )
 def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None:
@@ -40,6 +42,11 @@ def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None
         "Can a municipality publish its official gazette only online?",
         "Wie melde ich dem BSI einen Sicherheitsvorfall, und geht das auch anonym?",
         "Was ist das Datenschutzcockpit?",
+        # typed in lower case but for the acronym: the nouns are still nouns
+        "und welche frist hat die behörde beim UIG für die antwort?",
+        # "they" with its antecedent earlier in the question
+        "Can a contracting authority require bidders to register before they download the "
+        "tender documents?",
     ],
 )
 def test_self_contained_questions_are_never_merged(question: str) -> None:
