@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from assistant.errors import LotseError
-from assistant.slack.blocks import advisor_message, advisor_note, escape, plain
+from assistant.slack.blocks import escape, plain
+from assistant.slack.handovers import advisor_message, advisor_note
 from assistant.slack.listeners import Listeners, extract_error, new_reference
 from assistant.slack.payloads import Click, extract_team
 from assistant.slack.principals import principal_for

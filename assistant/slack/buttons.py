@@ -12,14 +12,9 @@ from slack_sdk.errors import SlackApiError
 from assistant.core import Principal
 from assistant.domain import FeedbackTag, Rating
 from assistant.errors import NotFound
-from assistant.slack.blocks import (
-    REASONS,
-    answer_message,
-    escape,
-    plain,
-    reason_prompt,
-    reason_thanks,
-)
+from assistant.slack.actions import REASONS
+from assistant.slack.answers import answer_message, reason_prompt, reason_thanks
+from assistant.slack.blocks import escape, plain
 from assistant.slack.listeners import Listeners, extract_error
 from assistant.slack.payloads import Click, extract_team
 from assistant.slack.principals import principal_for

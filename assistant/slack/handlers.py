@@ -15,15 +15,15 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
 
-from assistant.slack.advisors import AdvisorListeners
-from assistant.slack.blocks import (
+from assistant.slack.actions import (
     ACTION_ADVISOR,
     ACTION_DOWN,
     ACTION_REASON_PREFIX,
     ACTION_SHARE,
     ACTION_UP,
-    error_message,
 )
+from assistant.slack.advisors import AdvisorListeners
+from assistant.slack.answers import error_message
 from assistant.slack.buttons import ButtonListeners
 from assistant.slack.listeners import new_reference
 from assistant.slack.questions import QuestionListeners

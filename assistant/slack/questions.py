@@ -17,15 +17,14 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.core import Principal
 from assistant.errors import InvalidRequest, NotFound
-from assistant.slack.blocks import (
+from assistant.slack.answers import (
     WORKING,
-    Message,
     answer_message,
     error_message,
-    escape,
     invalid_message,
     usage_message,
 )
+from assistant.slack.blocks import Message, escape
 from assistant.slack.listeners import Listeners, extract_error, new_reference
 from assistant.slack.payloads import clean_text, extract_team, from_bot
 from assistant.slack.principals import principal_for

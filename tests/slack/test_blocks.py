@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import json
 
-from assistant.slack.blocks import (
-    ACTION_ADVISOR,
-    MAX_BLOCKS,
-    SECTION_LIMIT,
-    TEXT_LIMIT,
-    answer_message,
-    source_line,
-    split_text,
-    to_mrkdwn,
-)
+from assistant.slack.actions import ACTION_ADVISOR
+from assistant.slack.answers import answer_message
+from assistant.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, TEXT_LIMIT, split_text, to_mrkdwn
 from assistant.slack.payloads import clean_text
 from assistant.slack.principals import parse_organisations, principal_for
+from assistant.slack.sources import source_line
 
 
 def citation(n: int, **extra: object) -> dict:

@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.slack.blocks import (
-    ACTION_ADVISOR,
-    ACTION_DOWN,
-    ACTION_SHARE,
-    ACTION_UP,
-    WORKING,
-)
+from assistant.slack.actions import ACTION_ADVISOR, ACTION_DOWN, ACTION_SHARE, ACTION_UP
+from assistant.slack.answers import WORKING
 from assistant.store.records import RecordStore
 from tests.fakes.slack_server import SlackCall
 from tests.slack.conftest import ADVISORS, EGOVG_URL, SIGNING_SECRET, SlackEnv, new_ts, sign

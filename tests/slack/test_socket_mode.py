@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.slack import register
 from assistant.core import Assistant
-from assistant.slack.blocks import ACTION_SHARE
+from assistant.slack.actions import ACTION_SHARE
 from assistant.slack.socket_mode import run_socket_mode
 from tests.slack.conftest import ASKER, SlackEnv, new_ts
 

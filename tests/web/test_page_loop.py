@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from assistant.answer.verified import JUDGE_SYSTEM
-from assistant.slack.blocks import ACTION_ADVISOR
+from assistant.slack.actions import ACTION_ADVISOR
 from tests.api.conftest import ADVISE_KEY, ASK_B_KEY, ASK_KEY, Server, start_server, stop_server
 from tests.api.test_cases import wait_for_deliveries
 from tests.fakes.openai_server import FakeOpenAI
