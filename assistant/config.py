@@ -34,6 +34,10 @@ class Settings(BaseSettings):
 
     embedding_cache: Path | None = None
 
+    # dense search is exact (all vectors in memory, the same neighbours in every process) up to
+    # this many chunks, Chroma's approximate HNSW index above; 0: always HNSW
+    exact_search_max: int = Field(default=50_000, ge=0)
+
     chunk_tokens: int = Field(default=320, ge=32, le=2000)
     chunk_overlap: int = Field(default=48, ge=0, le=500)
 

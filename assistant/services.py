@@ -69,7 +69,9 @@ class Services:
             manifest.close()
             raise
         embeddings = build_embeddings(settings)
-        index = Index(manifest, vectors, embeddings, settings.lexical_dir)
+        index = Index(
+            manifest, vectors, embeddings, settings.lexical_dir, settings.exact_search_max
+        )
         records = RecordStore(settings.records_path)
         chat_model = build_chat_model(settings)
         stages = Stages(

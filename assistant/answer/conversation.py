@@ -117,7 +117,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _typed_lower(tokens: list[str]) -> bool:
-    """Typed in lower case: no capital but in acronyms ('und welche frist hat die behörde beim UIG?')."""
+    """Typed in lower case but for acronyms ('und welche frist hat die behörde beim UIG?')."""
     return not tokens[0][:1].isupper() and not any(
         t[:1].isupper() and not any(c.isupper() for c in t[1:]) for t in tokens[1:]
     )

@@ -168,7 +168,7 @@ class HybridRetriever:
             expansions = parsed.expansions if text is query else []
             lex_hits = lexical.search(text, w.candidates, mask, expansions)
             vector = ev.vector if text is query else self.index.embeddings.query_vector(text)
-            dense_hits = self.index.vectors.query(vector, w.candidates, filters.chroma_where())
+            dense_hits = self.index.nearest(vector, w.candidates, filters.chroma_where(), allowed)
             if text is query:
                 ev.dense, ev.lexical = dict(dense_hits), dict(lex_hits)
                 ev.dense_rank = {cid: r for r, (cid, _) in enumerate(dense_hits)}

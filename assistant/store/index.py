@@ -7,11 +7,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.errors import DocumentNotFound
 from assistant.providers.embeddings import CachedEmbeddings
+from assistant.store.dense import DenseMatrix
 from assistant.store.identity import IndexIdentity, mismatch
 from assistant.store.lexical import LexicalIndex
 from assistant.store.manifest import ChunkRecord, DocumentRecord, Manifest
@@ -79,13 +81,17 @@ class Index:
         vectors: VectorStore,
         embeddings: CachedEmbeddings,
         lexical_dir: Path,
+        exact_max: int = 0,
     ) -> None:
         self.manifest = manifest
         self.vectors = vectors
         self.embeddings = embeddings
         self.lexical_dir = lexical_dir
+        self.exact_max = exact_max  # up to this many vectors, dense search is exact
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        self._dense: DenseMatrix | None = None
+        self._dense_lock = threading.Lock()
 
     def store_document(
         self,
@@ -203,6 +209,40 @@ class Index:
                 loaded = self.rebuild_lexical(generation)
             self._lexical = loaded
             return loaded
+
+    def nearest(
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+        allowed: set[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks (id, cosine similarity), best first: exact over the vectors in memory
+        up to exact_max of them, else Chroma's HNSW. allowed and where are the same filters."""
+        matrix = self._dense_matrix()
+        if matrix is None:
+            return self.vectors.query(vector, k, where)
+        self.vectors.check_dimension(int(np.asarray(vector).shape[-1]))
+        return matrix.nearest(vector, k, allowed)
+
+    def _dense_matrix(self) -> DenseMatrix | None:
+        """The vectors of the current generation in memory, or None above exact_max."""
+        if self.exact_max <= 0:
+            return None
+        count = self.vectors.count()
+        if count > self.exact_max:
+            return None
+        state = (self.manifest.generation(), count)
+        current = self._dense
+        if current is not None and current.state == state:
+            return current
+        with self._dense_lock:
+            current = self._dense
+            if current is None or current.state != state:
+                self.vectors.follow(state[0])
+                current = DenseMatrix.build(state, self.vectors.all_vectors())
+                self._dense = current
+            return current
 
     def rebuild_lexical(self, generation: str | None = None) -> LexicalIndex:
         """Build the lexical index from the manifest and persist it."""

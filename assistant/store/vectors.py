@@ -208,6 +208,22 @@ class VectorStore:
             _reraise(exc)
 
     @_reconnecting
+    def all_vectors(self) -> list[tuple[str, np.ndarray]]:
+        """Every (id, vector) in the collection."""
+        rows: list[tuple[str, np.ndarray]] = []
+        offset, page = 0, 5000
+        try:
+            while True:
+                got = self.collection.get(include=["embeddings"], limit=page, offset=offset)
+                vectors = got["embeddings"] if got.get("embeddings") is not None else []
+                rows.extend(zip(got["ids"], (np.asarray(v) for v in vectors), strict=True))
+                if len(got["ids"]) < page:
+                    return rows
+                offset += page
+        except Exception as exc:
+            _reraise(exc)
+
+    @_reconnecting
     def count(self) -> int:
         """Number of vectors stored."""
         try:
