@@ -83,6 +83,16 @@ class Source(BaseModel):
         """The folder, address or repository as written (credentials in URLs masked)."""
         return mask_credentials(str(getattr(self, self.kind)))
 
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What the source is read from: kind, location, branch, include (renames match on it)."""
+        return {
+            "kind": self.kind,
+            "location": self.location,
+            "branch": self.branch,
+            "include": sorted(self.include),
+        }
+
     def is_local_git(self) -> bool:
         """A git source given as a folder (a local clone) rather than a URL."""
         return self.git is not None and "://" not in self.git and not _scp_like(self.git)

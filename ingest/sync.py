@@ -29,6 +29,7 @@ from ingest.fetch import (
     write_atomic,
 )
 from ingest.pipeline import FileResult, Ingestor, content_hash
+from ingest.renames import adopt_renames
 from ingest.repos import checkout
 from ingest.sources import Source
 from ingest.syncreport import SourceReport, SyncReport
@@ -75,6 +76,8 @@ class Syncer:
         self.folder = settings.sync_dir.absolute()
         self.ingestor = Ingestor(index, settings)
         self._private: dict[str, str] = {}
+        self._renamed: dict[str, str] = {}  # new name → old name, adopted in this run
+        self._home = self.folder  # the current source's folder: its pages or its checkout
 
     def run(self, sources: list[Source]) -> SyncReport:
         """Every source in order; one failing never stops the others."""
@@ -83,6 +86,7 @@ class Syncer:
         max_bytes = int(self.settings.max_file_mb * MB)
         timeout, delay = self.settings.sync_timeout, self.settings.sync_delay
         try:
+            self._renamed = adopt_renames(self.state, sources)
             with WebFetcher(timeout, delay, max_bytes) as fetcher:
                 for source in sources:
                     if self.stop.is_set():
@@ -96,8 +100,10 @@ class Syncer:
     def source(self, source: Source, fetcher: WebFetcher) -> SourceReport:
         """One source: list, ingest, count missing, remove; its run recorded in the state."""
         report = SourceReport(source.name, source.kind, source.location)
+        report.renamed_from = self._renamed.get(source.name)
         self._private = self.index.manifest.private_documents()
         try:
+            self._home = self.folder / self.state.register(source.name, source.identity)
             present = self._list(source, fetcher, report)
             if source.kind == "url" and report.counts["failed"]:
                 report.status = "failed"  # the one page could not be fetched
@@ -138,10 +144,9 @@ class Syncer:
         if source.path is not None:
             return self._files(source, Path(source.path), report)
         if source.git is not None:
-            target = self.folder / source.name
             timeout = self.settings.sync_git_timeout
-            checkout(source.git, source.is_local_git(), target, source.branch, timeout)
-            return self._files(source, target, report)
+            checkout(source.git, source.is_local_git(), self._home, source.branch, timeout)
+            return self._files(source, self._home, report)
         if source.url is not None:
             return self._pages(source, [source.url], fetcher, report)
         known = self.state.sitemaps(source.name)  # on 304 their listing counts as read again
@@ -236,7 +241,7 @@ class Syncer:
                 kind = fetched.content_type or "ohne Content-Type"
                 report.error(f"{url}: Dateityp nicht unterstützt ({kind})")
                 return True
-            path = stored_path(self.folder / source.name, url, suffix)
+            path = stored_path(self._home, url, suffix)
             digest = content_hash(fetched.content)
             if not (path.is_file() and item and item.content_hash == digest):
                 write_atomic(path, fetched.content)

@@ -32,6 +32,7 @@ class SourceReport:
     errors: list[str] = field(default_factory=list)
     removed_items: list[str] = field(default_factory=list)
     dropped_errors: int = 0
+    renamed_from: str | None = None  # the old name whose state this run took over
 
     def add(self, status: str) -> None:
         """Count one item (an ingest status; duplicates count as skipped)."""
@@ -66,6 +67,7 @@ class SourceReport:
             **self.counts,
             "errors": errors,
             "removed_items": list(self.removed_items),
+            "renamed_from": self.renamed_from,
         }
 
 

@@ -504,6 +504,11 @@ class SourceOut(BaseModel):
     failed: int
     errors: list[str]
     removed_items: list[str]
+    renamed_from: str | None = Field(
+        default=None,
+        description="umbenannt von: der alte Name, dessen Zustand, Dateien und Dokumente die "
+        "Quelle übernommen hat (gleiche Art und gleicher Ort)",
+    )
 
 
 class SourcesOut(BaseModel):

@@ -43,9 +43,10 @@ def _counts(entry: dict[str, Any]) -> str:
 def print_run(sources: list[dict[str, Any]]) -> None:
     """One line per source; errors and removed items below (on stderr)."""
     for entry in sources:
+        renamed = f", umbenannt von {entry['renamed_from']}" if entry.get("renamed_from") else ""
         typer.echo(
             f"{entry['name']}: {STATUS.get(entry['status'], entry['status'])} – "
-            f"{_counts(entry)} ({entry['seconds']:.1f} s)"
+            f"{_counts(entry)} ({entry['seconds']:.1f} s{renamed})"
         )
         for item in entry["removed_items"]:
             typer.echo(f"ENTFERNT {entry['name']}: {item}", err=True)
@@ -64,7 +65,8 @@ def print_sources(overview: dict[str, Any]) -> None:
             value = entry.get(key)
             text = STATUS.get(str(value), str(value)) if key == "status" else str(value or "–")
             cells.append(f"{text[:width]:<{width}}")
-        typer.echo("  ".join(cells) + "  " + entry["location"])
+        renamed = f"  (vorher: {entry['renamed_from']})" if entry.get("renamed_from") else ""
+        typer.echo("  ".join(cells) + "  " + entry["location"] + renamed)
         for error in entry["errors"]:
             typer.echo(f"{'':4}– {error}")
     if not overview["sources"]:

@@ -40,6 +40,7 @@ def _never_run(source: Source) -> dict[str, Any]:
         **dict.fromkeys(COUNTS, 0),
         "errors": [],
         "removed_items": [],
+        "renamed_from": None,
         "last_success": None,
     }
 
@@ -122,6 +123,7 @@ class SyncDesk:
         require(principal, Scope.ADMIN, "Quellenübersicht")
         path = self.config_path(config)
         runs = self.state.runs()
+        recorded = self.state.recorded()
         problem = None
         try:
             configured = load_sources(path)
@@ -134,6 +136,8 @@ class SyncDesk:
         listed.extend({**entry, "configured": False} for entry in runs.values())
         for entry in listed:
             entry["items"] = self.state.item_count(entry["name"])
+            known = recorded.get(entry["name"])  # the last rename, not only this run's
+            entry["renamed_from"] = known.renamed_from if known else None
         return {"config": str(path), "config_error": problem, "sources": listed}
 
     def schedule(self) -> SyncScheduler | None:

@@ -1,4 +1,4 @@
-"""Sync state in SQLite (sync.sqlite3): each source's items, sitemaps and last run."""
+"""Sync state in SQLite (sync.sqlite3): each source's items, sitemaps, last run and folder."""
 
 from __future__ import annotations
 
@@ -38,7 +38,15 @@ CREATE TABLE IF NOT EXISTS sync_runs (
     report TEXT NOT NULL,
     last_success TEXT
 );
+CREATE TABLE IF NOT EXISTS sync_sources (
+    source TEXT PRIMARY KEY,
+    identity TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    renamed_from TEXT
+);
 """
+# every table keyed by source name: a renamed source's rows move in one transaction
+TABLES = ("sync_items", "sync_sitemaps", "sync_runs", "sync_sources")
 
 
 @dataclass
@@ -61,6 +69,15 @@ class SyncSitemap:
     locs: list[str]
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass
+class SourceRecord:
+    """A source with state: what it is read from, its folder under DATA_DIR/sync, old name."""
+
+    identity: dict[str, Any] | None  # None: last synced before identities were kept
+    folder: str
+    renamed_from: str | None = None
 
 
 class SyncState:
@@ -174,6 +191,68 @@ class SyncState:
                 "SELECT COUNT(*) FROM sync_items WHERE source = ?", (source,)
             ).fetchone()
         return int(row[0])
+
+    def recorded(self) -> dict[str, SourceRecord]:
+        """Every source with any state, by name (older ones: folder = name, no identity)."""
+        with self._lock:
+            return self._recorded(self._conn)
+
+    @staticmethod
+    def _recorded(conn: sqlite3.Connection) -> dict[str, SourceRecord]:
+        names = {
+            row[0]
+            for table in TABLES
+            for row in conn.execute(f"SELECT DISTINCT source FROM {table}")
+        }
+        found = {name: SourceRecord(None, name) for name in names}
+        for name, identity, folder, renamed_from in conn.execute(
+            "SELECT source, identity, folder, renamed_from FROM sync_sources"
+        ):
+            found[name] = SourceRecord(json.loads(identity), folder, renamed_from)
+        return found
+
+    def register(self, source: str, identity: dict[str, Any]) -> str:
+        """Note what a source is read from; its folder under DATA_DIR/sync (kept once chosen)."""
+        with self._transaction() as conn:
+            known = self._recorded(conn)
+            record = known.get(source)
+            if record is not None:
+                folder = record.folder
+            else:  # its name, or name-2, … when a renamed source keeps its files there
+                taken = {r.folder.lower() for r in known.values()}
+                folder = next(
+                    f
+                    for f in (source, *(f"{source}-{n}" for n in range(2, len(taken) + 3)))
+                    if f.lower() not in taken
+                )
+            conn.execute(
+                "INSERT INTO sync_sources VALUES (?, ?, ?, NULL) ON CONFLICT(source) DO UPDATE "
+                "SET identity = excluded.identity",
+                (source, json.dumps(identity, sort_keys=True), folder),
+            )
+        return folder
+
+    def adopt(self, old: str, new: str, identity: dict[str, Any]) -> bool:
+        """Give old's items, sitemaps, last run and folder to new in one transaction (or False)."""
+        with self._transaction() as conn:
+            known = self._recorded(conn)
+            if new in known or old not in known:
+                return False
+            for table in TABLES:
+                conn.execute(f"UPDATE {table} SET source = ? WHERE source = ?", (new, old))
+            row = conn.execute("SELECT report FROM sync_runs WHERE source = ?", (new,)).fetchone()
+            if row is not None:
+                report = {**json.loads(row[0]), "name": new}
+                conn.execute(
+                    "UPDATE sync_runs SET report = ? WHERE source = ?",
+                    (json.dumps(report, ensure_ascii=False), new),
+                )
+            conn.execute(
+                "INSERT INTO sync_sources VALUES (?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "identity = excluded.identity, renamed_from = excluded.renamed_from",
+                (new, json.dumps(identity, sort_keys=True), known[old].folder, old),
+            )
+        return True
 
     def close(self) -> None:
         """Close the database."""

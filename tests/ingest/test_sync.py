@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,12 +13,14 @@ from typing import Any
 
 import pytest
 
-from assistant.cli.sync import print_sources
+from assistant.api.schemas import SourcesOut
+from assistant.cli.sync import print_run, print_sources
 from assistant.config import Settings
 from assistant.core.principal import local
 from assistant.core.sync import SyncDesk
 from assistant.errors import Busy, ConfigError
 from assistant.services import Services
+from assistant.store.sync import SyncItem, SyncState
 from ingest.sources import load_sources
 from tests.fakes.site_server import FakeSite
 
@@ -340,3 +343,162 @@ def test_schedule_runs_in_the_background_and_one_run_at_a_time(
     entry = desk.sources(OPERATOR)["sources"][0]
     assert entry["status"] == "ok" and entry["items"] == 1 and entry["unchanged"] == 1
     assert desk.services.manifest.doc_ids() == {"a"}
+
+
+OZG_MD = "# OZG\n\n## § 1 Portalverbund\n\nBund und Länder verbinden Portale.\n"
+
+
+def test_a_renamed_source_keeps_its_state_files_and_documents(
+    desk: SyncDesk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "antrag.md").write_text(PRIVACY_MD)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "ozg.md").write_text(OZG_MD)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    sync_dir = desk.services.settings.sync_dir
+    with FakeSite() as site:
+        for path in ("/a.html", "/b.html"):
+            site.put(path, html(path))
+        listed = (
+            "sources:\n  - {{name: {}, sitemap: '" + site.sitemap_url + "'}}\n"
+            "  - {{name: {}, path: docs}}\n"
+            "  - {{name: {}, git: repo, include: ['*.md'], type: legal_framework}}\n"
+        )
+        config = sources_file(tmp_path, listed.format("stadt", "ordner", "recht"))
+        first = run(desk, config)
+        assert [counts(first[n]) for n in ("stadt", "ordner", "recht")] == [{"added": 2}] + [
+            {"added": 1}
+        ] * 2
+        site.remove("/b.html")
+        assert counts(run(desk, config)["stadt"]) == {"unchanged": 1, "missing": 1}
+        documents = {d.doc_id: d.path for d in desk.services.manifest.documents()}
+        assert set(documents) == {"a", "b", "antrag", "ozg"}
+        hits, sitemap_hits = site.conditional_hits, site.sitemap_hits
+
+        config = sources_file(tmp_path, listed.format("stadtportal", "dokumente", "gesetze"))
+        renamed = run(desk, config)
+        assert {n: r["renamed_from"] for n, r in renamed.items()} == {
+            "stadtportal": "stadt",
+            "dokumente": "ordner",
+            "gesetze": "recht",
+        }
+        # validators and missing counts carried over: conditional GETs answered 304, and the
+        # page missing in the last run of `stadt` is missing a second time, so removed
+        assert site.conditional_hits == hits + 1 and site.sitemap_hits == sitemap_hits + 1
+        assert counts(renamed["stadtportal"]) == {"unchanged": 1, "removed": 1}
+        assert renamed["stadtportal"]["removed_items"] == [site.url("/b.html")]
+        assert counts(renamed["dokumente"]) == counts(renamed["gesetze"]) == {"unchanged": 1}
+        del documents["b"]
+        after = {d.doc_id: d.path for d in desk.services.manifest.documents()}
+        assert after == documents  # same ids, same files: nothing fetched or ingested anew
+        assert not (sync_dir / "stadtportal").exists() and not (sync_dir / "gesetze").exists()
+
+        overview = desk.sources(OPERATOR, config)
+        listing = {s["name"]: s for s in overview["sources"]}
+        assert set(listing) == {"stadtportal", "dokumente", "gesetze"}  # no old names left
+        assert all(s["configured"] for s in listing.values())
+        assert listing["stadtportal"]["renamed_from"] == "stadt"
+        assert listing["stadtportal"]["items"] == listing["gesetze"]["items"] == 1
+        assert SourcesOut.model_validate(overview).sources[0].renamed_from == "stadt"  # the API
+        print_sources(overview)
+        print_run(list(renamed.values()))
+        out = capsys.readouterr().out
+        assert "(vorher: stadt)" in out and "umbenannt von stadt" in out
+
+        again = run(desk, config)
+        assert [counts(r) for r in again.values()] == [{"unchanged": 1}] * 3
+        assert [r["renamed_from"] for r in again.values()] == [None] * 3
+
+    # the old name, used again for another repository, gets a checkout of its own
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q", "-b", "main")
+    (other / "ozg-kopie.md").write_text(OZG_MD)  # same text: skipped as a duplicate
+    git(other, "add", ".")
+    git(other, "commit", "-q", "-m", "start")
+    config.write_text(
+        "sources:\n  - {name: gesetze, git: repo, include: ['*.md'], type: legal_framework}\n"
+        "  - {name: recht, git: other}\n",
+        encoding="utf-8",
+    )
+    reused = run(desk, config)
+    assert counts(reused["gesetze"]) == {"unchanged": 1} and reused["recht"]["renamed_from"] is None
+    assert (sync_dir / "recht-2" / "ozg-kopie.md").is_file() and Path(after["ozg"]).is_file()
+
+
+def test_a_rename_is_never_guessed(desk: SyncDesk, tmp_path: Path) -> None:
+    for folder in ("docs", "other"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "antrag.md").write_text(PRIVACY_MD)  # other: a duplicate
+    with FakeSite() as site:
+        site.put("/a.html", html("/a.html"))
+        page = site.url("/a.html")
+        listed = (
+            "sources:\n  - {name: zwei-a, path: docs}\n  - {name: zwei-b, path: docs}\n"
+            "  - {name: teil, path: docs, include: ['*.md']}\n"
+            "  - {name: alt, path: other}\n  - {name: seite, url: '" + page + "'}\n"
+        )
+        config = sources_file(tmp_path, listed)
+        assert counts(run(desk, config)["zwei-a"]) == {"added": 1}
+        with sqlite3.connect(desk.services.settings.sync_state_path) as older:  # before renames
+            older.execute("DELETE FROM sync_sources WHERE source IN ('alt', 'seite')")
+        # two old sources with the same folder; one with other include patterns; a folder
+        # synced by an older version (its include unknown); a page is known by its address
+        config = sources_file(
+            tmp_path,
+            "sources:\n  - {name: neu, path: docs}\n"
+            "  - {name: teil2, path: docs, include: ['antrag.md']}\n"
+            "  - {name: alt2, path: other}\n  - {name: seite2, url: '" + page + "'}\n",
+        )
+        report = run(desk, config)
+    assert {n: r["renamed_from"] for n, r in report.items()} == {
+        "neu": None,
+        "teil2": None,
+        "alt2": None,
+        "seite2": "seite",
+    }
+    assert counts(report["seite2"]) == {"unchanged": 1} and site.conditional_hits == 1
+    listing = {s["name"]: s for s in desk.sources(OPERATOR, config)["sources"]}
+    old = {n: (s["configured"], s["items"]) for n, s in listing.items() if n not in report}
+    assert old == {n: (False, 1) for n in ("zwei-a", "zwei-b", "teil", "alt")}
+    assert desk.services.manifest.doc_ids() == {"antrag", "a"}
+
+
+def test_a_rename_moves_the_whole_state_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = SyncState(tmp_path / "sync.sqlite3")
+    page = {"kind": "url", "location": "https://example.org/a.html", "branch": None, "include": []}
+    assert state.register("alt", page) == "alt"
+    state.save_item("alt", SyncItem("https://example.org/a.html", "/d/sync/alt/a.html", '"e1"'))
+    state.count_missing("alt", ["https://example.org/a.html"])
+    state.save_run("alt", {"name": "alt", "finished_at": "2025-01-01T00:00:00+00:00"}, True)
+    state.save_item("andere", SyncItem("b.md", "/d/b.md"))
+    assert not state.adopt("alt", "andere", page)  # a name with state of its own adopts nothing
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:  # stopped mid-adoption: nothing moved
+        patched.setattr("assistant.store.sync.json.dumps", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            state.adopt("alt", "neu", page)
+    assert set(state.recorded()) == {"alt", "andere"} and not state.items("neu")
+
+    assert state.adopt("alt", "neu", page)
+    item = state.items("neu")["https://example.org/a.html"]
+    assert (item.etag, item.missing, state.items("alt")) == ('"e1"', 1, {})
+    run = state.runs()["neu"]
+    assert run["name"] == "neu" and run["last_success"] == "2025-01-01T00:00:00+00:00"
+    record = state.recorded()["neu"]
+    assert (record.folder, record.renamed_from, set(state.recorded())) == (
+        "alt",
+        "alt",
+        {"neu", "andere"},
+    )
+    assert state.register("alt", {**page, "location": "https://example.org/b.html"}) == "alt-2"
+    state.close()

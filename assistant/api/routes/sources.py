@@ -19,7 +19,8 @@ def list_sources(assistant: AssistantDep, principal: PrincipalDep) -> Any:
     status (`ok`, `partial`: some items failed, `failed`: not reachable, nothing deleted,
     `never`), counts (added, updated, unchanged, removed, missing, skipped, failed), errors and
     the items removed (missing in two consecutive successful runs). Sources no longer in the
-    file are listed with `configured: false`."""
+    file are listed with `configured: false`; a renamed source (same kind and place) names its
+    old name in `renamed_from`."""
     return assistant.sync.sources(principal)
 
 
