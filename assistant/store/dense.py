@@ -3,7 +3,8 @@
 Chroma's embedded HNSW index replays the tail of its log into the graph each time a process
 opens it, in no fixed order, so the same question found different nearest chunks after a
 restart (recall 0.88 of the true 60 nearest on the 119 laws). A product over the matrix takes a
-few milliseconds at that size and gives every process the same, exact neighbours.
+few milliseconds at that size and gives every process the same, exact neighbours. When the index
+changes, only the vectors of new chunks are read (chunk ids change with their content).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class DenseMatrix:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
         return cls(state, tuple(cid for cid, _ in ordered), matrix)
+
+    def refreshed(
+        self, state: tuple[str, int], present: set[str], rows: Iterable[tuple[str, np.ndarray]]
+    ) -> DenseMatrix:
+        """This matrix for a later state: rows no longer present dropped, new rows added."""
+        kept = [(cid, self.vectors[i]) for i, cid in enumerate(self.ids) if cid in present]
+        return DenseMatrix.build(state, [*kept, *rows])
 
     def nearest(
         self, vector: np.ndarray, k: int, allowed: set[str] | None = None

@@ -240,7 +240,12 @@ class Index:
             current = self._dense
             if current is None or current.state != state:
                 self.vectors.follow(state[0])
-                current = DenseMatrix.build(state, self.vectors.all_vectors())
+                if current is None:
+                    current = DenseMatrix.build(state, self.vectors.all_vectors())
+                else:  # only what changed: chunk ids change with their content
+                    present = self.vectors.all_ids()
+                    new = sorted(present - set(current.ids))
+                    current = current.refreshed(state, present, self.vectors.vectors_of(new))
                 self._dense = current
             return current
 

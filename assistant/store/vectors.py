@@ -224,6 +224,21 @@ class VectorStore:
             _reraise(exc)
 
     @_reconnecting
+    def vectors_of(self, ids: Sequence[str]) -> list[tuple[str, np.ndarray]]:
+        """(id, vector) of the given ids that are stored."""
+        rows: list[tuple[str, np.ndarray]] = []
+        try:
+            for start in range(0, len(ids), UPSERT_BATCH):
+                got = self.collection.get(
+                    ids=list(ids[start : start + UPSERT_BATCH]), include=["embeddings"]
+                )
+                vectors = got["embeddings"] if got.get("embeddings") is not None else []
+                rows.extend(zip(got["ids"], (np.asarray(v) for v in vectors), strict=True))
+        except Exception as exc:
+            _reraise(exc)
+        return rows
+
+    @_reconnecting
     def count(self) -> int:
         """Number of vectors stored."""
         try:

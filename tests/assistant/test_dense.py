@@ -30,6 +30,9 @@ def test_nearest_is_exact_filtered_and_breaks_ties_by_id() -> None:
     twins = DenseMatrix.build(("g", 3), [("b", np.ones(4)), ("c", np.ones(4)), ("a", np.ones(4))])
     assert [cid for cid, _ in twins.nearest(np.ones(4), 3)] == ["a", "b", "c"]
     assert DenseMatrix.build(("g", 0), []).nearest(query, 5) == []
+    later = matrix.refreshed(("h", 201), set(ids[100:]), [("new", query)])
+    assert later.state == ("h", 201) and later.ids[0] == "c100" and later.ids[-1] == "new"
+    assert later.nearest(query, 1)[0][0] == "new"
 
 
 def _brute_force(services: Services, vector: np.ndarray, k: int) -> list[str]:
@@ -53,6 +56,9 @@ def test_index_search_is_exact_and_follows_changes(services: Services, law_dir: 
     assert hidden and not {cid for cid, _ in hidden} & ozg
     index.remove_document("ozg")  # a new generation: the vectors in memory follow
     assert not {cid for cid, _ in index.nearest(vector, 200)} & ozg
+    Ingestor(index, services.settings).run([law_dir])  # back again: only its vectors are read
+    got = [cid for cid, _ in index.nearest(vector, 25)]
+    assert set(got) == set(_brute_force(services, vector, 25)) and ozg & set(got)
 
 
 _NEAREST = """
