@@ -13,8 +13,7 @@ from assistant.errors import LotseError
 from assistant.slack.blocks import escape, plain
 from assistant.slack.handovers import advisor_message, advisor_note
 from assistant.slack.listeners import Listeners, extract_error, new_reference
-from assistant.slack.payloads import Click, extract_team
-from assistant.slack.principals import principal_for
+from assistant.slack.payloads import Click
 
 log = logging.getLogger("assistant.slack")
 
@@ -57,9 +56,7 @@ class AdvisorListeners(Listeners):
         """Question, answer and sources to the advisors' channel; a note to the asker."""
         ack()
         click = Click.parse(body, action)
-        record = self.record(
-            principal_for(extract_team(body), click.channel, self.organisations), click.value
-        )
+        record = self.record(self.clicker(body, click), click.value)
         if record is None:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return
@@ -121,7 +118,7 @@ class AdvisorListeners(Listeners):
 
     def open_case(self, body: dict[str, Any], click: Click, permalink: str | None) -> None:
         """The hand-off becomes a case the advisors track (a failure is logged, never fatal)."""
-        principal = principal_for(extract_team(body), click.channel, self.organisations)
+        principal = self.clicker(body, click)
         contact = {"slack_channel": click.channel or "", "slack_user": click.user or ""}
         if click.thread_ts:
             contact["slack_thread_ts"] = click.thread_ts

@@ -16,8 +16,7 @@ from assistant.slack.actions import REASONS
 from assistant.slack.answers import answer_message, reason_prompt, reason_thanks
 from assistant.slack.blocks import escape, plain
 from assistant.slack.listeners import Listeners, extract_error
-from assistant.slack.payloads import Click, extract_team
-from assistant.slack.principals import principal_for
+from assistant.slack.payloads import Click
 
 log = logging.getLogger("assistant.slack")
 
@@ -31,7 +30,7 @@ class ButtonListeners(Listeners):
         """👍 stored as feedback (source slack)."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(extract_team(body), click.channel, self.organisations)
+        principal = self.clicker(body, click)
         if self.known(principal, click, respond):
             self.assistant.feedback(principal, click.value, Rating.UP)
             self.whisper(respond, click, plain("Danke für Ihre Rückmeldung! 👍"))
@@ -42,7 +41,7 @@ class ButtonListeners(Listeners):
         """👎 stored at once; then asks for the reason."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(extract_team(body), click.channel, self.organisations)
+        principal = self.clicker(body, click)
         if self.known(principal, click, respond):
             feedback_id = self.assistant.feedback(principal, click.value, Rating.DOWN)
             self.whisper(respond, click, reason_prompt(feedback_id))
@@ -53,7 +52,7 @@ class ButtonListeners(Listeners):
         """A reason button after 👎: adds its tag to the stored feedback."""
         ack()
         click = Click.parse(body, action)
-        principal = principal_for(extract_team(body), click.channel, self.organisations)
+        principal = self.clicker(body, click)
         feedback_id, _, tag = str(action.get("value") or "").partition(":")
         try:
             if tag not in REASONS:
@@ -75,9 +74,7 @@ class ButtonListeners(Listeners):
         """Post a private /lotse answer in the channel for everyone."""
         ack()
         click = Click.parse(body, action)
-        record = self.record(
-            principal_for(extract_team(body), click.channel, self.organisations), click.value
-        )
+        record = self.record(self.clicker(body, click), click.value)
         if record is None or not click.channel:
             self.whisper(respond, click, plain("Diese Antwort ist nicht mehr gespeichert."))
             return

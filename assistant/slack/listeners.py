@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from assistant.core import Assistant, Principal
 from assistant.errors import LotseError
 from assistant.slack.blocks import Message
-from assistant.slack.payloads import Click
-from assistant.slack.principals import parse_organisations
+from assistant.slack.payloads import Click, extract_team
+from assistant.slack.principals import parse_organisations, principal_for
 from assistant.slack.state import SlackState
 
 log = logging.getLogger("assistant.slack")
@@ -46,6 +46,10 @@ class Listeners:
         self.state = state
         self.advisor_channel = (assistant.settings.advisor_channel or "").strip() or None
         self.organisations = parse_organisations(assistant.settings.slack_organisations)
+
+    def clicker(self, body: dict[str, Any], click: Click) -> Principal:
+        """The principal of whoever clicked a button (workspace and channel)."""
+        return principal_for(extract_team(body), click.channel, self.organisations)
 
     def post(self, client: WebClient, channel: str, thread_ts: str, message: Message) -> str | None:
         """chat.postMessage in a thread (text only when Slack rejects the blocks); its ts."""
