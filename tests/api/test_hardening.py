@@ -354,3 +354,10 @@ def test_status_codes_and_the_one_error_shape(server: Server) -> None:
         spec = client.get("/openapi.json").json()
         responses = spec["paths"]["/v1/ask"]["post"]["responses"]
         assert {"400", "401", "403", "413", "415", "422", "429"} <= set(responses)
+        # every operationId unique and fixed (GET and HEAD of one route used to share one that
+        # changed from run to run)
+        ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+        assert (
+            len(ids) == len(set(ids))
+            and spec["paths"]["/healthz"]["get"]["operationId"] == "healthz"
+        )

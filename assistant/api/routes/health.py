@@ -14,13 +14,15 @@ from assistant.http.errors import responses
 router = APIRouter(tags=["health"])
 
 
-@router.api_route("/healthz", methods=["GET", "HEAD"])
+@router.get("/healthz", operation_id="healthz")
+@router.head("/healthz", include_in_schema=False)
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
-@router.api_route("/readyz", methods=["GET", "HEAD"], responses=responses(503))
+@router.get("/readyz", responses=responses(503), operation_id="readyz")
+@router.head("/readyz", responses=responses(503), include_in_schema=False)
 def readyz(assistant: AssistantDep) -> Any:
     """Index, vector store and embedding model are loaded and reachable."""
     try:
