@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import DocumentNotFound
+from assistant.errors import DocumentNotFound, StoreUnavailable
 from assistant.providers.embeddings import CachedEmbeddings
 from assistant.store.dense import DenseMatrix
 from assistant.store.identity import IndexIdentity, mismatch
@@ -240,14 +240,23 @@ class Index:
             current = self._dense
             if current is None or current.state != state:
                 self.vectors.follow(state[0])
-                if current is None:
-                    current = DenseMatrix.build(state, self.vectors.all_vectors())
-                else:  # only what changed: chunk ids change with their content
-                    present = self.vectors.all_ids()
-                    new = sorted(present - set(current.ids))
-                    current = current.refreshed(state, present, self.vectors.vectors_of(new))
+                try:
+                    current = self._load_dense(state, current)
+                except StoreUnavailable:
+                    raise
+                except Exception as exc:  # Chroma mid-write ("Error finding id"): HNSW this time
+                    log.warning("Dense vectors not loaded (%s): approximate search", exc)
+                    return None
                 self._dense = current
             return current
+
+    def _load_dense(self, state: tuple[str, int], current: DenseMatrix | None) -> DenseMatrix:
+        """All vectors, or after a change only the new chunks' (ids change with content)."""
+        if current is None:
+            return DenseMatrix.build(state, self.vectors.all_vectors())
+        present = self.vectors.all_ids()
+        new = sorted(present - set(current.ids))
+        return current.refreshed(state, present, self.vectors.vectors_of(new))
 
     def rebuild_lexical(self, generation: str | None = None) -> LexicalIndex:
         """Build the lexical index from the manifest and persist it."""
