@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -49,6 +50,7 @@ class Assistant(Library):
         self.cases = CaseDesk(services, self.verified)  # questions that need a person
         self.reports = Reports(services, self.cases.store)  # gaps, usage, operations counts
         self.sync = SyncDesk(services)  # sync from sources, their last runs, the schedule
+        self.warmed = threading.Event()  # set once warm() has run (first answers are fast)
         secret = services.settings.api_keys
         self.keyring = keyring or KeyRing(
             parse_api_keys(secret.get_secret_value() if secret else None)
@@ -299,17 +301,23 @@ class Assistant(Library):
     def warm(self) -> None:
         """Load the lexical index and embed what the first question would otherwise wait for
         (the out-of-scope examples, the question register of the indexed laws)."""
-        self.services.index.lexical()
         try:
+            self.services.index.lexical()
             self.services.engine.search("Welche Verwaltungsleistungen müssen online sein?", 5)
         except LotseError as exc:  # an empty index, Chroma down: the first request will say so
             log.info("warm-up skipped: %s", exc)
+        finally:
+            self.warmed.set()
 
     def ready(self) -> dict[str, Any]:
         """Index, vector store and model reachable (StoreUnavailable otherwise)."""
         self.services.vectors.ping()
         lexical = self.services.index.lexical()
-        return {"documents": len(self.services.manifest.doc_ids()), "chunks": len(lexical)}
+        return {
+            "documents": len(self.services.manifest.doc_ids()),
+            "chunks": len(lexical),
+            "warm": self.warmed.is_set(),
+        }
 
     @staticmethod
     def vocabulary() -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -34,6 +35,11 @@ def test_health_ready_and_docs(server: Server) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz").json()
         assert ready["status"] == "ready" and ready["documents"] == 5
+        deadline = time.monotonic() + 120  # the background warm-up finishes and says so
+        while not ready["warm"] and time.monotonic() < deadline:
+            time.sleep(0.5)
+            ready = client.get("/readyz").json()
+        assert ready["warm"] is True
         spec = client.get("/openapi.json").json()
         assert "/v1/ask" in spec["paths"] and "/v1/chat/completions" in spec["paths"]
         assert client.get("/docs").status_code == 200

@@ -24,7 +24,9 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz", responses=responses(503), operation_id="readyz")
 @router.head("/readyz", responses=responses(503), include_in_schema=False)
 def readyz(assistant: AssistantDep) -> Any:
-    """Index, vector store and embedding model are loaded and reachable."""
+    """Index, vector store and embedding model are loaded and reachable; `warm` says whether
+    the background warm-up (out-of-scope examples, question register) is done — until then the
+    first answers can take seconds."""
     try:
         state = assistant.ready()
     except LotseError as exc:
