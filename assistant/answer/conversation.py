@@ -67,7 +67,7 @@ _PRONOUN_IF_ALONE = frozenset("das es der die den dem that".split())
 # ("Can a municipality publish its gazette online?" is about its own noun)
 _ENGLISH_PRONOUNS = frozenset("its their".split())
 # … and so does "they" ("require bidders to register before they download …")
-_ENGLISH_PERSONAL = frozenset({"they"})
+_ENGLISH_AFTER_CONTENT = _ENGLISH_PRONOUNS | {"they"}
 _ENGLISH_FUNCTION = frozenset(
     "what which when where does did how who whom whose and but also about with from into will "
     "would could should shall have has must then than that there okay thanks still long much "
@@ -182,7 +182,7 @@ def _points_back(tokens: list[str], strong: bool = False) -> bool:
                 anaphor = False
         if lowered in _ENGLISH_PRONOUNS and not strong:
             anaphor = True
-        if lowered in _ENGLISH_PRONOUNS | _ENGLISH_PERSONAL:
+        if lowered in _ENGLISH_AFTER_CONTENT:
             content = [t for t in tokens[:i] if len(t) > 3 and t.lower() not in _ENGLISH_FUNCTION]
             if content:
                 continue  # "Can a municipality publish its gazette online?", "… before they …"

@@ -195,33 +195,12 @@ class VectorStore:
     @_reconnecting
     def all_ids(self) -> set[str]:
         """Every id in the collection."""
-        ids: set[str] = set()
-        offset, page = 0, 5000
-        try:
-            while True:
-                got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
-                ids.update(got)
-                if len(got) < page:
-                    return ids
-                offset += page
-        except Exception as exc:
-            _reraise(exc)
+        return {cid for got in self._pages([]) for cid in got["ids"]}
 
     @_reconnecting
     def all_vectors(self) -> list[tuple[str, np.ndarray]]:
         """Every (id, vector) in the collection."""
-        rows: list[tuple[str, np.ndarray]] = []
-        offset, page = 0, 5000
-        try:
-            while True:
-                got = self.collection.get(include=["embeddings"], limit=page, offset=offset)
-                vectors = got["embeddings"] if got.get("embeddings") is not None else []
-                rows.extend(zip(got["ids"], (np.asarray(v) for v in vectors), strict=True))
-                if len(got["ids"]) < page:
-                    return rows
-                offset += page
-        except Exception as exc:
-            _reraise(exc)
+        return [row for got in self._pages(["embeddings"]) for row in _with_vectors(got)]
 
     @_reconnecting
     def vectors_of(self, ids: Sequence[str]) -> list[tuple[str, np.ndarray]]:
@@ -229,14 +208,25 @@ class VectorStore:
         rows: list[tuple[str, np.ndarray]] = []
         try:
             for start in range(0, len(ids), UPSERT_BATCH):
-                got = self.collection.get(
-                    ids=list(ids[start : start + UPSERT_BATCH]), include=["embeddings"]
-                )
-                vectors = got["embeddings"] if got.get("embeddings") is not None else []
-                rows.extend(zip(got["ids"], (np.asarray(v) for v in vectors), strict=True))
+                part = list(ids[start : start + UPSERT_BATCH])
+                rows.extend(_with_vectors(self.collection.get(ids=part, include=["embeddings"])))
         except Exception as exc:
             _reraise(exc)
         return rows
+
+    def _pages(self, include: list[str]) -> list[dict[str, Any]]:
+        """The whole collection, read in pages of 5,000 (Chroma's get results)."""
+        pages: list[dict[str, Any]] = []
+        offset, page = 0, 5000
+        try:
+            while True:
+                got = self.collection.get(include=include, limit=page, offset=offset)
+                pages.append(got)
+                if len(got["ids"]) < page:
+                    return pages
+                offset += page
+        except Exception as exc:
+            _reraise(exc)
 
     @_reconnecting
     def count(self) -> int:
@@ -267,6 +257,12 @@ class VectorStore:
         ids = got["ids"][0]
         distances = got["distances"][0] if got.get("distances") else [1.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def _with_vectors(got: dict[str, Any]) -> list[tuple[str, np.ndarray]]:
+    """(id, vector) pairs of a Chroma get result that included embeddings."""
+    vectors = got["embeddings"] if got.get("embeddings") is not None else []
+    return [(cid, np.asarray(v)) for cid, v in zip(got["ids"], vectors, strict=True)]
 
 
 def _clean(metadata: dict[str, Any]) -> dict[str, Any]:
