@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer import extractive, llm
 from assistant.answer.confidence import Calibration, calibration, features
 from assistant.answer.conversation import is_followup, resolve
+from assistant.answer.generation import LlmGeneration
 from assistant.answer.intake import MAX_INPUT_CHARS, check_question, take
 from assistant.answer.language import detect_language
-from assistant.answer.llm import fallback_notice
-from assistant.answer.models import Answer, AskResult, Citation, Part, Prepared
-from assistant.answer.outcomes import (
-    ABSTAIN_TEXT,
-    candidate_citations,
-    candidates_text,
-    distinct_parts,
-    several_parts,
-)
+from assistant.answer.models import Answer, AskResult, Part, Prepared
+from assistant.answer.outcomes import ABSTAIN_TEXT, distinct_parts
 from assistant.answer.validity import ValidityNotes
 from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
@@ -36,10 +28,8 @@ LEAN = 0.1  # how much surer the sources must be of the joined question to call 
 ANSWER_HITS = 6
 __all__ = ["ABSTAIN_TEXT", "AnswerEngine", "AskResult", "MAX_QUESTION_CHARS", "Prepared"]
 
-STREAM_HOLD = 80  # characters held back while streaming, so a secret split in two is masked
 
-
-class AnswerEngine:
+class AnswerEngine(LlmGeneration):
     """Answers questions from the index; never cites a chunk it did not retrieve."""
 
     def __init__(
@@ -204,105 +194,6 @@ class AnswerEngine:
         """The extractive answer with a visible notice (LLM failed)."""
         return self._extractive(prepared, notice)
 
-    def _answer(self, p: Prepared, text: str, citations: list[Citation], **extra: Any) -> Answer:
-        outcome = extra.pop("outcome", p.outcome)
-        notice = "; ".join(dict.fromkeys(n for n in [extra.pop("notice", None), *p.notices] if n))
-        return Answer(
-            self._redact(text),
-            outcome == Outcome.ABSTAIN,
-            p.confidence,
-            extra.pop("mode", p.mode),
-            self._redact_citations(citations),
-            notice or None,
-            p.language,
-            p.question,
-            p.resolved,
-            [h.chunk.chunk_id for h in p.hits],
-            outcome=outcome,
-            followup=p.followup,
-            anchor=p.anchor,
-            **extra,
-        )
-
-    def _not_answered(self, p: Prepared, part: Part, notice: str | None = None) -> Answer:
-        if part.outcome == Outcome.CANDIDATES and part.hits:
-            citations = self._candidates(part)
-            text = candidates_text(citations, p.language)
-            return self._answer(p, text, citations, outcome=Outcome.CANDIDATES, notice=notice)
-        return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
-
-    def _candidates(self, part: Part) -> list[Citation]:
-        """The most likely §§/passages, one per section, each quoting its best sentence."""
-        return candidate_citations(self.retriever.index.lexical(), part, self._spans)
-
-    def _spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        if self.sentences is None:
-            from assistant.store.sentences import segment
-
-            return [segment(t) for t in texts]
-        return self.sentences.spans_of(texts)
-
-    def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
-        lexical = self.retriever.index.lexical()
-        text, citations = extractive.compose(lexical, p.result, p.hits, p.language, self._spans)
-        if not citations:
-            return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
-        return self._answer(p, text, citations, mode="extractive", notice=notice)
-
-    def _several(self, p: Prepared) -> Answer:
-        """One block per distinct question, each with its own outcome and citations."""
-        lexical = self.retriever.index.lexical()
-        text, citations, summary, overall = several_parts(
-            lexical, p.parts, p.language, self._spans, self._candidates
-        )
-        p.outcome = overall
-        p.hits = [h for part in p.parts for h in part.hits]
-        return self._answer(p, text, citations, outcome=overall, mode="extractive", parts=summary)
-
-    def _llm_answer(self, p: Prepared) -> Answer:
-        if self.chat_model is None:
-            return self._extractive(p, "Kein LLM konfiguriert – extraktive Antwort.")
-        messages = llm.build_messages(p.resolved, p.hits, p.language)
-        try:
-            raw = llm.complete(self.chat_model, messages)
-        except Exception as exc:  # any endpoint failure falls back, visibly
-            log.warning("LLM endpoint failed: %s", type(exc).__name__)
-            return self._extractive(p, fallback_notice(exc))
-        return self.finish_llm(p, raw)
-
-    def finish_llm(self, p: Prepared, raw: str) -> Answer:
-        """Validate LLM output into an Answer (abstains or falls back when unusable)."""
-        checked = llm.check_answer(raw, p.hits)
-        if checked.abstained:
-            return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
-        if not checked.citations:
-            return self._extractive(p, "LLM-Antwort ohne gültige Quellen – extraktive Antwort.")
-        notes = []
-        if checked.invalid_markers:
-            notes.append(f"{checked.invalid_markers} ungültige Quellenverweise entfernt")
-        if checked.uncited_sentences:
-            notes.append(f"{checked.uncited_sentences} Sätze ohne Quelle markiert")
-        return self._answer(
-            p, checked.text, checked.citations, mode="llm", notice="; ".join(notes) or None
-        )
-
-    def stream_llm(self, p: Prepared) -> Iterator[str]:
-        """LLM text pieces (secrets redacted); the caller validates the whole with finish_llm."""
-        if self.chat_model is None:
-            raise InvalidRequest("mode", "kein LLM konfiguriert (LOTSE_LLM_BASE_URL)")
-        hold = max(self.redactor.longest, STREAM_HOLD) - 1
-        buffer = ""
-        for piece in llm.stream(
-            self.chat_model, llm.build_messages(p.resolved, p.hits, p.language)
-        ):
-            buffer = self._redact(buffer + piece)
-            if len(buffer) > hold:
-                cut = len(buffer) - hold
-                yield buffer[:cut]
-                buffer = buffer[cut:]
-        if buffer:
-            yield self._redact(buffer)
-
     def store(
         self, answer: Answer, conversation_id: str | None, owner: Owner | None = None
     ) -> AskResult:
@@ -313,13 +204,3 @@ class AnswerEngine:
             conversation_id, answer.question, answer.resolved_question, answer.as_dict(), owner
         )
         return AskResult(answer, answer_id, conversation_id)
-
-    def redact(self, text: str) -> str:
-        """Text with secrets masked (for anything shown that comes from documents)."""
-        return self._redact(text)
-
-    def _redact_citations(self, citations: list[Citation]) -> list[Citation]:
-        return [replace(c, quote=self._redact(c.quote)) for c in citations]
-
-    def _redact(self, text: str) -> str:
-        return self.redactor.mask(text)

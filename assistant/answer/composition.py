@@ -1,0 +1,92 @@
+"""Answers composed from retrieved passages: extractive, candidates, several parts, redacted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from assistant.answer import extractive
+from assistant.answer.models import Answer, Citation, Part, Prepared
+from assistant.answer.outcomes import (
+    ABSTAIN_TEXT,
+    candidate_citations,
+    candidates_text,
+    several_parts,
+)
+from assistant.domain import Outcome
+from assistant.redaction import Redactor
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.sentences import SentenceStore
+
+
+class AnswerComposition:
+    """Mixin of the engine that turns a prepared question into an Answer, secrets masked."""
+
+    retriever: HybridRetriever
+    sentences: SentenceStore | None
+    redactor: Redactor
+
+    def _answer(self, p: Prepared, text: str, citations: list[Citation], **extra: Any) -> Answer:
+        outcome = extra.pop("outcome", p.outcome)
+        notice = "; ".join(dict.fromkeys(n for n in [extra.pop("notice", None), *p.notices] if n))
+        return Answer(
+            self._redact(text),
+            outcome == Outcome.ABSTAIN,
+            p.confidence,
+            extra.pop("mode", p.mode),
+            self._redact_citations(citations),
+            notice or None,
+            p.language,
+            p.question,
+            p.resolved,
+            [h.chunk.chunk_id for h in p.hits],
+            outcome=outcome,
+            followup=p.followup,
+            anchor=p.anchor,
+            **extra,
+        )
+
+    def _not_answered(self, p: Prepared, part: Part, notice: str | None = None) -> Answer:
+        if part.outcome == Outcome.CANDIDATES and part.hits:
+            citations = self._candidates(part)
+            text = candidates_text(citations, p.language)
+            return self._answer(p, text, citations, outcome=Outcome.CANDIDATES, notice=notice)
+        return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
+
+    def _candidates(self, part: Part) -> list[Citation]:
+        """The most likely §§/passages, one per section, each quoting its best sentence."""
+        return candidate_citations(self.retriever.index.lexical(), part, self._spans)
+
+    def _spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        if self.sentences is None:
+            from assistant.store.sentences import segment
+
+            return [segment(t) for t in texts]
+        return self.sentences.spans_of(texts)
+
+    def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
+        lexical = self.retriever.index.lexical()
+        text, citations = extractive.compose(lexical, p.result, p.hits, p.language, self._spans)
+        if not citations:
+            return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
+        return self._answer(p, text, citations, mode="extractive", notice=notice)
+
+    def _several(self, p: Prepared) -> Answer:
+        """One block per distinct question, each with its own outcome and citations."""
+        lexical = self.retriever.index.lexical()
+        text, citations, summary, overall = several_parts(
+            lexical, p.parts, p.language, self._spans, self._candidates
+        )
+        p.outcome = overall
+        p.hits = [h for part in p.parts for h in part.hits]
+        return self._answer(p, text, citations, outcome=overall, mode="extractive", parts=summary)
+
+    def redact(self, text: str) -> str:
+        """Text with secrets masked (for anything shown that comes from documents)."""
+        return self._redact(text)
+
+    def _redact_citations(self, citations: list[Citation]) -> list[Citation]:
+        return [replace(c, quote=self._redact(c.quote)) for c in citations]
+
+    def _redact(self, text: str) -> str:
+        return self.redactor.mask(text)

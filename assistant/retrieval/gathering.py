@@ -1,0 +1,139 @@
+"""Evidence gathering: fused chunk candidates, the register's questions and cited §§."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.retrieval.definitions import defines
+from assistant.retrieval.evidence import Evidence
+from assistant.retrieval.query import ParsedQuery, QueryParser
+from assistant.retrieval.register import RegisterCache
+from assistant.retrieval.results import Filters
+from assistant.retrieval.sections import RankingWeights, SectionCatalog, rrf
+from assistant.store.index import Index
+from assistant.store.lexical import LexicalIndex
+
+CANDIDATES = 60
+DEFINITION_POOL = 40  # best fused candidates checked for a definition of the asked term
+TITLE_CANDIDATES = 20  # candidates ranked by § title match that take part in the fusion
+REWRITE_WEIGHT = 0.5  # each LLM rewrite's rankings count half as much as the question's
+
+
+class EvidenceGathering:
+    """Mixin of the retriever that gathers one search's evidence before the units are ranked."""
+
+    index: Index
+    weights: RankingWeights
+    register: RegisterCache | None
+    parser: Callable[[], QueryParser]
+
+    def _evidence(
+        self,
+        query: str,
+        rewrites: list[str],
+        parsed: ParsedQuery,
+        lexical: LexicalIndex,
+        filters: Filters,
+        allowed: set[str] | None,
+    ) -> Evidence:
+        """Dense and lexical candidates of the question (and its rewrites), fused by rank."""
+        w = self.weights
+        ev = Evidence()
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(lexical), dtype=bool)
+            for cid in allowed:
+                pos = lexical.position(cid)
+                if pos is not None:
+                    mask[pos] = True
+        ev.vector = self.index.embeddings.query_vector(query)
+        for text, share in [(query, 1.0), *((r, REWRITE_WEIGHT) for r in rewrites)]:
+            expansions = parsed.expansions if text is query else []
+            lex_hits = lexical.search(text, w.candidates, mask, expansions)
+            vector = ev.vector if text is query else self.index.embeddings.query_vector(text)
+            dense_hits = self.index.nearest(vector, w.candidates, filters.chroma_where(), allowed)
+            if text is query:
+                ev.dense, ev.lexical = dict(dense_hits), dict(lex_hits)
+                ev.dense_rank = {cid: r for r, (cid, _) in enumerate(dense_hits)}
+                ev.lexical_rank = {cid: r for r, (cid, _) in enumerate(lex_hits)}
+            for weight, ranked in ((w.dense, dense_hits), (w.lexical, lex_hits)):
+                for rank, (cid, _) in enumerate(ranked):
+                    ev.fused[cid] = ev.fused.get(cid, 0.0) + rrf(rank, weight * share)
+        for rank, cid in enumerate(_by_title(lexical, parsed, ev.fused)):
+            ev.fused[cid] += rrf(rank, w.title)
+            ev.title_rank[cid] = rank
+        ev.records = self.index.manifest.chunks(ev.fused)
+        if parsed.defines and w.definition:  # "Was ist X?": the text that defines X
+            pool = sorted(ev.records, key=lambda c: -ev.fused[c])[:DEFINITION_POOL]
+            for cid in pool:
+                if defines(parsed.defines, ev.records[cid].text):
+                    ev.fused[cid] += rrf(0, w.definition)
+                    ev.defined.add(cid)
+        return ev
+
+    def _add_register(
+        self, query: str, ev: Evidence, catalog: SectionCatalog, allowed: set[str] | None
+    ) -> None:
+        """The register's everyday questions point at §§, maybe not among the candidates."""
+        w = self.weights
+        if self.register is None or not (w.register_dense or w.register_lexical):
+            return
+        assert ev.vector is not None
+        match = self.register.get(catalog.laws).match(query, ev.vector)
+        ev.register_best = match.dense[0][1] if match.dense else 0.0
+        ev.register_sim = dict(match.dense)
+        ev.register_rank = {key: r for r, (key, _) in enumerate(match.dense)}
+        ev.register_lexical_rank = {key: r for r, (key, _) in enumerate(match.lexical)}
+        for weight, ranked in (
+            (w.register_dense, match.dense),
+            (w.register_lexical, match.lexical),
+        ):
+            for rank, (key, _) in enumerate(ranked):
+                ev.register[key] = ev.register.get(key, 0.0) + rrf(rank, weight, w.register_k)
+        extra = [c for key in ev.register for c in catalog.chunks_of(*key)[:1]]
+        extra = [c for c in extra if c not in ev.records and (allowed is None or c in allowed)]
+        ev.records.update(self.index.manifest.chunks(extra))
+        for cid in extra:
+            ev.fused.setdefault(cid, 0.0)
+
+    def _add_references(
+        self, parsed: ParsedQuery, ev: Evidence, catalog: SectionCatalog, allowed: set[str] | None
+    ) -> None:
+        """'§ 3a VwVfG' goes straight to that §; for laws not indexed, to texts citing it."""
+        for law, section in parsed.refs:
+            found = catalog.chunks_of(law, section)
+            ev.referenced.extend(c for c in found if allowed is None or c in allowed)
+            if not found:
+                ev.mentioning.extend(self._mentions(law, section, allowed))
+        missing = [c for c in ev.referenced + ev.mentioning if c not in ev.records]
+        ev.records.update(self.index.manifest.chunks(missing))
+
+    def _mentions(self, law: str, section: str, allowed: set[str] | None) -> list[str]:
+        """Chunks that cite '§ n <law>' (for laws that are not themselves indexed)."""
+        pattern = _mention_pattern(self.parser().aliases(law), section)
+        number = section.split(" ", 1)[-1]
+        return [
+            cid
+            for cid, text in self.index.manifest.chunks_containing(number)
+            if (allowed is None or cid in allowed) and pattern.search(text)
+        ][:CANDIDATES]
+
+
+def _by_title(lexical: LexicalIndex, parsed: ParsedQuery, fused: dict[str, float]) -> list[str]:
+    """Candidates whose § title matches the question's topic, best title first."""
+    titles = lexical.title_scores(parsed.topic, list(fused), parsed.topic_expansions)
+    return sorted(titles, key=lambda cid: -titles[cid])[:TITLE_CANDIDATES]
+
+
+def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
+    number = re.escape(section.split(" ", 1)[-1])
+    law = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
+    sign = r"(?:§§?|Art\.?|Artikel)" if section.startswith("Art") else r"§§?"
+    return re.compile(
+        rf"{sign}\s*{number}(?![0-9a-z])[^§\n]{{0,40}}?\b(?:{law})|(?:{law})[^§\n]{{0,20}}{sign}\s*"
+        rf"{number}(?![0-9a-z])",
+        re.IGNORECASE,
+    )
