@@ -29,7 +29,6 @@ FEATURES = (
     "unknown",  # share of the question's idf mass the corpus has never seen
     "english",
     "register",  # best similarity to a register question, centred (0 without a register)
-    "registered",  # 1 when the question was matched against a register (a law index), else 0
     "margin",  # how far the leading § is ahead of the next one (relative)
     "routed",  # the leading hit's law is the law the question was routed to
     "reference",  # the question cites the leading § explicitly
@@ -125,7 +124,6 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "unknown": unknown,
         "english": 1.0 if language == "en" else 0.0,
         "register": (register - DENSE_CENTER) * DENSE_SCALE if register else 0.0,
-        "registered": 1.0 if register else 0.0,
         "margin": min(margin, 1.0),
         "routed": 1.0 if routed else 0.0,
         "reference": 1.0 if lead.reference else 0.0,

@@ -96,19 +96,3 @@ def test_inputs_up_to_the_limit_are_answered_not_rejected(laws: Services) -> Non
     text = ("Gilt das Onlinezugangsgesetz auch für Gemeinden? " * 420)[:20_000]
     out = laws.engine.ask(text).as_dict()
     assert out["outcome"] in ("answer", "candidates", "abstain")
-
-
-def test_doubt_knows_whether_a_register_was_searched(laws: Services, services: Services) -> None:
-    """Without a register (a corpus of documents only) its similarity is absent, not central."""
-    from assistant.answer.confidence import features
-
-    question = "Muss unsere Verwaltung ihre Leistungen auch online anbieten?"
-    with_register = features(laws.index.lexical(), laws.retriever.search(question, 10), "de")
-    assert with_register["registered"] == 1.0 and with_register["register"] != 0.0
-    Ingestor(services.index, services.settings).run(
-        [ROOT / "corpus" / "legal" / "ozg-grundlagen.md"]
-    )
-    documents_only = features(
-        services.index.lexical(), services.retriever.search(question, 10), "de"
-    )
-    assert documents_only["registered"] == 0.0 and documents_only["register"] == 0.0
