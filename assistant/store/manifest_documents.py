@@ -40,26 +40,21 @@ class ManifestDocuments(ManifestConnection):
 
     def get_document(self, doc_id: str) -> DocumentRecord | None:
         """The document with that id, or None."""
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,)
-            ).fetchone()
-        return _doc_from_row(row) if row else None
+        return self._document_where("doc_id", doc_id)
 
     def find_by_path(self, path: str) -> DocumentRecord | None:
         """The document stored from that path, or None."""
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents WHERE path = ?", (path,)
-            ).fetchone()
-        return _doc_from_row(row) if row else None
+        return self._document_where("path", path)
 
     def find_by_hash(self, content_hash: str) -> DocumentRecord | None:
         """A document with exactly this content, or None."""
+        return self._document_where("content_hash", content_hash)
+
+    def _document_where(self, column: str, value: str) -> DocumentRecord | None:
+        """The first document whose column (a fixed name, never user input) equals value."""
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents WHERE content_hash = ? LIMIT 1",
-                (content_hash,),
+                f"SELECT {_DOC_COLUMNS} FROM documents WHERE {column} = ? LIMIT 1", (value,)
             ).fetchone()
         return _doc_from_row(row) if row else None
 
