@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 THESAURUS := /usr/share/mythes/th_de_DE_v2.dat
+GLOSSARY := /usr/share/dictd/freedict-eng-deu.index
 
 .PHONY: run test eval bench bench-scale install clean tesseract
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP) $(THESAURUS) tesseract
+run: $(STAMP) $(THESAURUS) $(GLOSSARY) tesseract
 	$(BIN)/lotse ingest corpus
 	$(BIN)/lotse serve --host $(HOST) --port $(PORT)
 
@@ -29,12 +30,16 @@ $(CHROMIUM):
 $(THESAURUS):
 	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mythes-de >/dev/null) || true
 
+# FreeDict English–German (German words for English questions), from Debian's dict-freedict-eng-deu
+$(GLOSSARY):
+	command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dict-freedict-eng-deu >/dev/null) || true
+
 # OCR of scanned PDF pages: Tesseract with its German model, from Debian (checked, not a file:
 # the model's folder depends on the Tesseract version)
 tesseract:
 	@tesseract --list-langs 2>/dev/null | grep -qx deu || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-deu >/dev/null) || true; }
 
-test: $(STAMP) $(CHROMIUM) $(THESAURUS) tesseract
+test: $(STAMP) $(CHROMIUM) $(THESAURUS) $(GLOSSARY) tesseract
 	$(BIN)/ruff check assistant ingest tests evals
 	$(BIN)/mypy assistant ingest
 	@# bytecode once for the many test processes (this environment sets PYTHONDONTWRITEBYTECODE)
@@ -42,10 +47,10 @@ test: $(STAMP) $(CHROMIUM) $(THESAURUS) tesseract
 	$(BIN)/python -m pytest -q
 	bash scripts/test-chroma-server.sh
 
-eval: $(STAMP) $(THESAURUS) tesseract
+eval: $(STAMP) $(THESAURUS) $(GLOSSARY) tesseract
 	$(BIN)/python -m evals.run
 
-bench: $(STAMP) $(THESAURUS) tesseract
+bench: $(STAMP) $(THESAURUS) $(GLOSSARY) tesseract
 	$(BIN)/python -m evals.bench
 
 bench-scale: $(STAMP)

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     llm_rerank: bool = True  # with an LLM and no /rerank endpoint: listwise reranking
 
     thesaurus_path: Path | None = Path("/usr/share/mythes/th_de_DE_v2.dat")  # Debian mythes-de
+    # Debian dict-freedict-eng-deu: German words for English questions (the .dict.dz beside it)
+    glossary_path: Path | None = Path("/usr/share/dictd/freedict-eng-deu.index")
 
     rerank_base_url: str | None = None
     rerank_model: str = "reranker"

@@ -24,6 +24,7 @@ from assistant.providers.embeddings import (
 )
 from assistant.providers.llm import build_chat_model
 from assistant.providers.rerank import build_reranker
+from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.ranker import ranker_model
 from assistant.retrieval.register import OffTopic, RegisterCache
@@ -83,14 +84,19 @@ class Services:
         )
         # read once next to the embedding cache (shared by data dirs that share that cache)
         thesaurus = Thesaurus(
-            settings.thesaurus_path, settings.embedding_cache_path.parent / "thesaurus.json"
+            settings.thesaurus_path, settings.embedding_cache_path.parent / "thesaurus.sqlite3"
         )
-        if thesaurus.available:
-            threading.Thread(target=thesaurus.load, name="thesaurus", daemon=True).start()
+        glossary = Glossary(
+            settings.glossary_path, settings.embedding_cache_path.parent / "glossary.sqlite3"
+        )
+        for words in (thesaurus, glossary):
+            if words.available:
+                threading.Thread(target=words.load, name="words", daemon=True).start()
         retriever = HybridRetriever(
             index,
             register=RegisterCache(embeddings, EnrichmentStore(settings.enrichment_path)),
             thesaurus=thesaurus,
+            glossary=glossary,
             stages=stages if stages.rewrite_enabled or stages.rerank_enabled else None,
             ranker=ranker_model(embeddings.backend.model_id),
             off_topic=OffTopic(embeddings),

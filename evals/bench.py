@@ -23,7 +23,7 @@ from assistant.services import Services
 from assistant.store.index import indexed_text
 from assistant.store.sentences import segment
 from evals.harness import EVAL_DATA, RESULTS, SHARED, eval_services, load_jsonl
-from evals.laws import HELDOUT_DEV
+from evals.laws import HELDOUT_DEV, HELDOUT_DEV_EN
 from evals.metrics import percentiles
 from ingest.chunking import count_tokens
 from ingest.pipeline import Ingestor
@@ -104,14 +104,17 @@ def query_latency(log: Any) -> dict[str, Any]:
         }
         stages: dict[str, Any] = {}
         base = retriever.weights
-        for name, change in (
-            ("without register", {"register_dense": 0.0, "register_lexical": 0.0}),
-            ("without thesaurus", {"thesaurus": 0.0}),
-            ("without law routing", {"law_routing": 0.0}),
+        english = [q["q"] for q in load_jsonl(HELDOUT_DEV_EN)]
+        for name, asked, change in (
+            ("without register", questions, {"register_dense": 0.0, "register_lexical": 0.0}),
+            ("without thesaurus", questions, {"thesaurus": 0.0}),
+            ("without law routing", questions, {"law_routing": 0.0}),
+            ("English questions (search)", english, {}),
+            ("English questions without glossary (search)", english, {"glossary": 0.0}),
         ):
             retriever.weights = replace(base, **change)
             times = []
-            for q in questions:
+            for q in asked:
                 started = time.perf_counter()
                 services.engine.search(q, 10)
                 times.append(time.perf_counter() - started)

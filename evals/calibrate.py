@@ -60,10 +60,11 @@ def collect() -> tuple[list[dict[str, float]], list[int], list[int | None], list
                 for q in load_set(paths):
                     if q.get("kind") == "followup":
                         continue
-                    result = services.retriever.search(q["q"], 10)
+                    language = detect_language(q["q"])
+                    result = services.retriever.search(q["q"], 10, language=language)
                     if not result.hits or result.hits[0].reference:
                         continue  # explicit § references are always answered
-                    rows.append(features(lexical, result, detect_language(q["q"])))
+                    rows.append(features(lexical, result, language))
                     relevant.append(1 if q["gold"] else 0)
                     named = leading_units([h.source() for h in result.hits])
                     hit = any(matches(item, q) for item in named)

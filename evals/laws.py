@@ -15,11 +15,15 @@ DEV = SHARED / "evals" / "dev_laws_qa.jsonl"
 # questions of 2026-12-01, drawn at random, seed 20261201) is frozen: only ever reported.
 # On 2026-12-02 two more helpers, blind as well, added 80 in-corpus dev questions (dev2) and 60
 # out-of-corpus ones written to look like in-scope questions (ooc_dev); both belong to dev.
+# Later on 2026-12-02 (session 11) a blind helper wrote 45 English questions (dev_en), to tune the
+# English-German glossary on; they belong to dev.
 HELDOUT_DEV = ROOT / "evals" / "gold" / "laws_heldout_dev.jsonl"
+HELDOUT_DEV_EN = ROOT / "evals" / "gold" / "laws_heldout_dev_en.jsonl"
 HELDOUT_DEV_ALL = (
     HELDOUT_DEV,
     ROOT / "evals" / "gold" / "laws_heldout_dev2.jsonl",
     ROOT / "evals" / "gold" / "laws_ooc_dev.jsonl",
+    HELDOUT_DEV_EN,
 )
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {"laws": (DEV,), "laws_heldout_dev": HELDOUT_DEV_ALL, "laws_heldout_test": (HELDOUT_TEST,)}

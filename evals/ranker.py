@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.language import detect_language
 from assistant.retrieval.ranker import FEATURES
 from evals.harness import ROOT, SHARED, eval_services, load_jsonl
 from evals.laws import law_matches
@@ -42,7 +43,7 @@ def collect() -> tuple[list[np.ndarray], list[np.ndarray], list[str], str]:
             for q in load_jsonl(path):
                 if not q["gold"] or q.get("kind") == "followup":
                     continue
-                result = services.retriever.search(q["q"], 10)
+                result = services.retriever.search(q["q"], 10, language=detect_language(q["q"]))
                 if not result.units or (result.hits and result.hits[0].reference):
                     continue
                 labels = [

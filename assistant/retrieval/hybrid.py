@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.gathering import EvidenceGathering
+from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.retrieval.register import OffTopic, RegisterCache
 from assistant.retrieval.results import Filters, Hit, SearchResult
@@ -49,6 +50,7 @@ class HybridRetriever(EvidenceGathering):
         weights: RankingWeights | None = None,
         register: RegisterCache | None = None,
         thesaurus: Thesaurus | None = None,
+        glossary: Glossary | None = None,
         stages: Stages | None = None,
         ranker: LinearModel | None = None,
         off_topic: OffTopic | None = None,
@@ -57,6 +59,7 @@ class HybridRetriever(EvidenceGathering):
         self.weights = weights or RankingWeights()
         self.register = register
         self.thesaurus = thesaurus
+        self.glossary = glossary
         self.stages = stages
         self.ranker = ranker
         self.off_topic = off_topic
@@ -82,8 +85,10 @@ class HybridRetriever(EvidenceGathering):
                 self._generation = generation
             return self._parser, self._catalog
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
-        """The k best chunks for a query, one per § first."""
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, language: str = "de"
+    ) -> SearchResult:
+        """The k best chunks for a query, one per § first (language: 'de' or 'en')."""
         filters = filters or Filters()
         parser, catalog = self._current()
         parsed = parser.parse(query)
@@ -98,7 +103,7 @@ class HybridRetriever(EvidenceGathering):
             rewrites = rewrite.queries
             notices += [notice] if notice else []
             parsed.laws += [law_key_of(x) for x in rewrite.laws if law_key_of(x) in catalog.laws]
-        self._expand(parsed, lexical)
+        self._expand(parsed, lexical, language)
         evidence = self._evidence(query, rewrites, parsed, lexical, filters, allowed)
         self._add_register(query, evidence, catalog, allowed)
         self._add_references(parsed, evidence, catalog, allowed)
@@ -129,15 +134,24 @@ class HybridRetriever(EvidenceGathering):
             units=units,
         )
 
-    def _expand(self, parsed: ParsedQuery, lexical: LexicalIndex) -> None:
-        """Thesaurus synonyms of the question's words, at a low weight."""
-        if self.thesaurus is None or not self.weights.thesaurus:
-            return
-        parsed.expansions += self.thesaurus.expansions(
-            lexical.analyzer.terms(parsed.topic),
-            lambda s: all(t in lexical.terms for t in lexical.analyzer.terms(s) or ["?"]),
-            self.weights.thesaurus,
-        )
+    def _expand(self, parsed: ParsedQuery, lexical: LexicalIndex, language: str) -> None:
+        """Thesaurus synonyms of the question's words, and German translations of an English
+        question's words, at a low weight."""
+
+        def known(word: str) -> bool:
+            return all(t in lexical.terms for t in lexical.analyzer.terms(word) or ["?"])
+
+        if self.thesaurus is not None and self.weights.thesaurus:
+            parsed.expansions += self.thesaurus.expansions(
+                lexical.analyzer.terms(parsed.topic), known, self.weights.thesaurus
+            )
+        if language == "en" and self.glossary is not None and self.weights.glossary:
+            parsed.expansions += self.glossary.expansions(
+                self.glossary.keys(parsed.topic),
+                known,
+                self.weights.glossary,
+                rank=lambda word: sum(lexical.idf(t) for t in lexical.analyzer.terms(word)),
+            )
 
     def _rank(
         self, parsed: ParsedQuery, ev: Evidence, catalog: SectionCatalog

@@ -34,6 +34,7 @@ class RankingWeights:
     routed_laws: int = 3  # how many laws routing considers
     named_law: float = 0.15  # relative boost for units of a law the question names
     thesaurus: float = 0.2  # query weight of a thesaurus synonym (0: no thesaurus)
+    glossary: float = 0.5  # query weight of a German translation of an English word (0: none)
     register_k: int = RRF_K  # RRF constant of the register's rankings (smaller: sharper)
     candidates: int = 60  # dense and lexical candidates per query
 
