@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from assistant.answer.conversation import features, is_followup
-from evals.harness import ROOT, load_jsonl
+from assistant.store.analysis import build_names
+from evals.harness import ROOT, SHARED, load_jsonl
 
 GOLD = ROOT / "evals" / "gold"
 TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra", "extra2")]
@@ -22,6 +24,13 @@ TEST = GOLD / "followups_test.jsonl"
 # written blind on 2026-12-02 to be hard, together with extra2 (its first half), never fitted on
 BLIND = GOLD / "followups_blind.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
+
+
+@lru_cache(maxsize=1)
+def corpus_names() -> dict[str, str]:
+    """The names of the starter corpus and the laws, as the conversation eval's index has them."""
+    files = [*sorted((ROOT / "corpus").rglob("*.md")), *sorted(SHARED.glob("corpora/gesetze/*.md"))]
+    return build_names(path.read_text(encoding="utf-8") for path in files)
 
 
 def turns(path: Path) -> list[tuple[str, bool]]:
@@ -37,7 +46,7 @@ def score(pairs: list[tuple[str, bool]]) -> dict[str, Any]:
     from sklearn.metrics import precision_score, recall_score
 
     truth = [g for _, g in pairs]
-    predicted = [is_followup(q) for q, _ in pairs]
+    predicted = [is_followup(q, corpus_names()) for q, _ in pairs]
     return {
         "n": len(pairs),
         "followups": sum(truth),
@@ -51,6 +60,8 @@ def fit(pairs: list[tuple[str, bool]], threshold: float = 0.5) -> dict[str, Any]
     from sklearn.linear_model import LogisticRegression
 
     names = sorted(features("Test?"))
+    # fitted on the cues as typed: in 5-fold CV (3 seeds) the weights fitted with the corpus's
+    # names had precision 0.973 against 0.976 without; the names are a reading aid at run time
     x = [[features(q)[n] for n in names] for q, _ in pairs]
     y = [int(g) for _, g in pairs]
     model = LogisticRegression(C=8.0, class_weight={0: 3.0, 1: 1.0}, max_iter=1000).fit(x, y)

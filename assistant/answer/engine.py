@@ -61,7 +61,8 @@ class AnswerEngine(LlmGeneration):
         check_question(query, "query")
         if not 1 <= k <= 100:
             raise InvalidRequest("k", "muss zwischen 1 und 100 liegen")
-        return self.retriever.search(take(query).queries[0], k, filters)
+        query = take(query).queries[0]
+        return self.retriever.search(query, k, filters, detect_language(query))
 
     def ask(
         self,
@@ -97,7 +98,8 @@ class AnswerEngine(LlmGeneration):
                 anchor = last["payload"].get("anchor") or last["resolved_question"]
                 return last["question"], anchor
         if history:
-            anchor = next((q for q in reversed(history) if not is_followup(q)), history[0])
+            names = self.retriever.index.lexical().names
+            anchor = next((q for q in reversed(history) if not is_followup(q, names)), history[0])
             return history[-1], anchor
         return None, None
 
@@ -133,7 +135,8 @@ class AnswerEngine(LlmGeneration):
                 single = part(alone, alone, language).confidence
                 return part(alone, joined, language).confidence > single + LEAN
 
-            resolution = resolve(question, previous, anchor, leans_on)
+            names = self.retriever.index.lexical().names
+            resolution = resolve(question, previous, anchor, leans_on, names)
         notices: list[str] = []
         stages = self.retriever.stages
         if resolution.followup and stages is not None and stages.rewrite_enabled:
@@ -174,7 +177,7 @@ class AnswerEngine(LlmGeneration):
         return prepared
 
     def _part(self, asked: str, query: str, filters: Filters | None, language: str) -> Part:
-        result = self.retriever.search(query, 10, filters)
+        result = self.retriever.search(query, 10, filters, language)
         hits = result.hits[:ANSWER_HITS]
         if not hits:
             return Part(asked, query, result, hits, Outcome.ABSTAIN, 0.0)

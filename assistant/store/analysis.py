@@ -132,3 +132,26 @@ def build_vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
             if len(word) >= MIN_PART and word.isalpha() and word not in STOP_WORDS:
                 counts[word] = counts.get(word, 0) + 1
     return {w for w, c in counts.items() if c >= min_count}
+
+
+_NAME = re.compile(r"[^\W\d_]+")
+MIN_NAME = 3
+
+
+def build_names(texts: Iterable[str], min_count: int = 2) -> dict[str, str]:
+    """Lower-case form → spelling of the corpus's acronyms and names with inner capitals
+    ('bundid' → 'BundID', 'fitko' → 'FITKO'): words seen min_count times spelt so and at most
+    one time in ten in ordinary spelling (so 'EID' never makes 'eid' a name)."""
+    spellings: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for word in _NAME.findall(text):
+            if len(word) >= MIN_NAME:
+                forms = spellings.setdefault(word.lower(), {})
+                forms[word] = forms.get(word, 0) + 1
+    names: dict[str, str] = {}
+    for lowered, forms in spellings.items():
+        named = {f: n for f, n in forms.items() if any(c.isupper() for c in f[1:])}
+        count = sum(named.values())
+        if count >= min_count and sum(forms.values()) - count <= 0.1 * sum(forms.values()):
+            names[lowered] = max(sorted(named), key=lambda f: named[f])
+    return names

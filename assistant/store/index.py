@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.errors import DocumentNotFound, StoreUnavailable
 from assistant.providers.embeddings import CachedEmbeddings
+from assistant.store.analysis import build_names
 from assistant.store.dense import DenseMatrix
 from assistant.store.identity import IndexIdentity, mismatch
 from assistant.store.lexical import LexicalIndex
@@ -263,11 +264,15 @@ class Index:
         generation = generation or self.manifest.generation()
         texts: list[tuple[str, str]] = []
         titles: dict[str, str] = {}
+        private = self.manifest.private_documents()
+        public: list[str] = []  # names from public documents only: they steer what others see
         for chunk in self.manifest.iter_chunks():
             texts.append((chunk.chunk_id, indexed_text(chunk)))
+            if chunk.doc_id not in private:
+                public.append(texts[-1][1])
             title = section_title(chunk)
             if title:
                 titles[chunk.chunk_id] = title
-        index = LexicalIndex.build(texts, generation, titles)
+        index = LexicalIndex.build(texts, generation, titles, build_names(public))
         index.save(self.lexical_dir)
         return index

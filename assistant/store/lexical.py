@@ -16,7 +16,7 @@ from assistant.store.analysis import GermanAnalyzer, build_vocabulary
 
 K1 = 1.2
 B = 0.75
-FORMAT = 3
+FORMAT = 4  # 4: names of the public documents
 
 
 class LexicalIndex:
@@ -30,6 +30,7 @@ class LexicalIndex:
         analyzer: GermanAnalyzer,
         generation: str,
         title_weights: sp.csc_matrix | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> None:
         self.chunk_ids = chunk_ids
         self.terms = terms
@@ -39,6 +40,7 @@ class LexicalIndex:
         )
         self.analyzer = analyzer
         self.generation = generation
+        self.names = dict(names or {})  # 'bundid' → 'BundID': to read questions typed in lower case
         self._position = {cid: i for i, cid in enumerate(chunk_ids)}
         self._df = np.diff(weights.indptr) if weights.shape[1] else np.zeros(0, dtype=np.int64)
 
@@ -58,6 +60,7 @@ class LexicalIndex:
         items: Iterable[tuple[str, str]],
         generation: str,
         titles: Mapping[str, str] | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> LexicalIndex:
         """Index (chunk_id, text) pairs; titles maps chunk ids to a section title field."""
         pairs = list(items)
@@ -74,6 +77,7 @@ class LexicalIndex:
             analyzer,
             generation,
             _resize(title, shape),
+            names,
         )
 
     def _query(self, query: str, extra_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
@@ -154,6 +158,7 @@ class LexicalIndex:
                     "chunk_ids": self.chunk_ids,
                     "terms": list(self.terms),
                     "vocabulary": sorted(self.analyzer.vocabulary),
+                    "names": self.names,
                 },
                 ensure_ascii=False,
             ),
@@ -178,7 +183,15 @@ class LexicalIndex:
             return None
         terms = {t: i for i, t in enumerate(meta["terms"])}
         analyzer = GermanAnalyzer(meta["vocabulary"])
-        return cls(meta["chunk_ids"], terms, weights, analyzer, meta["generation"], title_weights)
+        return cls(
+            meta["chunk_ids"],
+            terms,
+            weights,
+            analyzer,
+            meta["generation"],
+            title_weights,
+            meta["names"],
+        )
 
 
 def _bm25(docs: list[list[str]], terms: dict[str, int]) -> sp.coo_matrix:

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.store.analysis import GermanAnalyzer, build_vocabulary, words
+from assistant.store.analysis import GermanAnalyzer, build_names, build_vocabulary, words
 from assistant.store.lexical import LexicalIndex
 
 
@@ -92,3 +92,24 @@ def test_titles_survive_a_round_trip(tmp_path) -> None:
     assert loaded.title_scores("Akteneinsicht", ["a", "b", "c"]) == pytest.approx(
         index.title_scores("Akteneinsicht", ["a", "b", "c"])
     )
+
+
+def test_names_are_acronyms_and_inner_capitals_of_the_corpus() -> None:
+    texts = [
+        "Die FITKO betreibt mit der BundID das Konto. Die FITKO sitzt in Frankfurt.",
+        "Die BundID ist das Konto des Bundes.",
+        "Ein EID, noch ein EID ist kein Eid, der Eid bleibt ein Eid.",
+        "XBau einmal.",
+    ]
+    names = build_names(texts)
+    assert names["fitko"] == "FITKO" and names["bundid"] == "BundID"
+    assert "eid" not in names  # spelt "Eid" more often than "EID"
+    assert "xbau" not in names  # seen once
+    assert "konto" not in names and "die" not in names
+
+
+def test_names_survive_a_round_trip(tmp_path) -> None:
+    index = LexicalIndex.build([("a", "BundID und BundID")], "g1", names={"bundid": "BundID"})
+    index.save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded is not None and loaded.names == {"bundid": "BundID"}

@@ -63,6 +63,19 @@ def test_follow_up_is_resolved_against_previous_turn(indexed: Services) -> None:
     assert is_followup("Und bis wann gilt das?") and not is_followup("Was ist der Portalverbund?")
 
 
+def test_follow_ups_read_the_names_of_public_documents_only(services: Services) -> None:
+    public = "# FITKO\n\nDie FITKO koordiniert den Portalverbund. Die FITKO sitzt in Frankfurt.\n"
+    private = "# Intern\n\nDas GeheimNetz der Stadt verbindet Ämter. Das GeheimNetz ist intern.\n"
+    services.ingest_uploads([("fitko.md", public.encode())])
+    services.ingest_uploads([("intern.md", private.encode())], organisation="musterstadt")
+    names = services.index.lexical().names
+    assert names.get("fitko") == "FITKO" and "geheimnetz" not in names
+    first = services.engine.ask("Was macht die FITKO?")
+    typed = services.engine.ask("wo sitzt die fitko?", first.conversation_id)
+    assert not typed.answer.followup and typed.answer.resolved_question == "wo sitzt die fitko?"
+    assert services.engine.ask("und wo sitzt die?", first.conversation_id).answer.followup
+
+
 def test_invalid_questions_name_the_field(indexed: Services) -> None:
     import pytest
 

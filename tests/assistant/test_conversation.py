@@ -74,3 +74,14 @@ def test_the_issue_example_is_not_joined() -> None:
         resolution = resolve(question, previous, anchor)
         assert resolution.resolved == question
         previous, anchor = question, resolution.anchor
+
+
+@pytest.mark.parametrize(
+    "question", ["und was kostet die bundid für kommunen", "wo sitzt die fitko?"]
+)
+def test_names_of_the_corpus_are_read_in_questions_typed_in_lower_case(question: str) -> None:
+    names = {"bundid": "BundID", "fitko": "FITKO"}
+    assert is_followup(question)  # without the corpus, 'bundid' reads as an unknown noun
+    assert not is_followup(question, names)
+    assert not resolve(question, "Was ist das OZG?", None, names=names).followup
+    assert is_followup("und was kostet das für kommunen", names)
