@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.retrieval.wordmap import WordMap
@@ -117,6 +118,17 @@ class Glossary(WordMap):
 
     def keys(self, text: str) -> list[str]:
         """The headwords of an English question: its two-word terms, then its content words."""
+        return self._entries(text)[0]
+
+    def translate(
+        self, text: str, known: Callable[[str], bool], weight: float, rank: Callable[[str], float]
+    ) -> list[tuple[str, float]]:
+        """(German translation, weight) for an English question, with one dictionary lookup."""
+        keys, found = self._entries(text)
+        return self.expansions(keys, known, weight, rank, entries=found)
+
+    def _entries(self, text: str) -> tuple[list[str], dict[str, list[str]]]:
+        """The question's headwords and the dictionary entries of all their candidate forms."""
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words = [w for w in _ENGLISH.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
@@ -125,4 +137,4 @@ class Glossary(WordMap):
         found = self.lookup(list(dict.fromkeys(terms + [f for w in words for f in _variants(w)])))
         keys = [t for t in terms if t in found]
         keys += [next((f for f in _variants(w) if f in found), w) for w in words]
-        return list(dict.fromkeys(keys))
+        return list(dict.fromkeys(keys)), found

@@ -146,8 +146,8 @@ class HybridRetriever(EvidenceGathering):
                 lexical.analyzer.terms(parsed.topic), known, self.weights.thesaurus
             )
         if language == "en" and self.glossary is not None and self.weights.glossary:
-            parsed.expansions += self.glossary.expansions(
-                self.glossary.keys(parsed.topic),
+            parsed.expansions += self.glossary.translate(
+                parsed.topic,
                 known,
                 self.weights.glossary,
                 rank=lambda word: sum(lexical.idf(t) for t in lexical.analyzer.terms(word)),

@@ -105,10 +105,11 @@ class WordMap:
         known: Callable[[str], bool],
         weight: float,
         rank: Callable[[str], float] | None = None,
+        entries: dict[str, list[str]] | None = None,
     ) -> list[tuple[str, float]]:
         """(related word, weight) for the question's key words, if the corpus has them; with
-        rank, a key word's related words are taken lowest rank first."""
-        entries = self.lookup(keys)
+        rank, a key word's related words are taken lowest rank first; entries: already looked up."""
+        entries = self.lookup(keys) if entries is None else entries
         out: list[tuple[str, float]] = []
         seen: set[str] = set()
         for key in keys:

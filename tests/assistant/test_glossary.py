@@ -74,6 +74,11 @@ def test_keys_are_terms_and_dictionary_forms_of_content_words(tmp_path: Path) ->
     # the most common word of the corpus first: the order of FreeDict's senses is not frequency
     rank = {"gebühr": 5.0, "lohn": 1.0}.__getitem__
     assert glossary.expansions(["fee"], known.__contains__, 0.3, rank)[0] == ("lohn", 0.3)
+    # translate looks the question up once and gives what keys + expansions give
+    assert glossary.translate("the fees", known.__contains__, 0.3, rank) == [
+        ("lohn", 0.3),
+        ("gebühr", 0.3),
+    ]
     assert (tmp_path / "glossary.sqlite3").exists()  # parsed once, then read from the cache
     assert Glossary(glossary.path, tmp_path / "glossary.sqlite3")._cached()
     os.utime(glossary.path, ns=(0, 0))  # a changed dictionary file is parsed anew
