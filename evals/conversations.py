@@ -1,10 +1,10 @@
 """Conversations and long inputs on an index of the starter corpus and the laws.
 
-- Follow-ups: every conversation of the dev, extra, extra2, frozen test and blind sets is asked
-  turn by turn in one conversation; precision and recall of "is a follow-up", and whether the
-  resolved question finds a gold document. extra2 and blind were written blind on 2026-12-02 to
-  be hard (follow-ups that name a noun but still need the conversation); extra2 is fitted on,
-  blind is never fitted on.
+- Follow-ups: every conversation of the dev, extra, extra2, extra3, frozen test and blind sets is
+  asked turn by turn in one conversation; precision and recall of "is a follow-up", and whether
+  the resolved question finds a gold document. extra2 and blind were written blind on 2026-12-02
+  to be hard (follow-ups that name a noun but still need the conversation); extra2 is fitted on,
+  blind is never fitted on. extra3 (2026-12-03, blind, hard negatives and positives) is fitted on.
 - Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
   characters): never a 422, the outcome per input, how many of its distinct questions were
   found, and whether each in-scope part's gold source is among the cited ones.
@@ -22,8 +22,9 @@ from evals.metrics import percentiles
 
 GOLD = ROOT / "evals" / "gold"
 FOLLOWUP_SETS = {
-    name: GOLD / f"followups_{name}.jsonl" for name in ("dev", "extra", "extra2", "test", "blind")
-}  # dev, extra and extra2 are fitted on; test is frozen; blind is only measured
+    name: GOLD / f"followups_{name}.jsonl"
+    for name in ("dev", "extra", "extra2", "extra3", "test", "blind")
+}  # dev, extra, extra2 and extra3 are fitted on; test is frozen; blind is only measured
 LONG = GOLD / "long_questions.jsonl"
 
 

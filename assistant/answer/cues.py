@@ -30,6 +30,7 @@ _FRAGMENT_OPENERS = re.compile(
 # point back on their own ("dafür", "dort", "seine", "trotzdem", "such") …
 _STRONG_ANAPHORS = frozenset(
     "dafür dazu davon darauf dabei daran darüber dagegen darin daraus darum dadurch drunter "
+    "darunter dahinter daneben davor hierauf hierüber hieran hierunter "
     "drin hierfür hierzu hiervon hierbei stattdessen dort dorthin trotzdem dennoch seine "
     "seinen seinem seiner seines dessen deren derselbe dieselbe dasselbe sowas solche solcher "
     "solches solchen solchem such this these those nevertheless anyway there it they them".split()
@@ -59,8 +60,8 @@ _ENGLISH_FUNCTION = frozenset(
     "many need want".split()
 )
 _EXPLETIVE = re.compile(
-    r"\b(?:gibt es|es gibt|geht es|es geht|handelt es sich|es sei denn|is there|are there|"
-    r"there is|there are|there's)\b",
+    r"\b(?:gibt es|es gibt|geht es|es geht|handelt es sich|es sei denn|hat es mit|is there|"
+    r"are there|there is|there are|there's)\b",
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(

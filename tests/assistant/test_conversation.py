@@ -24,6 +24,8 @@ from assistant.answer.conversation import is_followup, resolve
         "Was kostet der Anschluss?",
         "Will municipalities have to accept it?",
         "Warum ist das problematisch?",
+        "Welche Themen fallen darunter?",
+        "Was hat es damit auf sich?",
     ],
 )
 def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None:
@@ -47,6 +49,8 @@ def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None
         # "they" with its antecedent earlier in the question
         "Can a contracting authority require bidders to register before they download the "
         "tender documents?",
+        # "es" in the idiom "was hat es mit … auf sich" points nowhere
+        "Und was hat es mit der Smart City Charta auf sich?",
     ],
 )
 def test_self_contained_questions_are_never_merged(question: str) -> None:
