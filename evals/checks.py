@@ -73,6 +73,11 @@ _ORDINAL_END = re.compile(
     r"(?<!Abs\.)(?<!Absatz)(?<!Nr\.)(?<!Nummer)(?<!Satz)(?<!§)(?<!Art\.)(?<!Artikel)(?<!S\.)"
     r"(?<!Ziff\.)(?<!Anlage)(?<!Teil)(?<!Kapitel)(?<!Abschnitt)(?:^|\s)\d{1,2}\.$"
 )
+# "Art." after an inflected adjective is the noun ("Veranstaltungen ähnlicher Art."), which ends
+# a sentence; after a preposition or article ("nach Art.", "des Art.") it is "Artikel"
+_NOUN_ART = re.compile(
+    r"(?:^|\s)(?!(?:oder|über|unter|der|den|dem|des)\s)[a-zäöüß]+(?:er|en|em|es)\s+Art\.$"
+)
 _DANGLING = re.compile(r"[:,;(–-]$|§+$|\b(?:und|oder|sowie|bis|nach|gemäß)$")
 
 
@@ -87,7 +92,7 @@ def cut_inside(text: str) -> bool:
     text = text.strip().rstrip("…").strip()
     if not text:
         return False
-    if _REFERENCE_END.search(text):
+    if _REFERENCE_END.search(text) or _NOUN_ART.search(text):
         return False
     return bool(
         _ENDS_WITH_ABBREVIATION.search(text) or _ORDINAL_END.search(text) or _DANGLING.search(text)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-SETS = ("starter", "laws", "laws_heldout_dev", "laws_heldout_test")
+SETS = ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3", "laws_heldout_test")
 TITLES = {
     "starter": "starter corpus (dev)",
     "laws": "laws: shared dev questions",
     "laws_heldout_dev": "laws: held-out dev",
+    "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03, nothing fitted on it)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 
@@ -150,7 +151,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "## Misses (dev sets only; the test set's questions are not listed)",
         "",
     ]
-    for name in ("starter", "laws", "laws_heldout_dev"):
+    for name in ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3"):
         for row in results.get(name, {}).get("rows", []):
             bad_rank = row.get("rank") != 1 and "rank" in row
             bad_outcome = (row.get("outcome") == "abstain") == bool(row["gold"])

@@ -16,6 +16,8 @@ from evals.checks import answer_pieces, check_answer, cut_inside
         "wenn alle drei Bedingungen erfüllt sind: 1.",
         "folgende Angaben:",
         "nach § 3 Abs.",
+        "nach Art.",
+        "gemäß § 3 oder Art.",
         "der Name,",
     ],
 )
@@ -32,6 +34,8 @@ def test_cut_statements_are_found(text: str) -> None:
         "Siehe § 5.",
         "Gebühren nach § 22 Absatz 3 und 4.",
         "Das gilt z. B. für das Landesportal.",
+        "5. Veranstaltungen ähnlicher Art.",
+        "Waren jeder Art.",
         "(1) Die Behörde entscheidet.",
     ],
 )
