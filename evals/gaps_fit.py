@@ -1,6 +1,7 @@
 """Fit and test the gaps report's grouping on labelled questions: `python -m evals.gaps_fit`.
 
-assistant/data/out_of_scope.jsonl holds 620 questions the sources do not cover, each with a topic
+assistant/data/out_of_scope.jsonl holds 740 questions the sources do not cover (620 when the
+grouping was last fitted, 2026-12-02; 120 added 2026-12-03), each with a topic
 label (spellings merged: "Nachbarrecht" = "nachbarrecht"). Ten times, the topics are split into a
 dev and a test half (seeds 1-10), so each half has topics of its own, as a report meets new ones.
 On dev, the representation (a question's e5 `query:` vector alone, or its mean with the vector of

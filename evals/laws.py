@@ -17,6 +17,8 @@ DEV = SHARED / "evals" / "dev_laws_qa.jsonl"
 # out-of-corpus ones written to look like in-scope questions (ooc_dev); both belong to dev.
 # Later on 2026-12-02 (session 11) a blind helper wrote 45 English questions (dev_en), to tune the
 # English-German glossary on; they belong to dev.
+# On 2026-12-03 (session 12) a blind helper wrote 30 English out-of-corpus questions (ooc_dev_en):
+# every English dev question had been in-corpus, so the doubt model read "English" as "in scope".
 HELDOUT_DEV = ROOT / "evals" / "gold" / "laws_heldout_dev.jsonl"
 HELDOUT_DEV_EN = ROOT / "evals" / "gold" / "laws_heldout_dev_en.jsonl"
 HELDOUT_DEV_ALL = (
@@ -24,6 +26,7 @@ HELDOUT_DEV_ALL = (
     ROOT / "evals" / "gold" / "laws_heldout_dev2.jsonl",
     ROOT / "evals" / "gold" / "laws_ooc_dev.jsonl",
     HELDOUT_DEV_EN,
+    ROOT / "evals" / "gold" / "laws_ooc_dev_en.jsonl",
 )
 # On 2026-12-03 (session 12) a blind helper wrote dev3: 80 in-corpus questions over 41 laws (8
 # English) and 20 out-of-corpus ones, 8 of them close to digital administration. It is dev, but
