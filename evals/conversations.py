@@ -1,10 +1,12 @@
 """Conversations and long inputs on an index of the starter corpus and the laws.
 
-- Follow-ups: every conversation of the dev, extra, extra2, extra3, frozen test and blind sets is
+- Follow-ups: every conversation of the dev, extra…extra4, frozen test and blind sets is
   asked turn by turn in one conversation; precision and recall of "is a follow-up", and whether
   the resolved question finds a gold document. extra2 and blind were written blind on 2026-12-02
   to be hard (follow-ups that name a noun but still need the conversation); extra2 is fitted on,
   blind is never fitted on. extra3 (2026-12-03, blind, hard negatives and positives) is fitted on.
+  extra4 and blind2 were written blind together on 2026-12-03 from one brief; extra4 is fitted on,
+  blind2 only measured (blind, by contrast, was read for error analysis on 2026-12-03).
 - Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
   characters): never a 422, the outcome per input, how many of its distinct questions were
   found, and whether each in-scope part's gold source is among the cited ones.
@@ -23,8 +25,8 @@ from evals.metrics import percentiles
 GOLD = ROOT / "evals" / "gold"
 FOLLOWUP_SETS = {
     name: GOLD / f"followups_{name}.jsonl"
-    for name in ("dev", "extra", "extra2", "extra3", "test", "blind")
-}  # dev, extra, extra2 and extra3 are fitted on; test is frozen; blind is only measured
+    for name in ("dev", "extra", "extra2", "extra3", "extra4", "test", "blind", "blind2")
+}  # dev and extra… are fitted on; test is frozen; blind and blind2 are only measured
 LONG = GOLD / "long_questions.jsonl"
 
 

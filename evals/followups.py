@@ -1,5 +1,5 @@
-"""Follow-up detection: fit the cue weights on the train, dev, extra, extra2 and extra3
-conversations, report on the frozen test set and the blind set.
+"""Follow-up detection: fit the cue weights on the train, dev, extra, extra2, extra3 and extra4
+conversations, report on the frozen test set and the blind sets.
 
 `python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
 regression over the cues of assistant.answer.conversation.features); the frozen test set
@@ -19,10 +19,13 @@ from assistant.store.analysis import build_names
 from evals.harness import ROOT, SHARED, load_jsonl
 
 GOLD = ROOT / "evals" / "gold"
-TRAIN = [GOLD / f"followups_{name}.jsonl" for name in ("train", "dev", "extra", "extra2", "extra3")]
+TRAIN_SETS = ("train", "dev", "extra", "extra2", "extra3", "extra4")
+TRAIN = [GOLD / f"followups_{name}.jsonl" for name in TRAIN_SETS]
 TEST = GOLD / "followups_test.jsonl"
 # written blind on 2026-12-02 to be hard, together with extra2 (its first half), never fitted on
 BLIND = GOLD / "followups_blind.jsonl"
+# written blind on 2026-12-03 in one go with extra4 (same instructions), never fitted on or read
+BLIND2 = GOLD / "followups_blind2.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 
 
@@ -66,8 +69,9 @@ def fit(pairs: list[tuple[str, bool]], threshold: float = 0.5) -> dict[str, Any]
     y = [int(g) for _, g in pairs]
     model = LogisticRegression(C=8.0, class_weight={0: 3.0, 1: 1.0}, max_iter=1000).fit(x, y)
     return {
-        "note": "Fitted by `python -m evals.followups --fit` on followups_train, _dev, _extra, "
-        "_extra2 and _extra3.",
+        "note": "Fitted by `python -m evals.followups --fit` on followups_"
+        + ", _".join(TRAIN_SETS)
+        + ".",
         "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)},
         "bias": round(float(model.intercept_[0]), 4),
         "threshold": threshold,
@@ -81,6 +85,7 @@ def run() -> dict[str, Any]:
         "fit_on": score(train),
         "test": score(turns(TEST)),
         "blind": score(turns(BLIND)),
+        "blind2": score(turns(BLIND2)),
     }
 
 

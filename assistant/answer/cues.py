@@ -24,7 +24,8 @@ _QUESTION_WORDS = frozenset(
 _FRAGMENT_OPENERS = re.compile(
     r"^(?:(?:und|aber|auch|oder|and|but|or)\s+)?(?:was ist mit|wie ist es mit|wie sieht es "
     r"(?:mit|bei|aus)|was gilt (?:für|bei)|wie ist das|what about|how about|"
-    r"what if|and if|even if|auch wenn|selbst wenn|und wenn|was wenn|und falls|falls|wenn)\b",
+    r"what if|and if|even if|auch wenn|selbst wenn|und wenn|(?:und )?was,? wenn|und falls|falls|"
+    r"wenn|umgekehrt|and vice versa|vice versa)\b",
     re.IGNORECASE,
 )
 # point back on their own ("dafür", "dort", "seine", "trotzdem", "such") …
@@ -33,12 +34,15 @@ _STRONG_ANAPHORS = frozenset(
     "darunter dahinter daneben davor hierauf hierüber hieran hierunter "
     "drin hierfür hierzu hiervon hierbei stattdessen dort dorthin trotzdem dennoch seine "
     "seinen seinem seiner seines dessen deren derselbe dieselbe dasselbe sowas solche solcher "
-    "solches solchen solchem such this these those nevertheless anyway there it they them".split()
+    "solches solchen solchem such this these those nevertheless anyway there it they them "
+    "deswegen deshalb umgekehrt damals vergleichbar vergleichbare vergleichbaren vergleichbarer "
+    "vergleichbares vergleichbarem comparable conversely".split()
 )
 # "so" before these points back: "so was", "so eine Rechnung" ("such a …")
 _SUCH = frozenset("was etwas ein eine einen einem einer".split())
 _ANAPHORS = _STRONG_ANAPHORS | frozenset(
-    "da dies diese dieser dieses diesem diesen er ihn ihm ihnen sie dann one ones".split()
+    "da dies diese dieser dieses diesem diesen er ihn ihm ihnen sie dann vorher zuvor one "
+    "ones".split()
 )
 # asking for more about what was just said: an example, a source, details
 _META = re.compile(
@@ -70,6 +74,14 @@ _DEFINITION = re.compile(
     r"[^\W\d_]",
     re.IGNORECASE,
 )
+# a condition without a main clause: "Was, wenn …?", "Und falls …?", "What if …?"
+_CONDITION = re.compile(
+    r"^(?:(?:und|aber|and|but)\s+)?(?:(?:was|what),?\s+)?(?:wenn|falls|if)\b"
+    r"|^(?:auch|selbst|even)\s+(?:wenn|falls|if)\b",
+    re.IGNORECASE,
+)
+# an explicit reference names its own subject: "Was regelt § 12 IDNrG?"
+_SECTION = re.compile(r"(?:§§?|\bArt\.?|\bArtikel)\s*\d", re.IGNORECASE)
 _EXTENSION = re.compile(
     r"\b(?:auch|ebenso|genauso)\s+(?:für|bei|in|im|wenn|an|ab|nach)\b"
     r"|\balso\s+(?:for|apply|in|when)\b|\bas well\b",
@@ -115,11 +127,12 @@ def _is_noun(token: str, position: int) -> bool:
 
 
 def _names_subject(token: str) -> bool:
-    """An acronym, a name with inner capitals or a hyphen, a number: 'BundID', 'E-Akte', '2024'."""
+    """An acronym, a name with inner capitals, digits or a hyphen: 'BundID', 'F13', 'E-Akte'."""
     if token[:1].isdigit():
         return len(token) >= 2
     return token[:1].isalpha() and (
-        any(c.isupper() for c in token[1:]) or ("-" in token.strip("-") and len(token) > 3)
+        any(c.isupper() or c.isdigit() for c in token[1:])
+        or ("-" in token.strip("-") and len(token) > 3)
     )
 
 
@@ -195,7 +208,7 @@ def features(question: str, names: Mapping[str, str] | None = None) -> dict[str,
     # "gibt es" is not a pronoun, but it is a verb: "Gibt es da …?" points back like "Reicht da …?"
     tokens = tokenise(_EXPLETIVE.sub(" gibt ", question), names)
     words = [t for t in tokenise(question, names) if t[:1].isalpha()]
-    subject = any(_names_subject(t) for t in words)
+    subject = any(_names_subject(t) for t in words) or bool(_SECTION.search(question))
     nouns = [t for i, t in enumerate(words) if _is_noun(t, i)]
     long_nouns = [t for t in nouns if len(t) >= 12]
     first = words[0].lower() if words else ""
@@ -230,9 +243,11 @@ def features(question: str, names: Mapping[str, str] | None = None) -> dict[str,
         "short": float(len(words) <= 3),
         "words": min(len(words), 20) / 20,
         "connector": float(first in _CONNECTORS),
-        "question_word_first": float(first in _QUESTION_WORDS),
+        # "Was, wenn …?" opens a condition, not a question of its own
+        "question_word_first": float(first in _QUESTION_WORDS and not _CONDITION.match(stripped)),
         "definition": float(bool(_DEFINITION.match(stripped)) and not back),
         "extension": float(extension and not subject),
         "lowercase_start": float(bool(stripped[:1]) and stripped[:1].islower()),
         "pronoun_subject": float(pronoun_subject),
+        "condition": float(bool(_CONDITION.match(stripped))),
     }

@@ -26,6 +26,11 @@ from assistant.answer.conversation import is_followup, resolve
         "Warum ist das problematisch?",
         "Welche Themen fallen darunter?",
         "Was hat es damit auf sich?",
+        # an elliptic condition, "conversely", "back then", "comparable" lean on what was said
+        "Was, wenn der Antrag unvollständig eingeht?",
+        "Und umgekehrt, wenn die Behörde den Bescheid nur elektronisch schickt?",
+        "Wie viele Kommunen haben damals mitgemacht?",
+        "Gibt es in Hessen ein vergleichbares Portal für Unternehmen?",
     ],
 )
 def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None:
@@ -51,6 +56,8 @@ def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None
         "tender documents?",
         # "es" in the idiom "was hat es mit … auf sich" points nowhere
         "Und was hat es mit der Smart City Charta auf sich?",
+        # a name with digits is a subject of its own
+        "Wer hat das Sprachmodell LLM7 für die Verwaltung entwickelt?",
     ],
 )
 def test_self_contained_questions_are_never_merged(question: str) -> None:
