@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     metrics_public: bool = False  # GET /metrics without a key (else: an admin key, if keys are set)
     # gaps report: questions closer than this cosine distance (average linkage) form one topic
-    gaps_distance: float = Field(default=0.12, gt=0.0, le=2.0)  # evals/gaps_fit.py
+    gaps_distance: float = Field(default=0.125, gt=0.0, le=2.0)  # evals/gaps_fit.py
     max_upload_mb: float = Field(default=25.0, gt=0)
     max_upload_files: int = Field(default=10, ge=1)
     slack_bot_token: SecretStr | None = None

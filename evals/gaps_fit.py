@@ -1,7 +1,7 @@
 """Fit and test the gaps report's grouping on labelled questions: `python -m evals.gaps_fit`.
 
 assistant/data/out_of_scope.jsonl holds 740 questions the sources do not cover (620 when the
-grouping was last fitted, 2026-12-02; 120 added 2026-12-03), each with a topic
+grouping was first fitted, 2026-12-02; 120 added and refitted 2026-12-03), each with a topic
 label (spellings merged: "Nachbarrecht" = "nachbarrecht"). Ten times, the topics are split into a
 dev and a test half (seeds 1-10), so each half has topics of its own, as a report meets new ones.
 On dev, the representation (a question's e5 `query:` vector alone, or its mean with the vector of
@@ -102,8 +102,10 @@ def measure(vectors: np.ndarray, gold: np.ndarray, half: np.ndarray, distance: f
 
 
 def to_grid(distance: float) -> float:
-    """A distance to two decimals, halves up (as LOTSE_GAPS_DISTANCE is given)."""
-    return float(Decimal(str(distance)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """A distance on the searched grid (steps of 0.005), halves up: the median of the chosen
+    distances, never a value between them that no split chose (0.125 is not rounded to 0.13)."""
+    steps = (Decimal(str(distance)) / Decimal("0.005")).quantize(Decimal("1"), ROUND_HALF_UP)
+    return float(steps * Decimal("0.005"))
 
 
 def mean_scores(results: list[dict[str, Any]]) -> dict[str, float]:
