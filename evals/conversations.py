@@ -19,14 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 from evals.checks import check_answer
+from evals.followups import TRAIN_SETS
 from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl
 from evals.metrics import percentiles
 
 GOLD = ROOT / "evals" / "gold"
+# the fitting sets but "train" (fitted on), the frozen test set and the blind sets (only measured)
 FOLLOWUP_SETS = {
     name: GOLD / f"followups_{name}.jsonl"
-    for name in ("dev", "extra", "extra2", "extra3", "extra4", "test", "blind", "blind2")
-}  # dev and extra… are fitted on; test is frozen; blind and blind2 are only measured
+    for name in (*(n for n in TRAIN_SETS if n != "train"), "test", "blind", "blind2")
+}
 LONG = GOLD / "long_questions.jsonl"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from assistant.retrieval.query import SECTION_RE
+
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d[\d.,]*|[,;:?!–]")
 _LEAD = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|gut|super|prima|danke(?: schön| sehr)?|vielen dank|alles klar|ach ja|"
@@ -80,8 +82,6 @@ _CONDITION = re.compile(
     r"|^(?:auch|selbst|even)\s+(?:wenn|falls|if)\b",
     re.IGNORECASE,
 )
-# an explicit reference names its own subject: "Was regelt § 12 IDNrG?"
-_SECTION = re.compile(r"(?:§§?|\bArt\.?|\bArtikel)\s*\d", re.IGNORECASE)
 _EXTENSION = re.compile(
     r"\b(?:auch|ebenso|genauso)\s+(?:für|bei|in|im|wenn|an|ab|nach)\b"
     r"|\balso\s+(?:for|apply|in|when)\b|\bas well\b",
@@ -208,10 +208,12 @@ def features(question: str, names: Mapping[str, str] | None = None) -> dict[str,
     # "gibt es" is not a pronoun, but it is a verb: "Gibt es da …?" points back like "Reicht da …?"
     tokens = tokenise(_EXPLETIVE.sub(" gibt ", question), names)
     words = [t for t in tokenise(question, names) if t[:1].isalpha()]
-    subject = any(_names_subject(t) for t in words) or bool(_SECTION.search(question))
+    # an explicit reference names its own subject: "Was regelt § 12 IDNrG?"
+    subject = any(_names_subject(t) for t in words) or bool(SECTION_RE.search(question))
     nouns = [t for i, t in enumerate(words) if _is_noun(t, i)]
     long_nouns = [t for t in nouns if len(t) >= 12]
     first = words[0].lower() if words else ""
+    condition = bool(_CONDITION.match(stripped))
     extension = bool(_EXTENSION.search(stripped))
     back = _points_back(tokens)
     lowered = [w.lower() for w in words]
@@ -244,10 +246,10 @@ def features(question: str, names: Mapping[str, str] | None = None) -> dict[str,
         "words": min(len(words), 20) / 20,
         "connector": float(first in _CONNECTORS),
         # "Was, wenn …?" opens a condition, not a question of its own
-        "question_word_first": float(first in _QUESTION_WORDS and not _CONDITION.match(stripped)),
+        "question_word_first": float(first in _QUESTION_WORDS and not condition),
         "definition": float(bool(_DEFINITION.match(stripped)) and not back),
         "extension": float(extension and not subject),
         "lowercase_start": float(bool(stripped[:1]) and stripped[:1].islower()),
         "pronoun_subject": float(pronoun_subject),
-        "condition": float(bool(_CONDITION.match(stripped))),
+        "condition": float(condition),
     }

@@ -55,8 +55,10 @@ INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # "Gesetz über das Bundesamt für Sicherheit in der Informationstechnik": what the law is about
 _SUBJECT = re.compile(r"^(?:gesetz|verordnung)\s+über\s+(?:den|die|das|dem)\s+(.+)$")
 
-_SECTION = r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b"
-_SECTION_RE = re.compile(_SECTION, re.IGNORECASE)
+# a § or article reference: "§ 3a", "§§ 3", "Paragraph 12a", "Art. 37"
+SECTION_RE = re.compile(
+    r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -153,7 +155,7 @@ class QueryParser:
                 if name.short:
                     short.add(mentions[-1])
         mentions.sort()
-        for match in _SECTION_RE.finditer(text):
+        for match in SECTION_RE.finditer(text):
             number = re.sub(r"\s", "", match.group(1)).lower()
             is_article = match.group(0).lower().startswith("art")
             label = f"Art. {number}" if is_article else f"§ {number}"
@@ -174,7 +176,7 @@ class QueryParser:
         topic = text
         for start, end, _ in mentions:
             topic = topic[:start] + " " * (end - start) + topic[end:]
-        parsed.topic = _SECTION_RE.sub(" ", topic)
+        parsed.topic = SECTION_RE.sub(" ", topic)
         parsed.topic_expansions = _expansions(parsed.topic)
         parsed.defines = definition_term(text)
         return parsed
