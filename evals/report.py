@@ -5,12 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-SETS = ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3", "laws_heldout_test")
+SETS = (
+    "starter",
+    "laws",
+    "laws_heldout_dev",
+    "laws_heldout_dev3",
+    "laws_heldout_dev4",
+    "laws_heldout_dev5",
+    "laws_heldout_test",
+)
 TITLES = {
     "starter": "starter corpus (dev)",
     "laws": "laws: shared dev questions",
     "laws_heldout_dev": "laws: held-out dev",
-    "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03, nothing fitted on it)",
+    "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03; doubt models fitted on it)",
+    "laws_heldout_dev4": "laws: held-out dev4 (2026-12-03; doubt models fitted on it)",
+    "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 
@@ -148,10 +158,10 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test set's questions are not listed)",
+        "## Misses (dev sets only; the test and dev5 questions are not listed)",
         "",
     ]
-    for name in ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3"):
+    for name in ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3", "laws_heldout_dev4"):
         for row in results.get(name, {}).get("rows", []):
             bad_rank = row.get("rank") != 1 and "rank" in row
             bad_outcome = (row.get("outcome") == "abstain") == bool(row["gold"])
