@@ -143,7 +143,7 @@ def main() -> None:
     hard = np.asarray([names[i] == THRESHOLD_SET for i in inside])
     kept = p_rel[inside] >= abstain_below  # not abstained
     answer_from = _balanced_threshold(p_cor[hard], y_cor[hard], kept[hard])
-    answered = p_cor >= answer_from
+    answered = (p_cor >= answer_from) & kept
     print(json.dumps({"relevant": rel, "correct": cor}, indent=1))
     print(
         f"dev: {len(rows)} questions; abstain_below {abstain_below:.3f} → in-corpus abstained "

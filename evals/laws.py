@@ -77,6 +77,15 @@ def run(log: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _suffix(name: str) -> str:
+    """The baselines' label of an eval set."""
+    return (
+        ""
+        if name == "laws"
+        else " on " + name.removeprefix("laws_").replace("heldout_", "held-out ")
+    )
+
+
 def run_baselines(log: Callable[[str], None] = print) -> dict[str, Any]:
     """BM25-only and LangChain quick-start on the same laws and questions."""
     from evals.baselines import (
@@ -88,13 +97,8 @@ def run_baselines(log: Callable[[str], None] = print) -> dict[str, Any]:
     )
     from evals.metrics import first_hit_rank, retrieval_scores
 
-    sets = {
-        "": [q for q in load_jsonl(DEV) if q["gold"]],
-        " on held-out dev": [q for q in load_set(HELDOUT_DEV_ALL) if q["gold"]],
-        " on held-out dev3": [q for q in load_jsonl(HELDOUT_DEV3) if q["gold"]],
-        " on held-out dev4": [q for q in load_set(HELDOUT_DEV4) if q["gold"]],
-        " on held-out dev5": [q for q in load_set(HELDOUT_DEV5) if q["gold"]],
-        " on held-out test": [q for q in load_jsonl(HELDOUT_TEST) if q["gold"]],
+    sets = {  # "laws_heldout_dev3" → " on held-out dev3"; the shared dev questions: ""
+        _suffix(name): [q for q in load_set(paths) if q["gold"]] for name, paths in SETS.items()
     }
     chunks = quickstart_chunks(read_files(SHARED / "corpora" / "gesetze"))
     log(f"  quick-start chunks: {len(chunks)}")

@@ -23,6 +23,7 @@ TITLES = {
     "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
+BLIND = ("laws_heldout_dev5", "laws_heldout_test")  # only ever measured: misses never listed
 
 
 def _f(value: Any) -> str:
@@ -161,7 +162,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "## Misses (dev sets only; the test and dev5 questions are not listed)",
         "",
     ]
-    for name in ("starter", "laws", "laws_heldout_dev", "laws_heldout_dev3", "laws_heldout_dev4"):
+    for name in (n for n in SETS if n not in BLIND):
         for row in results.get(name, {}).get("rows", []):
             bad_rank = row.get("rank") != 1 and "rank" in row
             bad_outcome = (row.get("outcome") == "abstain") == bool(row["gold"])
