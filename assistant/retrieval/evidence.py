@@ -47,6 +47,7 @@ def unit_features(
     top_fused = max(fused.values(), default=0.0) or 1.0
     top_dense = max(ev.dense.values(), default=0.0)
     top_lexical = max(ev.lexical.values(), default=0.0) or 1.0
+    top_register = max(ev.register_sim.values(), default=0.0)
     out: dict[Unit, dict[str, float]] = {}
     for cid, unit in units.items():
         dense = ev.dense.get(cid)
@@ -78,7 +79,7 @@ def unit_features(
         if law:
             key = (law, unit[1])
             if key in ev.register_sim:
-                f["register"] = ev.register_sim[key] - ev.register_best
+                f["register"] = ev.register_sim[key] - top_register
             f["register_rr"] = reciprocal(ev.register_rank.get(key))
             f["register_lexical_rr"] = reciprocal(ev.register_lexical_rank.get(key))
             f["law_rr"] = reciprocal(law_rank.get(law))

@@ -82,8 +82,10 @@ class EvidenceGathering:
         if self.register is None or not (w.register_dense or w.register_lexical):
             return
         assert ev.vector is not None
-        match = self.register.get(catalog.laws).match(query, ev.vector)
-        ev.register_best = match.dense[0][1] if match.dense else 0.0
+        match = self.register.get(catalog.laws).match(
+            query, ev.vector, temperature=w.register_temperature
+        )
+        ev.register_best = match.best
         ev.register_sim = dict(match.dense)
         ev.register_rank = {key: r for r, (key, _) in enumerate(match.dense)}
         ev.register_lexical_rank = {key: r for r, (key, _) in enumerate(match.lexical)}

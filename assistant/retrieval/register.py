@@ -61,10 +61,11 @@ def read_entries(text: str, origin: str) -> list[RegisterEntry]:
 
 @dataclass
 class RegisterMatch:
-    """Sections ranked by their best matching register question."""
+    """Sections ranked by how well their register questions match, and the best single match."""
 
     dense: list[tuple[SectionKey, float]]
     lexical: list[tuple[SectionKey, float]]
+    best: float = 0.0  # similarity of the closest single register question
 
 
 class QuestionRegister:
@@ -90,21 +91,33 @@ class QuestionRegister:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def match(self, question: str, vector: np.ndarray, k: int = 30) -> RegisterMatch:
-        """The k sections whose register questions are closest (dense) and share most words."""
+    def match(
+        self, question: str, vector: np.ndarray, k: int = 30, temperature: float = 0.0
+    ) -> RegisterMatch:
+        """The k sections whose register questions are closest (dense) and share most words.
+
+        A section's dense score is its questions' similarities pooled by a soft maximum
+        (log-sum-exp at this temperature; 0: the best one alone): a § several of whose
+        questions come close ranks above one that a single question matches by chance.
+        """
         if not self.entries:
             return RegisterMatch([], [])
         sims = self._vectors @ vector.astype(np.float32)
         best = np.full(len(self.sections), -1.0, dtype=np.float32)
         np.maximum.at(best, self._section_of, sims)
-        top = np.argsort(-best)[:k]
-        dense = [(self.sections[i], float(best[i])) for i in top]
+        pooled = best
+        if temperature > 0:
+            mass = np.zeros(len(self.sections), dtype=np.float64)
+            np.add.at(mass, self._section_of, np.exp((sims - 1.0) * temperature))
+            pooled = (np.log(mass) / temperature + 1.0).astype(np.float32)
+        top = np.argsort(-pooled, kind="stable")[:k]
+        dense = [(self.sections[i], float(pooled[i])) for i in top]
         lexical: dict[SectionKey, float] = {}
         for entry_id, score in self._lexical.search(question, 4 * k):
             key = self.sections[self._section_of[int(entry_id)]]
             lexical[key] = max(lexical.get(key, 0.0), score)
         ranked = sorted(lexical.items(), key=lambda item: -item[1])[:k]
-        return RegisterMatch(dense, ranked)
+        return RegisterMatch(dense, ranked, float(best.max()))
 
 
 class RegisterCache:

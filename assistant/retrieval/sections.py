@@ -36,6 +36,7 @@ class RankingWeights:
     thesaurus: float = 0.2  # query weight of a thesaurus synonym (0: no thesaurus)
     glossary: float = 0.5  # query weight of a German translation of an English word (0: none)
     register_k: int = RRF_K  # RRF constant of the register's rankings (smaller: sharper)
+    register_temperature: float = 40.0  # soft maximum over a §'s register questions (0: best)
     candidates: int = 60  # dense and lexical candidates per query
 
 
