@@ -44,6 +44,13 @@ HELDOUT_DEV5 = (
     ROOT / "evals" / "gold" / "laws_heldout_dev5.jsonl",
     ROOT / "evals" / "gold" / "laws_ooc_dev5.jsonl",
 )
+# Later in session 15 one more blind helper wrote dev6 from the law texts alone (100 in-corpus
+# questions over 24 laws, 10 English; 30 out-of-corpus, 20 close to digital administration), to
+# measure that session's change on questions no one had seen; only ever measured, like dev5.
+HELDOUT_DEV6 = (
+    ROOT / "evals" / "gold" / "laws_heldout_dev6.jsonl",
+    ROOT / "evals" / "gold" / "laws_ooc_dev6.jsonl",
+)
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),
@@ -51,6 +58,7 @@ SETS = {
     "laws_heldout_dev3": (HELDOUT_DEV3,),
     "laws_heldout_dev4": HELDOUT_DEV4,
     "laws_heldout_dev5": HELDOUT_DEV5,
+    "laws_heldout_dev6": HELDOUT_DEV6,
     "laws_heldout_test": (HELDOUT_TEST,),
 }
 

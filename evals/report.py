@@ -12,6 +12,7 @@ SETS = (
     "laws_heldout_dev3",
     "laws_heldout_dev4",
     "laws_heldout_dev5",
+    "laws_heldout_dev6",
     "laws_heldout_test",
 )
 TITLES = {
@@ -21,9 +22,10 @@ TITLES = {
     "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03; doubt models fitted on it)",
     "laws_heldout_dev4": "laws: held-out dev4 (2026-12-03; doubt models fitted on it)",
     "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
+    "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
-BLIND = ("laws_heldout_dev5", "laws_heldout_test")  # only ever measured: misses never listed
+BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_test")  # only ever measured: misses never listed
 
 
 def _f(value: Any) -> str:
