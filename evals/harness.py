@@ -110,6 +110,11 @@ def run_questions(
         out["calibration"] = calibration_table(
             [(r["confidence"], r["named_gold"]) for r in rows if r["gold"] and "named_gold" in r]
         )
+        # the confidence shown is the chance that an answer names a right source, whether or not
+        # the question is in scope: over all questions, out-of-corpus ones never name one
+        out["calibration_all"] = calibration_table(
+            [(r["confidence"], bool(r["gold"]) and bool(r.get("named_gold"))) for r in rows]
+        )
     return out
 
 

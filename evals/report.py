@@ -25,7 +25,8 @@ TITLES = {
     "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
-BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_test")  # only ever measured: misses never listed
+# only ever measured: misses never listed
+BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_test")
 
 
 def _f(value: Any) -> str:
@@ -104,12 +105,15 @@ def _calibration(results: dict[str, Any]) -> list[str]:
         "confident share of questions); plot: `evals/results/calibration.png`.",
         "",
     ]
-    for name in ("laws_heldout_test", "laws_heldout_dev", "starter"):
+    shown = ("laws_heldout_test", "laws_heldout_dev6", "laws_heldout_dev5", "laws_heldout_dev")
+    for name in (*shown, "starter"):
         cal = results.get(name, {}).get("calibration")
         if not cal:
             continue
         lines += [
-            f"**{TITLES[name]}** – ECE {_f(cal['ece'])}",
+            f"**{TITLES[name]}** – ECE {_f(cal['ece'])} over in-corpus questions; "
+            f"{_f(results[name].get('calibration_all', {}).get('ece', ''))} over all questions "
+            "(out-of-corpus ones counted as naming no gold source)",
             "",
             "| bin | n | mean confidence | accuracy |",
             "|---|---|---|---|",

@@ -4,8 +4,9 @@ Two logistic models over retrieval signals, fitted on the dev questions by evals
 and stored per embedding model in assistant/data/calibration.json:
 - `relevant`: do the sources cover the question at all? Below its threshold: abstain.
 - `correct`: is a right source among the two an answer names (the § it quotes first and the next
-  one, "Siehe auch")? Above its threshold: answer; else the most likely passages are offered to
-  check ("Fundstellen zum Prüfen").
+  one, "Siehe auch")? Fitted on in- and out-of-corpus questions alike (the latter never name
+  one), over the ranking and the relevance signals. Above its threshold: answer; else the most
+  likely passages are offered to check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band).
 """
 
