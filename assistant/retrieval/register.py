@@ -103,21 +103,24 @@ class QuestionRegister:
         if not self.entries:
             return RegisterMatch([], [])
         sims = self._vectors @ vector.astype(np.float32)
-        best = np.full(len(self.sections), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._section_of, sims)
-        pooled = best
         if temperature > 0:
-            mass = np.zeros(len(self.sections), dtype=np.float64)
-            np.add.at(mass, self._section_of, np.exp((sims - 1.0) * temperature))
-            pooled = (np.log(mass) / temperature + 1.0).astype(np.float32)
-        top = np.argsort(-pooled, kind="stable")[:k]
-        dense = [(self.sections[i], float(pooled[i])) for i in top]
+            mass = np.bincount(
+                self._section_of,
+                weights=np.exp((sims - 1.0) * temperature),
+                minlength=len(self.sections),
+            )
+            scores = np.log(mass) / temperature + 1.0
+        else:
+            scores = np.full(len(self.sections), -1.0, dtype=np.float32)
+            np.maximum.at(scores, self._section_of, sims)
+        top = np.argsort(-scores, kind="stable")[:k]
+        dense = [(self.sections[i], float(scores[i])) for i in top]
         lexical: dict[SectionKey, float] = {}
         for entry_id, score in self._lexical.search(question, 4 * k):
             key = self.sections[self._section_of[int(entry_id)]]
             lexical[key] = max(lexical.get(key, 0.0), score)
         ranked = sorted(lexical.items(), key=lambda item: -item[1])[:k]
-        return RegisterMatch(dense, ranked, float(best.max()))
+        return RegisterMatch(dense, ranked, float(sims.max()))
 
 
 class RegisterCache:
