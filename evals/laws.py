@@ -51,6 +51,13 @@ HELDOUT_DEV6 = (
     ROOT / "evals" / "gold" / "laws_heldout_dev6.jsonl",
     ROOT / "evals" / "gold" / "laws_ooc_dev6.jsonl",
 )
+# In session 16 a blind helper wrote dev7 from the law texts alone (80 in-corpus questions over
+# 37 laws, 12 English; 40 out-of-corpus, 20 close to digital administration), to measure that
+# session's change (rules the sources do not contain) on questions no one had seen; only measured.
+HELDOUT_DEV7 = (
+    ROOT / "evals" / "gold" / "laws_heldout_dev7.jsonl",
+    ROOT / "evals" / "gold" / "laws_ooc_dev7.jsonl",
+)
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),
@@ -59,6 +66,7 @@ SETS = {
     "laws_heldout_dev4": HELDOUT_DEV4,
     "laws_heldout_dev5": HELDOUT_DEV5,
     "laws_heldout_dev6": HELDOUT_DEV6,
+    "laws_heldout_dev7": HELDOUT_DEV7,
     "laws_heldout_test": (HELDOUT_TEST,),
 }
 

@@ -13,6 +13,7 @@ SETS = (
     "laws_heldout_dev4",
     "laws_heldout_dev5",
     "laws_heldout_dev6",
+    "laws_heldout_dev7",
     "laws_heldout_test",
 )
 TITLES = {
@@ -23,10 +24,11 @@ TITLES = {
     "laws_heldout_dev4": "laws: held-out dev4 (2026-12-03; doubt models fitted on it)",
     "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
     "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
+    "laws_heldout_dev7": "laws: held-out dev7 (2026-12-03, session 16, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed
-BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_test")
+BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_dev7", "laws_heldout_test")
 
 
 def _f(value: Any) -> str:
@@ -105,7 +107,13 @@ def _calibration(results: dict[str, Any]) -> list[str]:
         "confident share of questions); plot: `evals/results/calibration.png`.",
         "",
     ]
-    shown = ("laws_heldout_test", "laws_heldout_dev6", "laws_heldout_dev5", "laws_heldout_dev")
+    shown = (
+        "laws_heldout_test",
+        "laws_heldout_dev7",
+        "laws_heldout_dev6",
+        "laws_heldout_dev5",
+        "laws_heldout_dev",
+    )
     for name in (*shown, "starter"):
         cal = results.get(name, {}).get("calibration")
         if not cal:
@@ -165,7 +173,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test and dev5 questions are not listed)",
+        "## Misses (dev sets only; the test, dev5, dev6 and dev7 questions are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):

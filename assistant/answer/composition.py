@@ -9,6 +9,7 @@ from assistant.answer import extractive
 from assistant.answer.models import Answer, Citation, Part, Prepared
 from assistant.answer.outcomes import (
     ABSTAIN_TEXT,
+    abstain_text,
     candidate_citations,
     candidates_text,
     several_parts,
@@ -51,7 +52,8 @@ class AnswerComposition:
             citations = self._candidates(part)
             text = candidates_text(citations, p.language)
             return self._answer(p, text, citations, outcome=Outcome.CANDIDATES, notice=notice)
-        return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
+        text = abstain_text(p.language, part.result.parsed.other_rules)
+        return self._answer(p, text, [], outcome=Outcome.ABSTAIN)
 
     def _candidates(self, part: Part) -> list[Citation]:
         """The most likely §§/passages, one per section, each quoting its best sentence."""

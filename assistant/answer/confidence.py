@@ -8,6 +8,8 @@ and stored per embedding model in assistant/data/calibration.json:
   one), over the ranking and the relevance signals. Above its threshold: answer; else the most
   likely passages are offered to check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band).
+A question that names a rule the sources do not contain (and no indexed law) abstains, saying
+which rule; only when the sources clearly cover its topic anyway are their passages offered.
 """
 
 from __future__ import annotations
@@ -40,9 +42,13 @@ FEATURES = (
     "lead_score",  # the section ranker's score of the leading unit
     "score_margin",  # … minus the second unit's
     "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
+    "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
+# a question about a rule the sources do not contain is never answered from them; its passages
+# are offered to check only when the sources clearly cover its topic anyway
+OTHER_RULE_RELEVANT = 0.9
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,11 @@ class Calibration:
         correct = self.correct.probability(features)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
-        if relevant < self.abstain_below:
+        if relevant < self.abstain_below or (
+            features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
+        ):
             return Outcome.ABSTAIN, min(correct, relevant), relevant
-        if correct >= self.answer_from:
+        if correct >= self.answer_from and not features.get("other_rule"):
             return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
 
@@ -138,6 +146,7 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "score_margin": result.signals.get("lead_score", 0.0)
         - result.signals.get("runner_score", 0.0),
         "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
+        "other_rule": 1.0 if result.parsed.other_rules else 0.0,
     }
 
 

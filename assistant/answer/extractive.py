@@ -74,6 +74,14 @@ _OPEN_ITEM = re.compile(
     r"(?:^|\s)(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\))$"
 )
 
+# abbreviations no German sentence ends with: a span ending in one was cut by the segmenter
+# ("Zuletzt geändert durch: Art." | "16 G v. 28.6.2021"); "ähnlicher Art." is the noun
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(:])(?:Art|Abs|Nr|Ziff|lit|Buchst|S|Satz|vgl|ggf|bzw|ca|gem|sog|inkl|zzgl|bzgl|"
+    r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m)\.$"
+)
+_NOUN_ART = re.compile(r"\s[a-zäöüß]+(?:er|en|em|es)\s+Art\.$")
+
 
 def _complete(text: str, spans: list[Span], i: int) -> bool:
     """A span is a whole sentence unless the chunk cuts it (at its start or its end)."""
@@ -81,6 +89,8 @@ def _complete(text: str, spans: list[Span], i: int) -> bool:
     if i == 0 and sentence[:1].islower():
         return False  # the chunk begins inside a sentence
     if _OPEN_ITEM.search(sentence) and not _REFERENCE_END.search(sentence):
+        return False
+    if _ABBREVIATION_END.search(sentence) and not _NOUN_ART.search(sentence):
         return False
     return bool(_CLOSED.search(sentence)) or (sentence.endswith(":") and i + 1 < len(spans))
 

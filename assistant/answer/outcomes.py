@@ -34,6 +34,28 @@ CANDIDATES_INTRO = {
     ),
 }
 MAX_CANDIDATES = 5
+OTHER_RULES_TEXT = {
+    "de": (
+        "Ihre Frage betrifft {rules}; diese Regelung gehört nicht zu meinen Quellen.",
+        "Ihre Frage betrifft {rules}; diese Regelungen gehören nicht zu meinen Quellen.",
+    ),
+    "en": (
+        "Your question concerns {rules}, which is not among my sources.",
+        "Your question concerns {rules}, which are not among my sources.",
+    ),
+}
+
+
+def abstain_text(language: str, other_rules: list[str]) -> str:
+    """The hand-off, saying which rule the sources lack when the question names one."""
+    text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
+    if not other_rules:
+        return text
+    named = other_rules[:3]
+    rules = ", ".join(f"„{rule}“" if language == "de" else f'"{rule}"' for rule in named)
+    lead = OTHER_RULES_TEXT.get(language, OTHER_RULES_TEXT["de"])[len(named) > 1]
+    lead = lead.format(rules=rules)
+    return f"{lead} {text}"
 
 
 def candidates_text(citations: list[Citation], language: str) -> str:
@@ -98,7 +120,7 @@ def several_parts(
             cites = candidates(part)
             text = candidates_text(cites, language)
         else:
-            text, cites = ABSTAIN_TEXT[language], []
+            text, cites = abstain_text(language, part.result.parsed.other_rules), []
         blocks.append((part.asked, text, cites))
         summary.append(
             {

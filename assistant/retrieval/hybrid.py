@@ -93,6 +93,7 @@ class HybridRetriever(EvidenceGathering):
         parser, catalog = self._current()
         parsed = parser.parse(query)
         lexical = self.index.lexical()
+        parsed.other_rules = [r for r in parsed.other_rules if not lexical.mentions(r)]
         allowed = (
             self.index.manifest.filter_chunk_ids(filters.active()) if filters.active() else None
         )

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.retrieval.definitions import definition_term
+from assistant.retrieval.rules import rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
 
 # Common names of laws that their official titles do not contain (domain knowledge).
@@ -108,6 +109,9 @@ class ParsedQuery:
     topic: str = ""  # the question without law names and § references: what it is about
     topic_expansions: list[tuple[str, float]] = field(default_factory=list)
     defines: str | None = None  # the term a "Was ist …?" question wants defined
+    # rules it names that no indexed law answers to ("TVöD", "Hundesteuersatzung"), when it
+    # names no indexed law; the retriever keeps those the sources never mention
+    other_rules: list[str] = field(default_factory=list)
 
 
 class QueryParser:
@@ -130,6 +134,8 @@ class QueryParser:
         for key, aliases in COMMON_NAMES.items():
             names.setdefault(key, set()).update({key, *aliases})
         self.names = names
+        self._known = {variant.lower() for variants in names.values() for variant in variants}
+        self._titles = [v for key in self.display for v in names[key] if len(v) > 12]
         self._names: list[LawName] = []
         for key, variants in names.items():
             for variant in sorted(variants, key=len, reverse=True):
@@ -179,7 +185,20 @@ class QueryParser:
         parsed.topic = SECTION_RE.sub(" ", topic)
         parsed.topic_expansions = _expansions(parsed.topic)
         parsed.defines = definition_term(text)
+        if not any(key in self.display for key in parsed.laws):
+            parsed.other_rules = self._other_rules(text, mentions)
         return parsed
+
+    def _other_rules(self, text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
+        """Rules named in text that are not one of the known laws (indexed or common names)."""
+        others: list[str] = []
+        for start, end, name in rule_mentions(text):
+            if name.lower() in self._known or name in others or stands_for(name, self._titles):
+                continue
+            if any(s < end and start < e and key in self.display for s, e, key in mentions):
+                continue  # part of the name of an indexed law
+            others.append(name)
+        return others
 
 
 def law_subject(title: str) -> str | None:

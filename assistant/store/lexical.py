@@ -51,6 +51,11 @@ class LexicalIndex:
         df = float(self._df[col]) if col is not None else 0.0
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
+    def mentions(self, name: str) -> bool:
+        """Whether the sources contain every word of a name as a whole word (not only its parts)."""
+        groups = self.analyzer.word_terms(name)
+        return bool(groups) and all(group[0] in self.terms for group in groups)
+
     def __len__(self) -> int:
         return len(self.chunk_ids)
 

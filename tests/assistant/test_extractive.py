@@ -76,3 +76,15 @@ def test_a_lone_source_has_nothing_to_see_also() -> None:
     lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST])
     text, citations = compose(lexical, result, result.hits, "de", _spans)
     assert len(citations) == 1 and "Siehe auch" not in text
+
+
+def test_a_span_the_segmenter_cut_after_an_abbreviation_is_never_quoted() -> None:
+    header = (
+        "Ausfertigungsdatum: 2017-08-14 Fundstelle: BGBl I: 2017, 3122 Zuletzt geändert durch: "
+        "Art. 16 G v. 28.6.2021 I 2250 Das Gesetz wurde zuletzt durch Artikel 16 geändert."
+    )
+    assert any(header[a:b].endswith("durch: Art.") for a, b in segment(header))  # SoMaJo's cut
+    lexical, result = _result("Wodurch wurde das Gesetz zuletzt geändert?", [header])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert "durch: Art. [" not in text and not citations[0].quote.endswith("Art.")
+    assert "Das Gesetz wurde zuletzt durch Artikel 16 geändert. [1]" in text

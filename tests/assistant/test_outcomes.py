@@ -54,6 +54,27 @@ def test_every_outcome_keeps_abstained_for_compatibility(laws: Services) -> None
         assert citation["heading"]
 
 
+def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
+    laws: Services,
+) -> None:
+    engine = laws.engine
+    engine.calibration = type(engine.calibration)(
+        engine.calibration.relevant, engine.calibration.correct, 0.0, 0.0
+    )  # thresholds that answer everything: the rule alone decides
+    try:
+        outside = engine.answer("Wie viele Urlaubstage hat eine Teilzeitkraft nach dem TVöD?")
+        english = engine.answer("Does the EU AI Act require us to label our chatbot?")
+        inside = engine.answer("Muss unsere Gemeinde nach dem Onlinezugangsgesetz online anbieten?")
+    finally:
+        from assistant.answer.confidence import calibration
+
+        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
+    assert outside.outcome == Outcome.ABSTAIN and not outside.citations
+    assert outside.answer.startswith("Ihre Frage betrifft „TVöD“")
+    assert english.outcome == Outcome.ABSTAIN and '"EU AI Act"' in english.answer
+    assert inside.outcome == Outcome.ANSWER and inside.citations
+
+
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
     engine = laws.engine
     engine.calibration = type(engine.calibration)(
