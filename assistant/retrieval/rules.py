@@ -23,11 +23,12 @@ _ABBREVIATION = re.compile(
     r"(?:[- ](?:NRW|BW|RLP|LSA|SH|MV|M-V|Bbg|Bln|HH|HB|BY|Bay))?(?![\w-])"
 )
 _AGREEMENT = re.compile(r"(?<![\w-])(?:TVöD|TV-?L|TV-?V|TV-?H|BAT)(?:-VKA|-Bund)?(?![\w])")
+# "EU AI Act", "europäischen KI-Verordnung": capitalised words between "EU" and the kind, so that
+# "die EU hat eine neue Richtlinie" names none
 _EU = re.compile(
-    r"\b(?:EU|European|Europäisch\w*)\b[^.?!]{0,30}?\b(?:Act|Directive|Regulation|Richtlinie|"
-    r"Verordnung)\b|\b(?:AI|Data|Data Governance|Digital Services|Digital Markets|"
-    r"Cyber Resilience|Interoperable Europe) Act\b|\bNIS[- ]?2\b|\beIDAS\b",
-    re.IGNORECASE,
+    r"\b(?:EU|European|[Ee]uropäisch\w*)[- ](?:[A-ZÄÖÜ][\w-]*[- ]){0,3}(?:Act|Directive|"
+    r"Regulation|Richtlinie|Verordnung)\b|\b(?:AI|Data|Data Governance|Digital Services|"
+    r"Digital Markets|Cyber Resilience|Interoperable Europe) Act\b|\bNIS[- ]?2\b|\beIDAS\b"
 )
 # words these patterns catch that name no particular rule, and courts ("OVG", "BVerwG")
 _GENERIC = frozenset(

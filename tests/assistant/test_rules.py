@@ -28,6 +28,11 @@ LAWS = [
         ("Das OVG hat die Berufung zugelassen, das BVerwG nicht.", []),
         ("Bitte die Tagesordnung und die BSI-Anordnung an die EDV schicken.", []),
         ("Gilt das Gesetz oder eine EU-Verordnung?", []),
+        ("Die EU hat eine neue Richtlinie erlassen, was heißt das?", []),
+        (
+            "Was gilt nach der europäischen KI-Verordnung?",
+            ["europäischen KI-Verordnung"],
+        ),
     ],
 )
 def test_rule_names_are_found_and_nothing_else(text: str, names: list[str]) -> None:
