@@ -48,12 +48,20 @@ class AnswerComposition:
         )
 
     def _not_answered(self, p: Prepared, part: Part, notice: str | None = None) -> Answer:
+        rules = part.result.parsed.other_rules
         if part.outcome == Outcome.CANDIDATES and part.hits:
             citations = self._candidates(part)
-            text = candidates_text(citations, p.language)
-            return self._answer(p, text, citations, outcome=Outcome.CANDIDATES, notice=notice)
-        text = abstain_text(p.language, part.result.parsed.other_rules)
-        return self._answer(p, text, [], outcome=Outcome.ABSTAIN)
+            text = candidates_text(citations, p.language, rules)
+            return self._answer(
+                p,
+                text,
+                citations,
+                outcome=Outcome.CANDIDATES,
+                notice=notice,
+                rules_not_in_sources=rules,
+            )
+        text = abstain_text(p.language, rules)
+        return self._answer(p, text, [], outcome=Outcome.ABSTAIN, rules_not_in_sources=rules)
 
     def _candidates(self, part: Part) -> list[Citation]:
         """The most likely §§/passages, one per section, each quoting its best sentence."""

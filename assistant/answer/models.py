@@ -96,6 +96,8 @@ class Answer:
     verified: bool = False  # an advisors' published answer, reused for the same question
     # the verified answer to a similar question (offered for the asker to judge), or the one used
     verified_answer: dict[str, Any] | None = None
+    # rules the question names that the sources do not contain: why it is not answered
+    rules_not_in_sources: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The ask JSON contract (`abstained` kept for compatibility beside `outcome`)."""
@@ -116,6 +118,7 @@ class Answer:
             "parts": self.parts,
             "verified": self.verified,
             "verified_answer": self.verified_answer,
+            "rules_not_in_sources": self.rules_not_in_sources,
         }
 
 

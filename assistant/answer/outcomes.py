@@ -46,21 +46,30 @@ OTHER_RULES_TEXT = {
 }
 
 
-def abstain_text(language: str, other_rules: list[str]) -> str:
-    """The hand-off, saying which rule the sources lack when the question names one."""
-    text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
+def rules_lead(language: str, other_rules: list[str]) -> str:
+    """'Ihre Frage betrifft „TVöD“; …' ("" when the question names no rule outside the sources)."""
     if not other_rules:
-        return text
+        return ""
     named = other_rules[:3]
     rules = ", ".join(f"„{rule}“" if language == "de" else f'"{rule}"' for rule in named)
     lead = OTHER_RULES_TEXT.get(language, OTHER_RULES_TEXT["de"])[len(named) > 1]
-    lead = lead.format(rules=rules)
-    return f"{lead} {text}"
+    return lead.format(rules=rules)
 
 
-def candidates_text(citations: list[Citation], language: str) -> str:
+def abstain_text(language: str, other_rules: list[str]) -> str:
+    """The hand-off, saying which rule the sources lack when the question names one."""
+    text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
+    lead = rules_lead(language, other_rules)
+    return f"{lead} {text}" if lead else text
+
+
+def candidates_text(
+    citations: list[Citation], language: str, other_rules: list[str] | None = None
+) -> str:
     """The intro and one line per candidate: '[1] VwVfG § 20 Ausgeschlossene Personen'."""
-    lines = [CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])]
+    lead = rules_lead(language, other_rules or [])
+    intro = CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])
+    lines = [f"{lead} {intro}" if lead else intro]
     lines += [f"[{c.n}] {c.label()}" for c in citations]
     return "\n".join(lines)
 
@@ -118,7 +127,7 @@ def several_parts(
             text, cites = compose(lexical, part.result, part.hits, language, spans_of)
         elif part.outcome == Outcome.CANDIDATES:
             cites = candidates(part)
-            text = candidates_text(cites, language)
+            text = candidates_text(cites, language, part.result.parsed.other_rules)
         else:
             text, cites = abstain_text(language, part.result.parsed.other_rules), []
         blocks.append((part.asked, text, cites))

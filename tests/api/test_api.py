@@ -66,6 +66,14 @@ def test_ask_cites_retrieved_sources_and_is_stored(server: Server) -> None:
         assert again["feedback"][0]["tags"] == ["incomplete"]
 
 
+def test_a_question_about_a_rule_outside_the_sources_says_which(server: Server) -> None:
+    with server.client(ASK_KEY) as client:
+        question = "Wie viele Urlaubstage hat eine Teilzeitkraft nach dem TVöD?"
+        body = client.post("/v1/ask", json={"question": question}).json()
+    assert body["outcome"] == "abstain" and body["abstained"] is True
+    assert body["rules_not_in_sources"] == ["TVöD"] and "„TVöD“" in body["answer"]
+
+
 def test_follow_up_uses_the_conversation(server: Server) -> None:
     with server.client(ASK_KEY) as client:
         first = client.post("/v1/ask", json={"question": "Was regelt § 7 EGovG?"}).json()

@@ -71,8 +71,31 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
         engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     assert outside.outcome == Outcome.ABSTAIN and not outside.citations
     assert outside.answer.startswith("Ihre Frage betrifft „TVöD“")
+    assert outside.as_dict()["rules_not_in_sources"] == ["TVöD"]
     assert english.outcome == Outcome.ABSTAIN and '"EU AI Act"' in english.answer
     assert inside.outcome == Outcome.ANSWER and inside.citations
+    assert inside.rules_not_in_sources == []
+
+
+def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_covered(
+    laws: Services,
+) -> None:
+    from assistant.scoring import LinearModel
+
+    engine = laws.engine
+    engine.calibration = type(engine.calibration)(
+        LinearModel({}, 10.0), LinearModel({}, 10.0), 0.0, 0.0
+    )  # sure that the sources cover it and that an answer would be right
+    try:
+        sure = engine.answer("Gilt für Bescheide nach der Hundesteuersatzung die Anhörung?")
+    finally:
+        from assistant.answer.confidence import calibration
+
+        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
+    assert sure.outcome == Outcome.CANDIDATES and sure.citations
+    assert sure.answer.startswith("Ihre Frage betrifft „Hundesteuersatzung“; diese Regelung")
+    assert "Fundstellen zum Prüfen" in sure.answer
+    assert sure.rules_not_in_sources == ["Hundesteuersatzung"]
 
 
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:

@@ -184,5 +184,10 @@ class AskOut(BaseModel):
         description="a verified answer to the same (`same_question`) or a similar question, "
         "offered with the question it answers for the asker to judge",
     )
+    rules_not_in_sources: list[str] = Field(
+        default_factory=list,
+        description="rules the question names that the sources do not contain (a bylaw, a Land "
+        "law, a collective agreement, an EU act): why it is not answered",
+    )
     answer_id: str
     conversation_id: str
