@@ -26,7 +26,7 @@ _AGREEMENT = re.compile(r"(?<![\w-])(?:TVöD|TV-?L|TV-?V|TV-?H|BAT)(?:-VKA|-Bund
 # "EU AI Act", "europäischen KI-Verordnung": capitalised words between "EU" and the kind, so that
 # "die EU hat eine neue Richtlinie" names none
 _EU = re.compile(
-    r"\b(?:EU|European|[Ee]uropäisch\w*)[- ](?:[A-ZÄÖÜ][\w-]*[- ]){0,3}(?:Act|Directive|"
+    r"\b(?:EU|European|[Ee]uropäisch\w*)(?:['’]s)?[- ](?:[A-ZÄÖÜ][\w-]*[- ]){0,3}(?:Act|Directive|"
     r"Regulation|Richtlinie|Verordnung)\b|\b(?:AI|Data|Data Governance|Digital Services|"
     r"Digital Markets|Cyber Resilience|Interoperable Europe) Act\b|\bNIS[- ]?2\b|\beIDAS\b"
 )

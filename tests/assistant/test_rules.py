@@ -22,6 +22,7 @@ LAWS = [
         ("Dürfen wir in der Hundesteuersatzung 1.200 € ansetzen?", ["Hundesteuersatzung"]),
         ("Was sagt die GO NRW zur Einladungsfrist, und das KAG?", ["GO NRW", "KAG"]),
         ("Does the EU AI Act require a label?", ["EU AI Act"]),
+        ("What does the EU's Data Governance Act mean for us?", ["EU's Data Governance Act"]),
         ("Gilt die NIS-2-Richtlinie für uns?", ["NIS-2-Richtlinie"]),  # not "NIS-2" again
         ("Was gilt nach der BauO NRW für Garagen?", ["BauO NRW"]),
         # courts, orders, agendas, generic words and other capitals name no rule
