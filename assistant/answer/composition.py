@@ -89,7 +89,16 @@ class AnswerComposition:
         )
         p.outcome = overall
         p.hits = [h for part in p.parts for h in part.hits]
-        return self._answer(p, text, citations, outcome=overall, mode="extractive", parts=summary)
+        rules = [r for part in p.parts for r in part.result.parsed.other_rules]
+        return self._answer(
+            p,
+            text,
+            citations,
+            outcome=overall,
+            mode="extractive",
+            parts=summary,
+            rules_not_in_sources=list(dict.fromkeys(rules)),
+        )
 
     def redact(self, text: str) -> str:
         """Text with secrets masked (for anything shown that comes from documents)."""

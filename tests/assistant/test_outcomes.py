@@ -136,6 +136,23 @@ def test_long_input_with_two_questions_answers_each_in_its_own_block(laws: Servi
     assert sorted(numbers) == [c["n"] for c in out["citations"]]
 
 
+def test_a_long_input_names_the_rule_outside_the_sources_in_its_own_block(
+    laws: Services,
+) -> None:
+    story = "Wir sind eine kleine Gemeinde und stellen gerade unsere Verfahren um. " * 40
+    mail = (
+        f"Hallo zusammen,\n\n{story}\n\n"
+        "1. Was ist der Portalverbund nach dem Onlinezugangsgesetz?\n\n"
+        "2. Wie viele Urlaubstage hat eine Teilzeitkraft nach dem TVöD?\n\n"
+        "Viele Grüße\nMax Muster\n"
+    )
+    out = laws.engine.ask(mail).as_dict()
+    assert [part["outcome"] for part in out["parts"]] == ["answer", "abstain"]
+    assert "Frage 2: 2. Wie viele Urlaubstage" in out["answer"]
+    assert "Ihre Frage betrifft „TVöD“" in out["answer"].split("Frage 2:")[1]
+    assert out["rules_not_in_sources"] == ["TVöD"]
+
+
 def test_inputs_up_to_the_limit_are_answered_not_rejected(laws: Services) -> None:
     text = ("Gilt das Onlinezugangsgesetz auch für Gemeinden? " * 420)[:20_000]
     out = laws.engine.ask(text).as_dict()
