@@ -93,10 +93,11 @@ class HybridRetriever(EvidenceGathering):
         parser, catalog = self._current()
         parsed = parser.parse(query)
         lexical = self.index.lexical()
-        parsed.other_rules = [r for r in parsed.other_rules if not lexical.mentions(r)]
         allowed = (
             self.index.manifest.filter_chunk_ids(filters.active()) if filters.active() else None
         )
+        # only the sources this principal may see decide (no hint of another one's documents)
+        parsed.other_rules = [r for r in parsed.other_rules if not lexical.mentions(r, allowed)]
         notices: list[str] = []
         rewrites: list[str] = []
         if self.stages is not None:

@@ -51,10 +51,21 @@ class LexicalIndex:
         df = float(self._df[col]) if col is not None else 0.0
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
-    def mentions(self, name: str) -> bool:
-        """Whether the sources contain every word of a name as a whole word (not only its parts)."""
+    def mentions(self, name: str, allowed: set[str] | None = None) -> bool:
+        """Whether the sources contain every word of a name as a whole word (not only its parts);
+        with `allowed`, only those chunks count (what the principal may see)."""
         groups = self.analyzer.word_terms(name)
-        return bool(groups) and all(group[0] in self.terms for group in groups)
+        if not groups:
+            return False
+        for group in groups:
+            col = self.terms.get(group[0])
+            if col is None:
+                return False
+            if allowed is not None:
+                rows = self.weights.indices[self.weights.indptr[col] : self.weights.indptr[col + 1]]
+                if not any(self.chunk_ids[row] in allowed for row in rows):
+                    return False
+        return True
 
     def __len__(self) -> int:
         return len(self.chunk_ids)

@@ -70,3 +70,31 @@ def test_an_organisations_upload_never_reaches_another(server: Server) -> None:
             assert public.status_code == 403  # only admins publish
         finally:
             assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
+
+
+BYLAW = (
+    "---\ntitle: Hundesteuersatzung Musterstadt\n---\n# Hundesteuersatzung\n\n"
+    "Die Hundesteuersatzung der Stadt Musterstadt legt für jeden Hund 120 Euro im Jahr fest. "
+    "Für einen zweiten Hund erhebt die Stadt 180 Euro im Jahr.\n"
+)
+
+
+def test_whether_the_sources_know_a_rule_is_decided_on_what_the_asker_may_see(
+    server: Server,
+) -> None:
+    """Another organisation's upload neither answers nor hints: the rule is 'not in the sources'."""
+    question = {"question": "Wie hoch ist die Steuer für einen Hund nach der Hundesteuersatzung?"}
+    with server.client(ASK_KEY) as town_a, server.client(ASK_B_KEY) as town_b:
+        upload = town_a.post(
+            "/v1/documents", files={"files": ("hundesteuer.md", BYLAW.encode(), "text/markdown")}
+        )
+        assert upload.status_code == 201, upload.text
+        doc_id = upload.json()["results"][0]["doc_id"]
+        try:
+            own = town_a.post("/v1/ask", json=question).json()
+            other = town_b.post("/v1/ask", json=question).json()
+        finally:
+            assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
+    assert own["rules_not_in_sources"] == []  # its own bylaw is among its sources
+    assert other["rules_not_in_sources"] == ["Hundesteuersatzung"]
+    assert other["outcome"] == "abstain" and "120 Euro" not in str(other)

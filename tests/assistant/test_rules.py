@@ -66,6 +66,8 @@ def test_the_sources_mention_a_name_only_as_a_whole_word() -> None:
     assert lexical.mentions("Hundesteuer")
     assert not lexical.mentions("Hundesteuersatzung")  # its parts occur, the rule does not
     assert not lexical.mentions("GO NRW")
+    # only the chunks a principal may see count
+    assert lexical.mentions("TVöD", {"c2"}) and not lexical.mentions("TVöD", {"c1"})
 
 
 def test_a_genitive_informal_name_is_the_same_law() -> None:
