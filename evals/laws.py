@@ -32,32 +32,28 @@ HELDOUT_DEV_ALL = (
 # English) and 20 out-of-corpus ones, 8 of them close to digital administration. It is dev,
 # reported on its own; until session 14 no model was fitted on it.
 HELDOUT_DEV3 = ROOT / "evals" / "gold" / "laws_heldout_dev3.jsonl"
+
+
+def _in_and_out(name: str) -> tuple[Path, Path]:
+    """A blind helper's set: its in-corpus and its out-of-corpus questions."""
+    gold = ROOT / "evals" / "gold"
+    return gold / f"laws_heldout_{name}.jsonl", gold / f"laws_ooc_{name}.jsonl"
+
+
 # On 2026-12-03 (session 14) two more blind helpers wrote dev4 and dev5, each 100 in-corpus
 # questions over 23–24 laws (10 English) and 30 out-of-corpus ones (half or more close to digital
 # administration). dev3 and dev4 were then read and the doubt models fitted on them as well
 # (evals/calibrate.py); dev5 is only ever measured: its misses are not listed in the report.
-HELDOUT_DEV4 = (
-    ROOT / "evals" / "gold" / "laws_heldout_dev4.jsonl",
-    ROOT / "evals" / "gold" / "laws_ooc_dev4.jsonl",
-)
-HELDOUT_DEV5 = (
-    ROOT / "evals" / "gold" / "laws_heldout_dev5.jsonl",
-    ROOT / "evals" / "gold" / "laws_ooc_dev5.jsonl",
-)
+HELDOUT_DEV4 = _in_and_out("dev4")
+HELDOUT_DEV5 = _in_and_out("dev5")
 # Later in session 15 one more blind helper wrote dev6 from the law texts alone (100 in-corpus
 # questions over 24 laws, 10 English; 30 out-of-corpus, 20 close to digital administration), to
 # measure that session's change on questions no one had seen; only ever measured, like dev5.
-HELDOUT_DEV6 = (
-    ROOT / "evals" / "gold" / "laws_heldout_dev6.jsonl",
-    ROOT / "evals" / "gold" / "laws_ooc_dev6.jsonl",
-)
+HELDOUT_DEV6 = _in_and_out("dev6")
 # In session 16 a blind helper wrote dev7 from the law texts alone (80 in-corpus questions over
 # 37 laws, 12 English; 40 out-of-corpus, 20 close to digital administration), to measure that
 # session's change (rules the sources do not contain) on questions no one had seen; only measured.
-HELDOUT_DEV7 = (
-    ROOT / "evals" / "gold" / "laws_heldout_dev7.jsonl",
-    ROOT / "evals" / "gold" / "laws_ooc_dev7.jsonl",
-)
+HELDOUT_DEV7 = _in_and_out("dev7")
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.retrieval.definitions import definition_term
-from assistant.retrieval.rules import rule_mentions, stands_for
+from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
 
 # Common names of laws that their official titles do not contain (domain knowledge).
@@ -135,7 +135,7 @@ class QueryParser:
             names.setdefault(key, set()).update({key, *aliases})
         self.names = names
         self._known = {variant.lower() for variants in names.values() for variant in variants}
-        self._titles = [v for key in self.display for v in names[key] if len(v) > 12]
+        self._titles = [normalised(v) for key in self.display for v in names[key] if len(v) > 12]
         self._names: list[LawName] = []
         for key, variants in names.items():
             for variant in sorted(variants, key=len, reverse=True):

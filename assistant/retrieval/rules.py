@@ -40,10 +40,8 @@ _GENERIC = frozenset(
     "ovg vgh bverwg bverfg bag bsg lsg olg lag bgh".split()
 )
 _NOT_RULES = ("anordnung", "zuordnung")  # "BSI-Anordnung" is an order, not a rule
-_KINDS = ("gesetzbuch", "gesetz", "verordnung", "satzung", "richtlinie", "ordnung")
-_KIND = re.compile(
-    r"(gesetz|gesetzes|gesetzbuch|gesetzbuchs|verordnung|satzung|richtlinie|ordnung)$"
-)
+# the kind of rule a word ends with, its genitive included ("Gesetzes", "Gesetzbuchs")
+_KIND = re.compile(r"(gesetzbuch|gesetz|verordnung|satzung|richtlinie|ordnung)(?:e?s)?$")
 
 
 def rule_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -61,10 +59,16 @@ def rule_mentions(text: str) -> list[tuple[int, int, str]]:
     )
 
 
+def normalised(text: str) -> str:
+    """Lower case, "ß" as "ss" (old spellings: "Ladenschluß")."""
+    return text.lower().replace("ß", "ss")
+
+
 def stands_for(name: str, titles: list[str]) -> bool:
-    """Whether a compound names one of these laws informally: "Mindestlohngesetz" for
-    "Gesetz zur Regelung eines allgemeinen Mindestlohns" (its subject and its kind)."""
-    lowered = name.lower().replace("ß", "ss")
+    """Whether a compound names one of these laws (titles `normalised`) informally:
+    "Mindestlohngesetz" for "Gesetz zur Regelung eines allgemeinen Mindestlohns" (its subject
+    and its kind)."""
+    lowered = normalised(name)
     kind = _KIND.search(lowered)
     if kind is None:
         return False
@@ -72,26 +76,18 @@ def stands_for(name: str, titles: list[str]) -> bool:
     subject = subject[:-1] if subject.endswith("s") and len(subject) > 6 else subject
     if len(subject) < 5:
         return False
-    wanted = _kind_of(kind.group(1))
-    return any(
-        subject in title and _title_kind(title) == wanted
-        for title in (t.replace("ß", "ss") for t in titles)
-    )
-
-
-def _kind_of(word: str) -> str:
-    """'gesetzes' → 'gesetz', 'gesetzbuchs' → 'gesetzbuch'."""
-    return next(k for k in _KINDS if word.startswith(k))
+    return any(subject in title and _title_kind(title) == kind.group(1) for title in titles)
 
 
 def _title_kind(title: str) -> str | None:
     """The kind of rule a title names: its first word ("Gesetz zur …") or its compound
     ("Onlinezugangsgesetz"); "Neuordnung" in "Gesetz zur Neuordnung …" is not one."""
     words = re.findall(r"[\wäöüß-]+", title)
-    if words and _KIND.fullmatch(words[0]):
-        return _kind_of(words[0])
+    first = _KIND.fullmatch(words[0]) if words else None
+    if first:
+        return first.group(1)
     for word in words:
         kind = _KIND.search(word)
         if kind and word not in _GENERIC:
-            return _kind_of(kind.group(1))
+            return kind.group(1)
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.query import QueryParser
-from assistant.retrieval.rules import rule_mentions, stands_for
+from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.lexical import LexicalIndex
 
 LAWS = [
@@ -41,7 +41,7 @@ def test_rule_names_are_found_and_nothing_else(text: str, names: list[str]) -> N
 
 
 def test_an_informal_name_stands_for_a_law_of_the_same_subject_and_kind() -> None:
-    titles = [title.lower() for _, _, title in LAWS]
+    titles = [normalised(title) for _, _, title in LAWS]
     assert stands_for("Mindestlohngesetz", titles)
     assert not stands_for("Mindestlohnverordnung", titles)  # a Verordnung, not the Gesetz
     assert not stands_for("Gemeindeordnung", titles)  # "Gemeindefinanzen" is not its subject
@@ -71,5 +71,5 @@ def test_the_sources_mention_a_name_only_as_a_whole_word() -> None:
 
 
 def test_a_genitive_informal_name_is_the_same_law() -> None:
-    titles = [title.lower() for _, _, title in LAWS]
+    titles = [normalised(title) for _, _, title in LAWS]
     assert stands_for("Mindestlohngesetzes", titles)
