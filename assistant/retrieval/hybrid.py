@@ -39,6 +39,7 @@ __all__ = ["Filters", "Hit", "HybridRetriever", "SearchResult"]
 
 RERANK_WEIGHT = 2.0  # the reranker's order, fused with the offline order (weight 1)
 UNIT_FEATURES = 80  # units whose evidence a search result carries (for fitting the ranker)
+PARSERS = 16  # query parsers kept, one per set of laws hidden from askers
 
 
 class HybridRetriever(EvidenceGathering):
@@ -63,34 +64,44 @@ class HybridRetriever(EvidenceGathering):
         self.stages = stages
         self.ranker = ranker
         self.off_topic = off_topic
-        self._parser: QueryParser | None = None
+        self._parsers: dict[frozenset[str], QueryParser] = {}  # by the laws hidden from the asker
+        self._laws: list[tuple[str, str, str]] = []
         self._catalog: SectionCatalog | None = None
         self._generation = ""
         self._lock = threading.Lock()
 
-    def parser(self) -> QueryParser:
-        """Query parser knowing the laws currently indexed."""
-        return self._current()[0]
+    def parser(self, hidden: list[str] | None = None) -> QueryParser:
+        """Query parser knowing the laws currently indexed (but the hidden documents)."""
+        return self._current(hidden)[0]
 
     def catalog(self) -> SectionCatalog:
         """The laws' sections currently indexed."""
         return self._current()[1]
 
-    def _current(self) -> tuple[QueryParser, SectionCatalog]:
+    def _current(self, hidden: list[str] | None = None) -> tuple[QueryParser, SectionCatalog]:
+        """Parser and catalog of the manifest's generation; a law the asker may not see is
+        unknown to its parser (its name neither routes nor hints that someone uploaded it)."""
         generation = self.index.manifest.generation()
         with self._lock:
-            if self._parser is None or self._catalog is None or generation != self._generation:
-                self._parser = QueryParser(self.index.manifest.laws())
+            if self._catalog is None or generation != self._generation:
+                self._laws = self.index.manifest.laws()
+                self._parsers = {}
                 self._catalog = SectionCatalog(self.index.manifest)
                 self._generation = generation
-            return self._parser, self._catalog
+            unseen = frozenset(hidden or ()) & {doc_id for doc_id, _, _ in self._laws}
+            if unseen not in self._parsers:
+                if len(self._parsers) >= PARSERS:
+                    self._parsers.pop(next(iter(self._parsers)))
+                visible = [law for law in self._laws if law[0] not in unseen]
+                self._parsers[unseen] = QueryParser(visible)
+            return self._parsers[unseen], self._catalog
 
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, language: str = "de"
     ) -> SearchResult:
         """The k best chunks for a query, one per § first (language: 'de' or 'en')."""
         filters = filters or Filters()
-        parser, catalog = self._current()
+        parser, catalog = self._current(filters.exclude_doc_id)
         parsed = parser.parse(query)
         lexical = self.index.lexical()
         allowed = (
