@@ -1,4 +1,5 @@
-"""Answer checks: no sentence cut inside an abbreviation, date or enumeration; quotes verbatim.
+"""Answer checks: no sentence cut inside an abbreviation, date or enumeration; quotes verbatim;
+no statement that opens with a reference to a sentence or subsection it does not show.
 
 Deliberately independent of the segmenter the product uses (SoMaJo): a plain list of what a
 German sentence cannot end with, so the check can catch the segmenter's mistakes too.
@@ -112,15 +113,25 @@ def answer_pieces(answer: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip() and not p.strip().startswith("According to")]
 
 
+# "Satz 2 gilt nicht, …", "Die Sätze 1 und 2 …", "Absatz 1 gilt entsprechend" at a statement's
+# start: what it refers to is not part of the statement
+_OPENS_WITH_REFERENCE = re.compile(
+    r"^(?:\(\d+[a-z]?\)\s*)?(?:(?:Die|Der)\s+)?(?:Satz|Sätze[ns]?|Absatz|Absätze[ns]?)\s+\d"
+)
+
+
 def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:
-    """Counts of cut statements and quotes, non-verbatim quote pieces, citations without place."""
-    cut = 0
+    """Counts of cut and dangling statements and quotes, non-verbatim quote pieces, citations
+    without place."""
+    cut = dangling = 0
     not_verbatim = 0
     no_heading = sum(1 for c in payload.get("citations", []) if not c.get("heading"))
     outcome = payload.get("outcome", "answer")
     if outcome == "answer":
         text = re.sub(r"^According to the \(German\) sources:\s*", "", payload["answer"])
-        cut += sum(cut_inside(p) for p in answer_pieces(text))
+        pieces = answer_pieces(text)
+        cut += sum(cut_inside(p) for p in pieces)
+        dangling += sum(bool(_OPENS_WITH_REFERENCE.match(p)) for p in pieces)
     for citation in payload.get("citations", []):
         source = chunk_texts.get(citation["chunk_id"], "")
         for piece in str(citation.get("quote", "")).split(" … "):
@@ -129,4 +140,9 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
                 continue
             cut += cut_inside(piece)
             not_verbatim += piece not in source
-    return {"cut": cut, "not_verbatim": not_verbatim, "no_heading": no_heading}
+    return {
+        "cut": cut,
+        "dangling": dangling,
+        "not_verbatim": not_verbatim,
+        "no_heading": no_heading,
+    }

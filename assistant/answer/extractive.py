@@ -42,6 +42,16 @@ _REFERS_BACK = re.compile(
     r"es|sie|er|this|these|there|it)\b",
     re.IGNORECASE,
 )
+# a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
+# "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
+# that opens with other subsections ("(3) Die Absätze 1 und 2 gelten …") cannot stand alone
+_CITES = re.compile(
+    r"^\s*(?P<own>\(\d{1,2}[a-z]?\)\s*)?(?:(?:die|der)\s+)?"
+    r"(?:(?P<sentence>Satz|Sätze[ns]?)|Absatz|Absätze[ns]?)\s+\d",
+    re.IGNORECASE,
+)
+_SUBSECTION = re.compile(r"^\s*\(\d{1,2}[a-z]?\)\s")
+MAX_BACK = 3  # sentences a reference may reach back within its subsection
 
 
 @dataclass
@@ -101,7 +111,16 @@ def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
     None when it cannot stand whole: its items or the sentence it refers to are cut off.
     """
     first, last = i, i
-    if _REFERS_BACK.match(text[spans[i][0] : spans[i][1]]):
+    sentence = text[spans[i][0] : spans[i][1]]
+    cites = _CITES.match(sentence)
+    if cites:
+        if cites["own"] or not cites["sentence"]:
+            return None
+        start = _subsection_start(text, spans, i)
+        if start is None:
+            return None
+        first = start
+    elif _REFERS_BACK.match(sentence):
         if i == 0 or not _complete(text, spans, i - 1):
             return None
         first = i - 1
@@ -114,6 +133,17 @@ def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
         if last == i:
             return None  # a sentence announcing items that are not there
     return spans[first][0], spans[last][1]
+
+
+def _subsection_start(text: str, spans: list[Span], i: int) -> int | None:
+    """The first sentence of sentence i's subsection ("(2) …"), when the chunk holds it whole
+    and it is at most MAX_BACK sentences back; None otherwise."""
+    for j in range(i - 1, max(i - MAX_BACK, 0) - 1, -1):
+        if not _complete(text, spans, j):
+            return None
+        if _SUBSECTION.match(text[spans[j][0] : spans[j][1]]):
+            return j
+    return None
 
 
 def passages(

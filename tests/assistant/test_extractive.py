@@ -88,3 +88,43 @@ def test_a_span_the_segmenter_cut_after_an_abbreviation_is_never_quoted() -> Non
     text, citations = compose(lexical, result, result.hits, "de", _spans)
     assert "durch: Art. [" not in text and not citations[0].quote.endswith("Art.")
     assert "Das Gesetz wurde zuletzt durch Artikel 16 geändert. [1]" in text
+
+
+def test_a_sentence_citing_another_sentence_brings_its_subsection() -> None:
+    law = (
+        "(1) Die Gemeinde stellt Bescheide elektronisch zu. "
+        "(2) Ein Bescheid gilt am dritten Tag nach der Absendung als zugestellt. "
+        "Satz 1 gilt nicht, wenn der Empfänger nachweist, dass ihn der Bescheid später "
+        "erreicht hat."
+    )
+    lexical, result = _result(
+        "Was gilt, wenn der Empfänger nachweist, dass er später zugestellt?", [law]
+    )
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith(
+        "(2) Ein Bescheid gilt am dritten Tag nach der Absendung als zugestellt. Satz 1"
+    )
+    assert citations[0].quote in law
+
+
+def test_a_sentence_citing_one_the_chunk_cut_off_is_never_quoted() -> None:
+    cut = (
+        "Satz 1 gilt nicht, wenn der Empfänger nachweist, dass ihn der Bescheid später "
+        "erreicht hat. Die Behörde vermerkt den Tag der Absendung in der Akte."
+    )
+    lexical, result = _result(
+        "Was gilt, wenn der Empfänger nachweist, dass er später zugestellt?", [cut]
+    )
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert not text.startswith("Satz 1") and "Satz 1 gilt nicht" not in text
+
+
+def test_a_sentence_citing_other_subsections_is_never_quoted_alone() -> None:
+    law = (
+        "(1) Die Gemeinde stellt Bescheide elektronisch zu. (2) Die Gemeinde darf Bescheide "
+        "auch per Post zustellen. (3) Die Absätze 1 und 2 gelten für Bescheide der Kreise "
+        "entsprechend, wenn der Kreis keine eigene Regel hat."
+    )
+    lexical, result = _result("Gilt das für Bescheide der Kreise entsprechend?", [law])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert "Die Absätze 1 und 2 gelten" not in text

@@ -52,7 +52,20 @@ def test_answer_pieces_and_verbatim_quotes() -> None:
     }
     assert check_answer(payload, {"c1": "A gilt. X. B gilt nicht."}) == {
         "cut": 0,
+        "dangling": 0,
         "not_verbatim": 0,
         "no_heading": 1,
     }
     assert check_answer(payload, {"c1": "A gilt."})["not_verbatim"] == 1
+
+
+def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
+    def dangling(answer: str) -> int:
+        return check_answer({"outcome": "answer", "answer": answer, "citations": []}, {})[
+            "dangling"
+        ]
+
+    assert dangling("Satz 2 gilt nicht, wenn er nachweist, dass es später kam. [1]") == 1
+    assert dangling("(3) Absatz 1 gilt entsprechend. [1] Die Sätze 1 und 2 gelten auch. [2]") == 2
+    assert dangling("(2) Es gilt als zugestellt. Satz 1 gilt nicht, wenn … [1]") == 0
+    assert dangling("Der Satz ist kurz. [1]") == 0
