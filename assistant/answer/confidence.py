@@ -10,6 +10,8 @@ and stored per embedding model in assistant/data/calibration.json:
 The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered.
+A question about a present state (who holds an office now, current figures) that meets only
+law texts abstains, saying why.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ FEATURES = (
     "score_margin",  # … minus the second unit's
     "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
     "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
+    "current_state",  # it asks for a present state (office holders, current figures), and
+    # the three leading passages are law texts, which never record one
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -66,6 +70,8 @@ class Calibration:
         correct = self.correct.probability(features)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
+        if features.get("current_state"):
+            return Outcome.ABSTAIN, min(correct, relevant), relevant
         if relevant < self.abstain_below or (
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
         ):
@@ -147,7 +153,16 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         - result.signals.get("runner_score", 0.0),
         "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
         "other_rule": 1.0 if result.parsed.other_rules else 0.0,
+        "current_state": 1.0 if asks_present_of_laws(result) else 0.0,
     }
+
+
+def asks_present_of_laws(result: SearchResult) -> bool:
+    """It asks for a present state (who holds an office now, current figures) and its three
+    leading passages are law texts, which lay down rules and never record one."""
+    return result.parsed.current_state and all(
+        hit.chunk.metadata.get("law") for hit in result.hits[:3]
+    )
 
 
 def _logit(probability: float) -> float:

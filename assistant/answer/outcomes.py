@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import query_terms
+from assistant.answer.confidence import asks_present_of_laws, query_terms
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
@@ -46,6 +46,18 @@ OTHER_RULES_TEXT = {
 }
 
 
+PRESENT_TEXT = {
+    "de": (
+        "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen); den halten die "
+        "Gesetzestexte in meinen Quellen nicht fest."
+    ),
+    "en": (
+        "Your question asks for a current state (office holders, figures), which the legal "
+        "texts among my sources do not record."
+    ),
+}
+
+
 def rules_lead(language: str, other_rules: list[str]) -> str:
     """'Ihre Frage betrifft „TVöD“; …' ("" when the question names no rule outside the sources)."""
     if not other_rules:
@@ -56,10 +68,13 @@ def rules_lead(language: str, other_rules: list[str]) -> str:
     return lead.format(rules=rules)
 
 
-def abstain_text(language: str, other_rules: list[str]) -> str:
-    """The hand-off, saying which rule the sources lack when the question names one."""
+def abstain_text(language: str, other_rules: list[str], present: bool = False) -> str:
+    """The hand-off, saying which rule the sources lack when the question names one, or that
+    law texts do not record a present state (present)."""
     text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
     lead = rules_lead(language, other_rules)
+    if not lead and present:
+        lead = PRESENT_TEXT.get(language, PRESENT_TEXT["de"])
     return f"{lead} {text}" if lead else text
 
 
@@ -129,7 +144,8 @@ def several_parts(
             cites = candidates(part)
             text = candidates_text(cites, language, part.result.parsed.other_rules)
         else:
-            text, cites = abstain_text(language, part.result.parsed.other_rules), []
+            rules = part.result.parsed.other_rules
+            text, cites = abstain_text(language, rules, asks_present_of_laws(part.result)), []
         blocks.append((part.asked, text, cites))
         summary.append(
             {

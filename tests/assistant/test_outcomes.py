@@ -77,6 +77,35 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
     assert inside.rules_not_in_sources == []
 
 
+def test_a_question_about_the_present_state_abstains_when_only_laws_meet_it(
+    laws: Services,
+) -> None:
+    """Law texts never record who holds an office now; a dated report may hold a figure."""
+    engine = laws.engine
+    engine.calibration = type(engine.calibration)(
+        engine.calibration.relevant, engine.calibration.correct, 0.0, 0.0
+    )  # thresholds that answer everything: the rule alone decides
+    try:
+        person = engine.answer(
+            "Wer ist derzeit Leiter der Behörde, der über die Befangenheit eines Mitarbeiters "
+            "im Verwaltungsverfahren entscheidet?"
+        )
+        figure = engine.answer(
+            "Wie viele Leistungsbündel umfasst der OZG-Umsetzungskatalog bisher?"
+        )
+    finally:
+        from assistant.answer.confidence import calibration
+
+        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
+    leading = laws.manifest.chunks(person.retrieved[:3]).values()
+    assert all(chunk.metadata.get("law") for chunk in leading)
+    assert person.outcome == Outcome.ABSTAIN and not person.citations
+    assert person.answer.startswith("Ihre Frage gilt einem aktuellen Stand")
+    leading = laws.manifest.chunks(figure.retrieved[:3]).values()
+    assert not all(chunk.metadata.get("law") for chunk in leading)  # the starter document
+    assert figure.outcome == Outcome.ANSWER and figure.citations
+
+
 def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_covered(
     laws: Services,
 ) -> None:

@@ -1,0 +1,39 @@
+"""Which questions ask for a present state (office holders now, current figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval.current_state import asks_current_state
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist eigentlich gerade Bundesinnenminister bzw. Bundesinnenministerin?",
+        "Wer ist derzeit Präsident des Statistischen Bundesamts?",
+        "Who is the current mayor of Munich?",
+        "Who is running the federal IT council right now?",
+        "Wie viele Kommunen haben die E-Akte inzwischen flächendeckend eingeführt?",
+        "Gibt es aktuelle Zahlen zur Nutzung der BundID?",
+        "For the council I need a current number: what percentage of towns use e-files?",
+        "How many municipalities offer online registration so far?",
+    ],
+)
+def test_questions_about_the_present_state_are_recognised(question: str) -> None:
+    assert asks_current_state(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer ist jetzt zuständig, wenn der Antrag beim falschen Amt eingegangen ist?",
+        "Wer ist derzeit verpflichtet, einen Datenschutzbeauftragten zu benennen?",
+        "Wie viel kostet ein Personalausweis aktuell?",  # a fee: the ordinance says
+        "Wie viele Tage hat die Behörde Zeit, um über den Antrag zu entscheiden?",
+        "Wer darf Einsicht in die Akten nehmen?",
+        "Who is responsible for the portal at the moment?",
+    ],
+)
+def test_questions_about_rules_are_not(question: str) -> None:
+    assert not asks_current_state(question)
