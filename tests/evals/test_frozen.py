@@ -27,8 +27,8 @@ def test_register_and_out_of_scope_examples_share_no_question_with_eval_sets() -
         if line.strip() and "q" in json.loads(line)
     }
     data = ROOT / "assistant" / "data"
-    registers = [*(data / "register").glob("*.jsonl"), *CANDIDATES.glob("*.jsonl")]
-    assert len(registers) > len(list(CANDIDATES.glob("*.jsonl")))
+    registers = [*(data / "register").glob("*.jsonl"), *CANDIDATES.rglob("*.jsonl")]
+    assert len(registers) > len(list(CANDIDATES.rglob("*.jsonl")))
     bundled = {
         q.strip().lower()
         for path in registers
