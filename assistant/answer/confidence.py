@@ -10,8 +10,8 @@ and stored per embedding model in assistant/data/calibration.json:
 The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered.
-A question about a present state (who holds an office now, current figures) that meets only
-law texts abstains, saying why.
+A question about what no law text records (who holds an office now, current figures, how to
+set up software) that meets only law texts abstains, saying why.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ FEATURES = (
     "score_margin",  # … minus the second unit's
     "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
     "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
-    "current_state",  # it asks for a present state (office holders, current figures), and
-    # the three leading passages are law texts, which never record one
+    "beyond_laws",  # it asks what law texts never record (office holders now, current
+    # figures, software set-up), and the three leading passages are law texts
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -70,7 +70,7 @@ class Calibration:
         correct = self.correct.probability(features)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
-        if features.get("current_state"):
+        if features.get("beyond_laws"):
             return Outcome.ABSTAIN, min(correct, relevant), relevant
         if relevant < self.abstain_below or (
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
@@ -153,16 +153,16 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         - result.signals.get("runner_score", 0.0),
         "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
         "other_rule": 1.0 if result.parsed.other_rules else 0.0,
-        "current_state": 1.0 if asks_present_of_laws(result) else 0.0,
+        "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
     }
 
 
-def asks_present_of_laws(result: SearchResult) -> bool:
-    """It asks for a present state (who holds an office now, current figures) and its three
-    leading passages are law texts, which lay down rules and never record one."""
-    return result.parsed.current_state and all(
-        hit.chunk.metadata.get("law") for hit in result.hits[:3]
-    )
+def beyond_laws_met(result: SearchResult) -> str | None:
+    """What the question asks that law texts never record (beyond_laws.PRESENT or SETUP), when
+    its three leading passages are law texts; None otherwise."""
+    if result.parsed.beyond_laws and all(hit.chunk.metadata.get("law") for hit in result.hits[:3]):
+        return result.parsed.beyond_laws
+    return None
 
 
 def _logit(probability: float) -> float:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import asks_present_of_laws, query_terms
+from assistant.answer.confidence import beyond_laws_met, query_terms
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
+from assistant.retrieval.beyond_laws import PRESENT, SETUP
 from assistant.store.lexical import LexicalIndex
 
 ABSTAIN_TEXT = {
@@ -46,15 +47,27 @@ OTHER_RULES_TEXT = {
 }
 
 
-PRESENT_TEXT = {
-    "de": (
-        "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen); den halten die "
-        "Gesetzestexte in meinen Quellen nicht fest."
-    ),
-    "en": (
-        "Your question asks for a current state (office holders, figures), which the legal "
-        "texts among my sources do not record."
-    ),
+BEYOND_LAWS_TEXT = {
+    PRESENT: {
+        "de": (
+            "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen); den halten die "
+            "Gesetzestexte in meinen Quellen nicht fest."
+        ),
+        "en": (
+            "Your question asks for a current state (office holders, figures), which the legal "
+            "texts among my sources do not record."
+        ),
+    },
+    SETUP: {
+        "de": (
+            "Ihre Frage gilt der Einrichtung von Software; dazu sagen die Gesetzestexte in "
+            "meinen Quellen nichts."
+        ),
+        "en": (
+            "Your question is about setting up software, which the legal texts among my sources "
+            "do not cover."
+        ),
+    },
 }
 
 
@@ -68,13 +81,14 @@ def rules_lead(language: str, other_rules: list[str]) -> str:
     return lead.format(rules=rules)
 
 
-def abstain_text(language: str, other_rules: list[str], present: bool = False) -> str:
-    """The hand-off, saying which rule the sources lack when the question names one, or that
-    law texts do not record a present state (present)."""
+def abstain_text(language: str, other_rules: list[str], beyond: str | None = None) -> str:
+    """The hand-off, saying which rule the sources lack when the question names one, or what
+    law texts do not record (beyond: beyond_laws.PRESENT or SETUP)."""
     text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
     lead = rules_lead(language, other_rules)
-    if not lead and present:
-        lead = PRESENT_TEXT.get(language, PRESENT_TEXT["de"])
+    if not lead and beyond in BEYOND_LAWS_TEXT:
+        texts = BEYOND_LAWS_TEXT[beyond]
+        lead = texts.get(language, texts["de"])
     return f"{lead} {text}" if lead else text
 
 
@@ -145,7 +159,7 @@ def several_parts(
             text = candidates_text(cites, language, part.result.parsed.other_rules)
         else:
             rules = part.result.parsed.other_rules
-            text, cites = abstain_text(language, rules, asks_present_of_laws(part.result)), []
+            text, cites = abstain_text(language, rules, beyond_laws_met(part.result)), []
         blocks.append((part.asked, text, cites))
         summary.append(
             {

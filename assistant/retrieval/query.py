@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.retrieval.current_state import asks_current_state
+from assistant.retrieval.beyond_laws import beyond_laws
 from assistant.retrieval.definitions import definition_term
 from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
@@ -113,7 +113,7 @@ class ParsedQuery:
     # rules it names that no indexed law answers to ("TVöD", "Hundesteuersatzung"), when it
     # names no indexed law; the retriever keeps those the sources never mention
     other_rules: list[str] = field(default_factory=list)
-    current_state: bool = False  # it asks who holds an office now or for current figures
+    beyond_laws: str | None = None  # it asks what no law text records (beyond_laws.PRESENT …)
 
 
 class QueryParser:
@@ -189,7 +189,7 @@ class QueryParser:
         parsed.defines = definition_term(text)
         if not any(key in self.display for key in parsed.laws):
             parsed.other_rules = self._other_rules(text, mentions)
-        parsed.current_state = asks_current_state(text)
+        parsed.beyond_laws = beyond_laws(text)
         return parsed
 
     def _other_rules(self, text: str, mentions: list[tuple[int, int, str]]) -> list[str]:

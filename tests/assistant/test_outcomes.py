@@ -77,10 +77,11 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
     assert inside.rules_not_in_sources == []
 
 
-def test_a_question_about_the_present_state_abstains_when_only_laws_meet_it(
+def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     laws: Services,
 ) -> None:
-    """Law texts never record who holds an office now; a dated report may hold a figure."""
+    """Law texts never record who holds an office now or how to set up software; a dated
+    report may hold a figure."""
     engine = laws.engine
     engine.calibration = type(engine.calibration)(
         engine.calibration.relevant, engine.calibration.correct, 0.0, 0.0
@@ -93,6 +94,10 @@ def test_a_question_about_the_present_state_abstains_when_only_laws_meet_it(
         figure = engine.answer(
             "Wie viele Leistungsbündel umfasst der OZG-Umsetzungskatalog bisher?"
         )
+        setup = engine.answer(
+            "Wie richten wir das Mailprogramm ein, damit wir Bescheide an Beteiligte "
+            "elektronisch mit qualifizierter Signatur verschicken können?"
+        )
     finally:
         from assistant.answer.confidence import calibration
 
@@ -104,6 +109,10 @@ def test_a_question_about_the_present_state_abstains_when_only_laws_meet_it(
     leading = laws.manifest.chunks(figure.retrieved[:3]).values()
     assert not all(chunk.metadata.get("law") for chunk in leading)  # the starter document
     assert figure.outcome == Outcome.ANSWER and figure.citations
+    leading = laws.manifest.chunks(setup.retrieved[:3]).values()
+    assert all(chunk.metadata.get("law") for chunk in leading)
+    assert setup.outcome == Outcome.ABSTAIN
+    assert setup.answer.startswith("Ihre Frage gilt der Einrichtung von Software")
 
 
 def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_covered(

@@ -1,10 +1,10 @@
-"""Which questions ask for a present state (office holders now, current figures)."""
+"""Which questions ask what no law text records: the present state, software set-up."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.current_state import asks_current_state
+from assistant.retrieval.beyond_laws import PRESENT, SETUP, beyond_laws
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,19 @@ from assistant.retrieval.current_state import asks_current_state
     ],
 )
 def test_questions_about_the_present_state_are_recognised(question: str) -> None:
-    assert asks_current_state(question)
+    assert beyond_laws(question) == PRESENT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie richte ich in Thunderbird eine Signatur für das Bürgerbüro ein?",
+        "Welche Einstellungen brauchen wir im Videotool, damit Gäste im Warteraum landen?",
+        "How do we configure the scanner so that it saves PDF/A files?",
+    ],
+)
+def test_questions_about_setting_up_software_are_recognised(question: str) -> None:
+    assert beyond_laws(question) == SETUP
 
 
 @pytest.mark.parametrize(
@@ -33,7 +45,9 @@ def test_questions_about_the_present_state_are_recognised(question: str) -> None
         "Wie viele Tage hat die Behörde Zeit, um über den Antrag zu entscheiden?",
         "Wer darf Einsicht in die Akten nehmen?",
         "Who is responsible for the portal at the moment?",
+        "Darf das Land ein zentrales Personenstandsregister einrichten?",
+        "Was muss in der Bekanntmachung stehen, wenn wir ein Beschaffungssystem einrichten?",
     ],
 )
 def test_questions_about_rules_are_not(question: str) -> None:
-    assert not asks_current_state(question)
+    assert beyond_laws(question) is None
