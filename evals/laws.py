@@ -54,6 +54,10 @@ HELDOUT_DEV6 = _in_and_out("dev6")
 # 37 laws, 12 English; 40 out-of-corpus, 20 close to digital administration), to measure that
 # session's change (rules the sources do not contain) on questions no one had seen; only measured.
 HELDOUT_DEV7 = _in_and_out("dev7")
+# In session 17 a blind helper wrote dev8 from the law texts alone (80 in-corpus questions over
+# 32 laws, 12 English; 40 out-of-corpus, 25 or more close to digital administration, 6 English),
+# after that session's changes, to measure them on questions no one had seen; only measured.
+HELDOUT_DEV8 = _in_and_out("dev8")
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),
@@ -63,6 +67,7 @@ SETS = {
     "laws_heldout_dev5": HELDOUT_DEV5,
     "laws_heldout_dev6": HELDOUT_DEV6,
     "laws_heldout_dev7": HELDOUT_DEV7,
+    "laws_heldout_dev8": HELDOUT_DEV8,
     "laws_heldout_test": (HELDOUT_TEST,),
 }
 

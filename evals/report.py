@@ -14,6 +14,7 @@ SETS = (
     "laws_heldout_dev5",
     "laws_heldout_dev6",
     "laws_heldout_dev7",
+    "laws_heldout_dev8",
     "laws_heldout_test",
 )
 TITLES = {
@@ -25,10 +26,17 @@ TITLES = {
     "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
     "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
     "laws_heldout_dev7": "laws: held-out dev7 (2026-12-03, session 16, blind: only measured)",
+    "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed
-BLIND = ("laws_heldout_dev5", "laws_heldout_dev6", "laws_heldout_dev7", "laws_heldout_test")
+BLIND = (
+    "laws_heldout_dev5",
+    "laws_heldout_dev6",
+    "laws_heldout_dev7",
+    "laws_heldout_dev8",
+    "laws_heldout_test",
+)
 
 
 def _f(value: Any) -> str:
@@ -111,6 +119,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev8",
         "laws_heldout_dev7",
         "laws_heldout_dev6",
         "laws_heldout_dev5",
@@ -175,7 +184,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test, dev5, dev6 and dev7 questions are not listed)",
+        "## Misses (dev sets only; the test, dev5, dev6, dev7 and dev8 questions are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):
