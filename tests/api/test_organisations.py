@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.api.conftest import ADMIN_KEY, ADVISE_KEY, ASK_B_KEY, ASK_KEY, Server
 
 SECRET_PLAN = (
@@ -77,51 +79,44 @@ BYLAW = (
     "Die Hundesteuersatzung der Stadt Musterstadt legt für jeden Hund 120 Euro im Jahr fest. "
     "Für einen zweiten Hund erhebt die Stadt 180 Euro im Jahr.\n"
 )
+PRIVATE_LAW = (
+    "---\nTitle: Hundesteuersatzung Musterstadt\njurabk: HStS Musterstadt\n---\n"
+    "# Hundesteuersatzung Musterstadt (HStS Musterstadt)\n\n## § 1 Steuersatz\n\n"
+    "Für jeden Hund erhebt die Stadt Musterstadt 120 Euro Hundesteuer im Jahr.\n"
+)
+Answer = dict[str, Any]
+DOG_TAX = {"question": "Wie hoch ist die Steuer für einen Hund nach der Hundesteuersatzung?"}
+
+
+def _asked_by_both(server: Server, name: str, text: str) -> tuple[Answer, Answer, str]:
+    """Town A uploads a file privately, both towns ask about the dog tax, the file goes again."""
+    with server.client(ASK_KEY) as town_a, server.client(ASK_B_KEY) as town_b:
+        upload = town_a.post(
+            "/v1/documents", files={"files": (name, text.encode(), "text/markdown")}
+        )
+        assert upload.status_code == 201, upload.text
+        doc_id = upload.json()["results"][0]["doc_id"]
+        try:
+            own = town_a.post("/v1/ask", json=DOG_TAX).json()
+            other = town_b.post("/v1/ask", json=DOG_TAX).json()
+        finally:
+            assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
+    return own, other, doc_id
 
 
 def test_whether_the_sources_know_a_rule_is_decided_on_what_the_asker_may_see(
     server: Server,
 ) -> None:
     """Another organisation's upload neither answers nor hints: the rule is 'not in the sources'."""
-    question = {"question": "Wie hoch ist die Steuer für einen Hund nach der Hundesteuersatzung?"}
-    with server.client(ASK_KEY) as town_a, server.client(ASK_B_KEY) as town_b:
-        upload = town_a.post(
-            "/v1/documents", files={"files": ("hundesteuer.md", BYLAW.encode(), "text/markdown")}
-        )
-        assert upload.status_code == 201, upload.text
-        doc_id = upload.json()["results"][0]["doc_id"]
-        try:
-            own = town_a.post("/v1/ask", json=question).json()
-            other = town_b.post("/v1/ask", json=question).json()
-        finally:
-            assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
+    own, other, _ = _asked_by_both(server, "hundesteuer.md", BYLAW)
     assert own["rules_not_in_sources"] == []  # its own bylaw is among its sources
     assert other["rules_not_in_sources"] == ["Hundesteuersatzung"]
     assert other["outcome"] == "abstain" and "120 Euro" not in str(other)
 
 
-PRIVATE_LAW = (
-    "---\nTitle: Hundesteuersatzung Musterstadt\njurabk: HStS Musterstadt\n---\n"
-    "# Hundesteuersatzung Musterstadt (HStS Musterstadt)\n\n## § 1 Steuersatz\n\n"
-    "Für jeden Hund erhebt die Stadt Musterstadt 120 Euro Hundesteuer im Jahr.\n"
-)
-
-
 def test_a_law_one_organisation_uploads_is_unknown_to_the_others_parser(server: Server) -> None:
     """Its name neither counts as an indexed law nor stops the 'not in the sources' notice."""
-    question = {"question": "Wie hoch ist die Steuer für einen Hund nach der Hundesteuersatzung?"}
-    with server.client(ASK_KEY) as town_a, server.client(ASK_B_KEY) as town_b:
-        upload = town_a.post(
-            "/v1/documents",
-            files={"files": ("hsts.md", PRIVATE_LAW.encode(), "text/markdown")},
-        )
-        assert upload.status_code == 201, upload.text
-        doc_id = upload.json()["results"][0]["doc_id"]
-        try:
-            own = town_a.post("/v1/ask", json=question).json()
-            other = town_b.post("/v1/ask", json=question).json()
-        finally:
-            assert town_a.delete(f"/v1/documents/{doc_id}").status_code == 204
+    own, other, doc_id = _asked_by_both(server, "hsts.md", PRIVATE_LAW)
     assert own["rules_not_in_sources"] == [] and own["outcome"] != "abstain"
     assert any(c["doc_id"] == doc_id for c in own["citations"])
     assert other["rules_not_in_sources"] == ["Hundesteuersatzung"]
