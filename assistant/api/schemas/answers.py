@@ -154,7 +154,10 @@ class AskOut(BaseModel):
 
     `outcome` is `answer` (a composed answer), `candidates` ("Fundstellen zum Prüfen": the most
     likely passages, no composed answer) or `abstain` (the sources do not answer it; hand-off to
-    an advisor). `abstained` is true exactly for `abstain` (kept for compatibility).
+    an advisor). `abstained` is true exactly for `abstain` (kept for compatibility). An
+    abstention says why when it can: a rule the sources do not contain (`rules_not_in_sources`),
+    or a question about what law texts never record (who holds an office now, current figures,
+    how to set up software) that only law texts meet.
     """
 
     answer: str
