@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answer import extractive
-from assistant.answer.confidence import beyond_laws_met
 from assistant.answer.models import Answer, Citation, Part, Prepared
 from assistant.answer.outcomes import (
     ABSTAIN_TEXT,
@@ -61,7 +60,7 @@ class AnswerComposition:
                 notice=notice,
                 rules_not_in_sources=rules,
             )
-        text = abstain_text(p.language, rules, beyond_laws_met(part.result))
+        text = abstain_text(p.language, part.result)
         return self._answer(p, text, [], outcome=Outcome.ABSTAIN, rules_not_in_sources=rules)
 
     def _candidates(self, part: Part) -> list[Citation]:

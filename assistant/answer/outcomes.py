@@ -12,6 +12,7 @@ from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import PRESENT, SETUP
+from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
 
 ABSTAIN_TEXT = {
@@ -81,11 +82,12 @@ def rules_lead(language: str, other_rules: list[str]) -> str:
     return lead.format(rules=rules)
 
 
-def abstain_text(language: str, other_rules: list[str], beyond: str | None = None) -> str:
-    """The hand-off, saying which rule the sources lack when the question names one, or what
-    law texts do not record (beyond: beyond_laws.PRESENT or SETUP)."""
+def abstain_text(language: str, result: SearchResult) -> str:
+    """The hand-off, saying why when it can: the rule the sources lack that the question names,
+    or what the law texts it met do not record."""
     text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
-    lead = rules_lead(language, other_rules)
+    lead = rules_lead(language, result.parsed.other_rules)
+    beyond = beyond_laws_met(result)
     if not lead and beyond in BEYOND_LAWS_TEXT:
         texts = BEYOND_LAWS_TEXT[beyond]
         lead = texts.get(language, texts["de"])
@@ -158,8 +160,7 @@ def several_parts(
             cites = candidates(part)
             text = candidates_text(cites, language, part.result.parsed.other_rules)
         else:
-            rules = part.result.parsed.other_rules
-            text, cites = abstain_text(language, rules, beyond_laws_met(part.result)), []
+            text, cites = abstain_text(language, part.result), []
         blocks.append((part.asked, text, cites))
         summary.append(
             {

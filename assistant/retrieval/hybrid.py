@@ -66,6 +66,7 @@ class HybridRetriever(EvidenceGathering):
         self.off_topic = off_topic
         self._parsers: dict[frozenset[str], QueryParser] = {}  # by the laws hidden from the asker
         self._laws: list[tuple[str, str, str]] = []
+        self._law_ids: frozenset[str] = frozenset()
         self._catalog: SectionCatalog | None = None
         self._generation = ""
         self._lock = threading.Lock()
@@ -85,10 +86,11 @@ class HybridRetriever(EvidenceGathering):
         with self._lock:
             if self._catalog is None or generation != self._generation:
                 self._laws = self.index.manifest.laws()
+                self._law_ids = frozenset(doc_id for doc_id, _, _ in self._laws)
                 self._parsers = {}
                 self._catalog = SectionCatalog(self.index.manifest)
                 self._generation = generation
-            unseen = frozenset(hidden or ()) & {doc_id for doc_id, _, _ in self._laws}
+            unseen = self._law_ids.intersection(hidden or ())
             if unseen not in self._parsers:
                 if len(self._parsers) >= PARSERS:
                     self._parsers.pop(next(iter(self._parsers)))
