@@ -26,6 +26,8 @@ TEST = GOLD / "followups_test.jsonl"
 BLIND = GOLD / "followups_blind.jsonl"
 # written blind on 2026-12-03 in one go with extra4 (same instructions), never fitted on or read
 BLIND2 = GOLD / "followups_blind2.jsonl"
+# written blind on 2026-12-04 (session 18), before that session's changes, only measured
+BLIND3 = GOLD / "followups_blind3.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 
 
@@ -86,6 +88,7 @@ def run() -> dict[str, Any]:
         "test": score(turns(TEST)),
         "blind": score(turns(BLIND)),
         "blind2": score(turns(BLIND2)),
+        "blind3": score(turns(BLIND3)),
     }
 
 

@@ -58,6 +58,10 @@ HELDOUT_DEV7 = _in_and_out("dev7")
 # 32 laws, 12 English; 40 out-of-corpus, 25 or more close to digital administration, 6 English),
 # after that session's changes, to measure them on questions no one had seen; only measured.
 HELDOUT_DEV8 = _in_and_out("dev8")
+# In session 18 blind helpers wrote dev9 from the law texts alone (80 in-corpus questions over
+# 41 laws, 12 English; 40 out-of-corpus, 29 close to digital administration, 6 English) before
+# that session's changes, to measure them on questions no one had seen; only measured.
+HELDOUT_DEV9 = _in_and_out("dev9")
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),
@@ -68,6 +72,7 @@ SETS = {
     "laws_heldout_dev6": HELDOUT_DEV6,
     "laws_heldout_dev7": HELDOUT_DEV7,
     "laws_heldout_dev8": HELDOUT_DEV8,
+    "laws_heldout_dev9": HELDOUT_DEV9,
     "laws_heldout_test": (HELDOUT_TEST,),
 }
 

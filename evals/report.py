@@ -15,6 +15,7 @@ SETS = (
     "laws_heldout_dev6",
     "laws_heldout_dev7",
     "laws_heldout_dev8",
+    "laws_heldout_dev9",
     "laws_heldout_test",
 )
 TITLES = {
@@ -27,6 +28,7 @@ TITLES = {
     "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
     "laws_heldout_dev7": "laws: held-out dev7 (2026-12-03, session 16, blind: only measured)",
     "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
+    "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed
@@ -35,6 +37,7 @@ BLIND = (
     "laws_heldout_dev6",
     "laws_heldout_dev7",
     "laws_heldout_dev8",
+    "laws_heldout_dev9",
     "laws_heldout_test",
 )
 
@@ -119,6 +122,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev9",
         "laws_heldout_dev8",
         "laws_heldout_dev7",
         "laws_heldout_dev6",
@@ -184,7 +188,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test, dev5, dev6, dev7 and dev8 questions are not listed)",
+        "## Misses (dev sets only; the test and dev5–dev9 questions are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):
