@@ -160,6 +160,17 @@ def main() -> None:
         f"answered {answered[hard].mean():.3f} naming gold {y_cor[answered & hard].mean():.3f}; "
         f"out-of-corpus answered {ooc_answered:.3f}"
     )
+    for name in SETS:  # out of fold, per set
+        mine = set_names == name
+        ins = np.asarray([names[i] == name for i in inside])
+        low = p_rel < abstain_below
+        ooc = low[mine & outside].mean() if (mine & outside).any() else 0.0
+        print(
+            f"  {name}: in-corpus abstained {low[mine & (y_rel == 1)].mean():.3f}"
+            f", out-of-corpus abstained {ooc:.3f}"
+            f", answered {answered[ins].mean():.3f} naming no gold "
+            f"{1 - y_cor[answered & ins].mean():.3f}"
+        )
     if args.dry_run:
         return
     data = json.loads(CALIBRATION.read_text(encoding="utf-8"))

@@ -24,18 +24,15 @@ TITLES = {
     "laws_heldout_dev": "laws: held-out dev",
     "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03; doubt models fitted on it)",
     "laws_heldout_dev4": "laws: held-out dev4 (2026-12-03; doubt models fitted on it)",
-    "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03, blind: only measured, misses not read)",
-    "laws_heldout_dev6": "laws: held-out dev6 (2026-12-03, session 15, blind: only measured)",
-    "laws_heldout_dev7": "laws: held-out dev7 (2026-12-03, session 16, blind: only measured)",
+    "laws_heldout_dev5": "laws: held-out dev5 (2026-12-03; blind until session 18, then fitted on)",
+    "laws_heldout_dev6": "laws: held-out dev6 (session 15; blind until session 18, then fitted on)",
+    "laws_heldout_dev7": "laws: held-out dev7 (session 16; blind until session 18, then fitted on)",
     "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
     "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed
 BLIND = (
-    "laws_heldout_dev5",
-    "laws_heldout_dev6",
-    "laws_heldout_dev7",
     "laws_heldout_dev8",
     "laws_heldout_dev9",
     "laws_heldout_test",
@@ -188,7 +185,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test and dev5–dev9 questions are not listed)",
+        "## Misses (dev sets only; the test, dev8 and dev9 questions are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):

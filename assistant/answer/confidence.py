@@ -9,7 +9,8 @@ and stored per embedding model in assistant/data/calibration.json:
   likely passages are offered to check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
-which rule; only when the sources clearly cover its topic anyway are their passages offered.
+which rule; only when the sources clearly cover its topic anyway are their passages offered —
+never for a Land's rule the sources lack (the federal law of the same name does not answer it).
 A question about what no law text records (who holds an office now, current figures, how to
 set up software) that meets only law texts abstains, saying why.
 """
@@ -45,6 +46,8 @@ FEATURES = (
     "score_margin",  # … minus the second unit's
     "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
     "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
+    "land_rule",  # … a Land's ("E-Government-Gesetz unseres Landes"): the federal law of the
+    # same name does not answer it, however well it matches
     "beyond_laws",  # it asks what law texts never record (office holders now, current
     # figures, software set-up), and the three leading passages are law texts
 )
@@ -70,7 +73,7 @@ class Calibration:
         correct = self.correct.probability(features)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
-        if features.get("beyond_laws"):
+        if features.get("beyond_laws") or features.get("land_rule"):
             return Outcome.ABSTAIN, min(correct, relevant), relevant
         if relevant < self.abstain_below or (
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
@@ -153,6 +156,7 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         - result.signals.get("runner_score", 0.0),
         "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
         "other_rule": 1.0 if result.parsed.other_rules else 0.0,
+        "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
     }
 

@@ -110,7 +110,9 @@ class HybridRetriever(EvidenceGathering):
             self.index.manifest.filter_chunk_ids(filters.active()) if filters.active() else None
         )
         # only the sources this principal may see decide (no hint of another one's documents)
-        parsed.other_rules = [r for r in parsed.other_rules if not lexical.mentions(r, allowed)]
+        parsed.other_rules = [
+            r for r in parsed.other_rules if not _held(lexical, parsed, r, allowed)
+        ]
         notices: list[str] = []
         rewrites: list[str] = []
         if self.stages is not None:
@@ -253,3 +255,12 @@ def _peak(similarities: list[float]) -> float:
         return 0.0
     ordered = sorted(similarities, reverse=True)
     return ordered[0] - float(np.mean(ordered[9:]))
+
+
+def _held(lexical: LexicalIndex, parsed: ParsedQuery, rule: str, allowed: set[str] | None) -> bool:
+    """Whether the sources this principal may see hold a rule the question names: its name, and
+    for a Land's rule its name beside the Land's."""
+    if rule in parsed.land_rules:
+        name, places = parsed.land_rules[rule]
+        return lexical.mentioned_with(name, places, allowed)
+    return lexical.mentions(rule, allowed)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.retrieval.beyond_laws import beyond_laws
 from assistant.retrieval.definitions import definition_term
+from assistant.retrieval.lands import Places, land_qualifier
 from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
 
@@ -113,6 +114,10 @@ class ParsedQuery:
     # rules it names that no indexed law answers to ("TVöD", "Hundesteuersatzung"), when it
     # names no indexed law; the retriever keeps those the sources never mention
     other_rules: list[str] = field(default_factory=list)
+    # those of them named as a Land's ("E-Government-Gesetz unseres Landes"): the rule's name and
+    # the Land's names (every Land's when it names none), which sources holding it name beside it
+    land_rules: dict[str, tuple[str, Places]] = field(default_factory=dict)
+    land_spans: list[tuple[int, int]] = field(default_factory=list)  # where they stand
     beyond_laws: str | None = None  # it asks what no law text records (beyond_laws.PRESENT …)
 
 
@@ -163,6 +168,12 @@ class QueryParser:
                 if name.short:
                     short.add(mentions[-1])
         mentions.sort()
+        # "E-Government-Gesetz unseres Landes" names a Land's law, not the indexed federal one
+        for start, end, key in list(mentions):
+            qualifier = land_qualifier(text, start, end)
+            if qualifier and key in self.display:
+                mentions.remove((start, end, key))
+                self._add_land_rule(parsed, text, start, end, qualifier)
         for match in SECTION_RE.finditer(text):
             number = re.sub(r"\s", "", match.group(1)).lower()
             is_article = match.group(0).lower().startswith("art")
@@ -187,21 +198,44 @@ class QueryParser:
         parsed.topic = SECTION_RE.sub(" ", topic)
         parsed.topic_expansions = _expansions(parsed.topic)
         parsed.defines = definition_term(text)
-        if not any(key in self.display for key in parsed.laws):
-            parsed.other_rules = self._other_rules(text, mentions)
+        if any(key in self.display for key in parsed.laws):
+            parsed.land_rules = {}
+        else:
+            parsed.other_rules = [*parsed.land_rules, *self._other_rules(text, mentions, parsed)]
         parsed.beyond_laws = beyond_laws(text)
         return parsed
 
-    def _other_rules(self, text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
+    def _other_rules(
+        self, text: str, mentions: list[tuple[int, int, str]], parsed: ParsedQuery
+    ) -> list[str]:
         """Rules named in text that are not one of the known laws (indexed or common names)."""
         others: list[str] = []
         for start, end, name in rule_mentions(text):
+            qualifier = land_qualifier(text, start, end)
+            if qualifier:
+                named = self._add_land_rule(parsed, text, start, end, qualifier)
+                others += [named] if named and named not in others else []
+                continue
             if name.lower() in self._known or name in others or stands_for(name, self._titles):
                 continue
             if any(s < end and start < e and key in self.display for s, e, key in mentions):
                 continue  # part of the name of an indexed law
             others.append(name)
         return others
+
+    @staticmethod
+    def _add_land_rule(
+        parsed: ParsedQuery, text: str, start: int, end: int, qualified: tuple[int, int, Places]
+    ) -> str | None:
+        """Record a rule named as a Land's; its name with the words saying so (None when it is
+        recorded already)."""
+        first, last, places = qualified
+        named = text[first:last]
+        if any(first < e and s < last for s, e in parsed.land_spans):
+            return None
+        parsed.land_spans.append((first, last))
+        parsed.land_rules[named] = (text[start:end], places)
+        return named
 
 
 def law_subject(title: str) -> str | None:

@@ -61,11 +61,37 @@ class LexicalIndex:
             col = self.terms.get(group[0])
             if col is None:
                 return False
-            if allowed is not None:
-                rows = self.weights.indices[self.weights.indptr[col] : self.weights.indptr[col + 1]]
-                if not any(self.chunk_ids[row] in allowed for row in rows):
-                    return False
+            if allowed is not None and not any(
+                self.chunk_ids[row] in allowed for row in self._rows(col)
+            ):
+                return False
         return True
+
+    def mentioned_with(
+        self, name: str, places: Sequence[str], allowed: set[str] | None = None
+    ) -> bool:
+        """Whether one chunk contains every word of a name and every word of one of the places
+        ("E-Government-Gesetz" beside "NRW" or "Nordrhein-Westfalen"); `allowed` as above."""
+        rows = self._chunks_with(name)
+        if not rows:
+            return False
+        beside = set().union(*(self._chunks_with(place) for place in places))
+        return any(allowed is None or self.chunk_ids[row] in allowed for row in rows & beside)
+
+    def _chunks_with(self, text: str) -> set[int]:
+        """The rows of the chunks that contain every word of a text as a whole word."""
+        found: set[int] | None = None
+        for group in self.analyzer.word_terms(text):
+            col = self.terms.get(group[0])
+            rows = set(self._rows(col).tolist()) if col is not None else set()
+            found = rows if found is None else found & rows
+            if not found:
+                return set()
+        return found or set()
+
+    def _rows(self, col: int) -> np.ndarray:
+        """The rows of the chunks that contain the term of a column."""
+        return self.weights.indices[self.weights.indptr[col] : self.weights.indptr[col + 1]]
 
     def __len__(self) -> int:
         return len(self.chunk_ids)

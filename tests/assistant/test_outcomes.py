@@ -136,6 +136,28 @@ def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_
     assert sure.rules_not_in_sources == ["Hundesteuersatzung"]
 
 
+def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
+    laws: Services,
+) -> None:
+    from assistant.scoring import LinearModel
+
+    engine = laws.engine
+    engine.calibration = type(engine.calibration)(
+        LinearModel({}, 10.0), LinearModel({}, 10.0), 0.0, 0.0
+    )  # sure that the sources cover it and that an answer would be right
+    try:
+        land = engine.answer("Bis wann verlangt das Onlinezugangsgesetz des Landes Hessen das?")
+        federal = engine.answer("Was verlangt das Onlinezugangsgesetz von Bund und Ländern?")
+    finally:
+        from assistant.answer.confidence import calibration
+
+        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
+    assert land.outcome == Outcome.ABSTAIN and not land.citations
+    assert land.answer.startswith("Ihre Frage betrifft „Onlinezugangsgesetz des Landes Hessen“")
+    assert land.rules_not_in_sources == ["Onlinezugangsgesetz des Landes Hessen"]
+    assert federal.outcome == Outcome.ANSWER and federal.rules_not_in_sources == []
+
+
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
     engine = laws.engine
     engine.calibration = type(engine.calibration)(
