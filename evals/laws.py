@@ -59,8 +59,8 @@ HELDOUT_DEV7 = _in_and_out("dev7")
 # after that session's changes, to measure them on questions no one had seen; only measured.
 HELDOUT_DEV8 = _in_and_out("dev8")
 # In session 18 dev5, dev6 and dev7 stopped being blind: they had measured their sessions'
-# changes; from then on the doubt models are fitted on them too (evals/calibrate.py) and their
-# misses are listed. dev8 and dev9 stay blind.
+# changes; they were read for error analysis and their misses are listed (no model is fitted on
+# them: a refit on them was tried and not kept). dev8 and dev9 stay blind.
 # In session 18 blind helpers wrote dev9 from the law texts alone (80 in-corpus questions over
 # 41 laws, 12 English; 40 out-of-corpus, 29 close to digital administration, 6 English) before
 # that session's changes, to measure them on questions no one had seen; only measured.

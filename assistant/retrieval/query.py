@@ -117,7 +117,6 @@ class ParsedQuery:
     # those of them named as a Land's ("E-Government-Gesetz unseres Landes"): the rule's name and
     # the Land's names (every Land's when it names none), which sources holding it name beside it
     land_rules: dict[str, tuple[str, Places]] = field(default_factory=dict)
-    land_spans: list[tuple[int, int]] = field(default_factory=list)  # where they stand
     beyond_laws: str | None = None  # it asks what no law text records (beyond_laws.PRESENT …)
 
 
@@ -169,11 +168,12 @@ class QueryParser:
                     short.add(mentions[-1])
         mentions.sort()
         # "E-Government-Gesetz unseres Landes" names a Land's law, not the indexed federal one
+        spans: list[tuple[int, int]] = []  # where the Land's rules stand
         for start, end, key in list(mentions):
             qualifier = land_qualifier(text, start, end)
             if qualifier and key in self.display:
                 mentions.remove((start, end, key))
-                self._add_land_rule(parsed, text, start, end, qualifier)
+                _add_land_rule(parsed, spans, text, (start, end), qualifier)
         for match in SECTION_RE.finditer(text):
             number = re.sub(r"\s", "", match.group(1)).lower()
             is_article = match.group(0).lower().startswith("art")
@@ -201,20 +201,24 @@ class QueryParser:
         if any(key in self.display for key in parsed.laws):
             parsed.land_rules = {}
         else:
-            parsed.other_rules = [*parsed.land_rules, *self._other_rules(text, mentions, parsed)]
+            others = self._other_rules(text, mentions, parsed, spans)
+            parsed.other_rules = [*parsed.land_rules, *others]
         parsed.beyond_laws = beyond_laws(text)
         return parsed
 
     def _other_rules(
-        self, text: str, mentions: list[tuple[int, int, str]], parsed: ParsedQuery
+        self,
+        text: str,
+        mentions: list[tuple[int, int, str]],
+        parsed: ParsedQuery,
+        spans: list[tuple[int, int]],
     ) -> list[str]:
         """Rules named in text that are not one of the known laws (indexed or common names)."""
         others: list[str] = []
         for start, end, name in rule_mentions(text):
             qualifier = land_qualifier(text, start, end)
-            if qualifier:
-                named = self._add_land_rule(parsed, text, start, end, qualifier)
-                others += [named] if named and named not in others else []
+            if qualifier:  # a Land's rule: recorded in parsed.land_rules
+                _add_land_rule(parsed, spans, text, (start, end), qualifier)
                 continue
             if name.lower() in self._known or name in others or stands_for(name, self._titles):
                 continue
@@ -223,19 +227,20 @@ class QueryParser:
             others.append(name)
         return others
 
-    @staticmethod
-    def _add_land_rule(
-        parsed: ParsedQuery, text: str, start: int, end: int, qualified: tuple[int, int, Places]
-    ) -> str | None:
-        """Record a rule named as a Land's; its name with the words saying so (None when it is
-        recorded already)."""
-        first, last, places = qualified
-        named = text[first:last]
-        if any(first < e and s < last for s, e in parsed.land_spans):
-            return None
-        parsed.land_spans.append((first, last))
-        parsed.land_rules[named] = (text[start:end], places)
-        return named
+
+def _add_land_rule(
+    parsed: ParsedQuery,
+    spans: list[tuple[int, int]],
+    text: str,
+    rule: tuple[int, int],
+    qualified: tuple[int, int, Places],
+) -> None:
+    """Record a rule named as a Land's under its name with the words saying so, unless it
+    overlaps one recorded already."""
+    first, last, places = qualified
+    if not any(first < e and s < last for s, e in spans):
+        spans.append((first, last))
+        parsed.land_rules[text[first:last]] = (text[rule[0] : rule[1]], places)
 
 
 def law_subject(title: str) -> str | None:

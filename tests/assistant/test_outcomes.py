@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from assistant.answer.confidence import Calibration
+from assistant.answer.engine import AnswerEngine
 from assistant.config import Settings
 from assistant.domain import Outcome
+from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
 from tests.conftest import LAWS, ROOT, require_shared
@@ -32,6 +36,25 @@ def laws(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Ite
     Ingestor(services.index, settings).run([folder])
     yield services
     services.close()
+
+
+@contextmanager
+def _calibrated(
+    engine: AnswerEngine, abstain_below: float, answer_from: float, sure: bool = False
+) -> Iterator[None]:
+    """Thresholds of a test's choosing (and, if `sure`, models certain of relevance and
+    correctness) for the duration of a block; the bundled calibration afterwards."""
+    fitted = engine.calibration
+    relevant, correct = (
+        (LinearModel({}, 10.0), LinearModel({}, 10.0))
+        if sure
+        else (fitted.relevant, fitted.correct)
+    )
+    engine.calibration = Calibration(relevant, correct, abstain_below, answer_from)
+    try:
+        yield
+    finally:
+        engine.calibration = fitted
 
 
 def test_a_section_reference_is_german_and_cites_that_section_first(laws: Services) -> None:
@@ -58,17 +81,11 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
     laws: Services,
 ) -> None:
     engine = laws.engine
-    engine.calibration = type(engine.calibration)(
-        engine.calibration.relevant, engine.calibration.correct, 0.0, 0.0
-    )  # thresholds that answer everything: the rule alone decides
-    try:
+    # thresholds that answer everything: the rule alone decides
+    with _calibrated(engine, 0.0, 0.0):
         outside = engine.answer("Wie viele Urlaubstage hat eine Teilzeitkraft nach dem TVöD?")
         english = engine.answer("Does the EU AI Act require us to label our chatbot?")
         inside = engine.answer("Muss unsere Gemeinde nach dem Onlinezugangsgesetz online anbieten?")
-    finally:
-        from assistant.answer.confidence import calibration
-
-        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     assert outside.outcome == Outcome.ABSTAIN and not outside.citations
     assert outside.answer.startswith("Ihre Frage betrifft „TVöD“")
     assert outside.as_dict()["rules_not_in_sources"] == ["TVöD"]
@@ -83,10 +100,8 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     """Law texts never record who holds an office now or how to set up software; a dated
     report may hold a figure."""
     engine = laws.engine
-    engine.calibration = type(engine.calibration)(
-        engine.calibration.relevant, engine.calibration.correct, 0.0, 0.0
-    )  # thresholds that answer everything: the rule alone decides
-    try:
+    # thresholds that answer everything: the rule alone decides
+    with _calibrated(engine, 0.0, 0.0):
         person = engine.answer(
             "Wer ist derzeit Leiter der Behörde, der über die Befangenheit eines Mitarbeiters "
             "im Verwaltungsverfahren entscheidet?"
@@ -98,10 +113,6 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
             "Wie richten wir das Mailprogramm ein, damit wir Bescheide an Beteiligte "
             "elektronisch mit qualifizierter Signatur verschicken können?"
         )
-    finally:
-        from assistant.answer.confidence import calibration
-
-        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     leading = laws.manifest.chunks(person.retrieved[:3]).values()
     assert all(chunk.metadata.get("law") for chunk in leading)
     assert person.outcome == Outcome.ABSTAIN and not person.citations
@@ -118,18 +129,10 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
 def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_covered(
     laws: Services,
 ) -> None:
-    from assistant.scoring import LinearModel
-
     engine = laws.engine
-    engine.calibration = type(engine.calibration)(
-        LinearModel({}, 10.0), LinearModel({}, 10.0), 0.0, 0.0
-    )  # sure that the sources cover it and that an answer would be right
-    try:
+    # sure that the sources cover it and that an answer would be right
+    with _calibrated(engine, 0.0, 0.0, sure=True):
         sure = engine.answer("Gilt für Bescheide nach der Hundesteuersatzung die Anhörung?")
-    finally:
-        from assistant.answer.confidence import calibration
-
-        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     assert sure.outcome == Outcome.CANDIDATES and sure.citations
     assert sure.answer.startswith("Ihre Frage betrifft „Hundesteuersatzung“; diese Regelung")
     assert "Fundstellen zum Prüfen" in sure.answer
@@ -139,19 +142,11 @@ def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_
 def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
     laws: Services,
 ) -> None:
-    from assistant.scoring import LinearModel
-
     engine = laws.engine
-    engine.calibration = type(engine.calibration)(
-        LinearModel({}, 10.0), LinearModel({}, 10.0), 0.0, 0.0
-    )  # sure that the sources cover it and that an answer would be right
-    try:
+    # sure that the sources cover it and that an answer would be right
+    with _calibrated(engine, 0.0, 0.0, sure=True):
         land = engine.answer("Bis wann verlangt das Onlinezugangsgesetz des Landes Hessen das?")
         federal = engine.answer("Was verlangt das Onlinezugangsgesetz von Bund und Ländern?")
-    finally:
-        from assistant.answer.confidence import calibration
-
-        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     assert land.outcome == Outcome.ABSTAIN and not land.citations
     assert land.answer.startswith("Ihre Frage betrifft „Onlinezugangsgesetz des Landes Hessen“")
     assert land.rules_not_in_sources == ["Onlinezugangsgesetz des Landes Hessen"]
@@ -160,15 +155,9 @@ def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
 
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
     engine = laws.engine
-    engine.calibration = type(engine.calibration)(
-        engine.calibration.relevant, engine.calibration.correct, 0.0, 1.01
-    )  # everything relevant, nothing sure enough to answer
-    try:
+    # everything relevant, nothing sure enough to answer
+    with _calibrated(engine, 0.0, 1.01):
         answer = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?")
-    finally:
-        from assistant.answer.confidence import calibration
-
-        engine.calibration = calibration(engine.retriever.index.embeddings.backend.model_id)
     assert answer.outcome == Outcome.CANDIDATES and not answer.abstained
     assert answer.answer.startswith("Fundstellen zum Prüfen")
     assert 3 <= len(answer.citations) <= 5
