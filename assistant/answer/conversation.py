@@ -53,7 +53,9 @@ def is_followup(question: str, names: Mapping[str, str] | None = None) -> bool:
     return followup_probability(question, names) >= _model()[1]
 
 
-UNSURE = (0.3, 0.7)  # follow-up probabilities for which the sources are asked as well
+# below the threshold, down to this follow-up probability, the sources are asked as well; above
+# it the cues decide alone (vetoing there only lost follow-ups: see README, session 19)
+UNSURE_FROM = 0.3
 
 
 def resolve(
@@ -65,18 +67,18 @@ def resolve(
 ) -> Resolution:
     """Join a follow-up to the last self-contained question, never to a chain of turns.
 
-    When the cues are unsure, leans_on(question, joined) decides: do the sources answer the
-    joined question clearly better than the question alone?
+    When the cues lean towards a new question without being sure, leans_on(question, joined)
+    may still make it a follow-up: do the sources answer the joined question clearly better than
+    the question alone?
     """
     if not previous or not tokenise(question):
         return Resolution(question, False, question, question)
     anchor = previous_anchor or previous
     joined = f"{anchor} {question}"
     probability = followup_probability(question, names)
-    if leans_on is not None and UNSURE[0] <= probability <= UNSURE[1]:
+    followup = probability >= _model()[1]
+    if not followup and leans_on is not None and probability >= UNSURE_FROM:
         followup = leans_on(question, joined)
-    else:
-        followup = probability >= _model()[1]
     if not followup:
         return Resolution(question, False, question, question)
     return Resolution(question, True, joined, anchor)

@@ -126,8 +126,14 @@ def _is_noun(token: str, position: int) -> bool:
     return position > 0 and token[:1].isupper() and token not in _FORMAL
 
 
+# acronyms that name a department or a trade, not a subject: "zwischen Hauptamt, IT und Kämmerei"
+_GENERIC_ACRONYMS = frozenset({"IT", "EDV"})
+
+
 def _names_subject(token: str) -> bool:
     """An acronym, a name with inner capitals, digits or a hyphen: 'BundID', 'F13', 'E-Akte'."""
+    if token in _GENERIC_ACRONYMS:
+        return False
     if token[:1].isdigit():
         return len(token) >= 2
     return token[:1].isalpha() and (

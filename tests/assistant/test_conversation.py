@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.conversation import is_followup, resolve
+from assistant.answer.conversation import (
+    UNSURE_FROM,
+    followup_probability,
+    is_followup,
+    resolve,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +101,44 @@ def test_names_of_the_corpus_are_read_in_questions_typed_in_lower_case(question:
     assert not is_followup(question, names)
     assert not resolve(question, "Was ist das OZG?", None, names=names).followup
     assert is_followup("und was kostet das für kommunen", names)
+
+
+def test_a_department_acronym_is_not_a_subject_of_its_own() -> None:
+    # "IT" names a department here; the question still leans on what "das" was
+    assert is_followup("Wie klären wir das am besten mit der IT und dem Personalrat?")
+    assert not is_followup("Welche Aufgaben hat die IT-Abteilung einer Gemeinde?")
+
+
+class Asked:
+    """A leans_on that answers as told and records that it was asked."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, str]] = []
+
+    def __call__(self, alone: str, joined: str) -> bool:
+        self.calls.append((alone, joined))
+        return self.answer
+
+
+def test_the_sources_never_veto_what_the_cues_call_a_follow_up() -> None:
+    question = "Seit wann gilt die Verordnung?"
+    assert 0.5 <= followup_probability(question) < 0.7  # the old band would have asked
+    leans_on = Asked(False)
+    assert resolve(question, "Was regelt die ERechV?", None, leans_on).followup
+    assert leans_on.calls == []
+
+
+def test_the_sources_may_make_an_unsure_question_a_follow_up() -> None:
+    question = "Wie lange dürfen wir die Mitschnitte speichern?"
+    assert UNSURE_FROM <= followup_probability(question) < 0.5
+    previous = "Dürfen wir Ratssitzungen aufzeichnen?"
+    rescued = resolve(question, previous, None, Asked(True))
+    assert rescued.followup and rescued.resolved == f"{previous} {question}"
+    assert not resolve(question, previous, None, Asked(False)).followup
+
+
+def test_a_question_the_cues_call_new_is_not_put_to_the_sources() -> None:
+    leans_on = Asked(True)
+    assert not resolve("Was ist das OZG?", "Was ist die BundID?", None, leans_on).followup
+    assert leans_on.calls == []
