@@ -8,6 +8,8 @@
   extra4 and blind2 were written blind together on 2026-12-03 from one brief; extra4 is fitted on,
   blind2 only measured (blind, by contrast, was read for error analysis on 2026-12-03). blind3
   was written blind on 2026-12-04 (session 18), before that session's changes; only measured.
+  extra5 and blind4 (session 19) were written blind from one brief, on purpose hard; extra5 is
+  dev (read, not fitted on), blind4 only measured.
 - Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
   characters): never a 422, the outcome per input, how many of its distinct questions were
   found, and whether each in-scope part's gold source is among the cited ones.
@@ -28,7 +30,7 @@ GOLD = ROOT / "evals" / "gold"
 # the fitting sets but "train" (fitted on), the frozen test set and the blind sets (only measured)
 FOLLOWUP_SETS = {
     name: GOLD / f"followups_{name}.jsonl"
-    for name in (*(n for n in TRAIN_SETS if n != "train"), "test", "blind", "blind2", "blind3")
+    for name in (*(n for n in TRAIN_SETS if n != "train"), "extra5", "test", "blind", "blind2", "blind3", "blind4")
 }
 LONG = GOLD / "long_questions.jsonl"
 

@@ -28,6 +28,12 @@ BLIND = GOLD / "followups_blind.jsonl"
 BLIND2 = GOLD / "followups_blind2.jsonl"
 # written blind on 2026-12-04 (session 18), before that session's changes, only measured
 BLIND3 = GOLD / "followups_blind3.jsonl"
+# written in session 19 from one brief, on purpose hard (follow-ups by bridging nouns, long
+# questions with one backward reference); split by file before reading: extra5 is dev (read for
+# error analysis, not fitted on: refits with it did not change its half-set scores), blind4 only
+# measured
+EXTRA5 = GOLD / "followups_extra5.jsonl"
+BLIND4 = GOLD / "followups_blind4.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 
 
@@ -89,6 +95,8 @@ def run() -> dict[str, Any]:
         "blind": score(turns(BLIND)),
         "blind2": score(turns(BLIND2)),
         "blind3": score(turns(BLIND3)),
+        "extra5": score(turns(EXTRA5)),
+        "blind4": score(turns(BLIND4)),
     }
 
 

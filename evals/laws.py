@@ -65,6 +65,10 @@ HELDOUT_DEV8 = _in_and_out("dev8")
 # 41 laws, 12 English; 40 out-of-corpus, 29 close to digital administration, 6 English) before
 # that session's changes, to measure them on questions no one had seen; only measured.
 HELDOUT_DEV9 = _in_and_out("dev9")
+# In session 19 blind helpers wrote dev10 from the law texts alone (80 in-corpus questions over
+# 40 laws, 12 English, about 25 with a neighbouring-§ trap; 40 out-of-corpus, 32 close to digital
+# administration, 6 English) before that session measured anything on laws; only measured.
+HELDOUT_DEV10 = _in_and_out("dev10")
 HELDOUT_TEST = ROOT / "evals" / "gold" / "laws_heldout_test.jsonl"
 SETS = {
     "laws": (DEV,),
@@ -76,6 +80,7 @@ SETS = {
     "laws_heldout_dev7": HELDOUT_DEV7,
     "laws_heldout_dev8": HELDOUT_DEV8,
     "laws_heldout_dev9": HELDOUT_DEV9,
+    "laws_heldout_dev10": HELDOUT_DEV10,
     "laws_heldout_test": (HELDOUT_TEST,),
 }
 

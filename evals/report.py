@@ -16,6 +16,7 @@ SETS = (
     "laws_heldout_dev7",
     "laws_heldout_dev8",
     "laws_heldout_dev9",
+    "laws_heldout_dev10",
     "laws_heldout_test",
 )
 TITLES = {
@@ -29,12 +30,14 @@ TITLES = {
     "laws_heldout_dev7": "laws: held-out dev7 (session 16; blind until session 18, then read)",
     "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
     "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
+    "laws_heldout_dev10": "laws: held-out dev10 (2026-12-04, session 19, blind: only measured)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed
 BLIND = (
     "laws_heldout_dev8",
     "laws_heldout_dev9",
+    "laws_heldout_dev10",
     "laws_heldout_test",
 )
 
@@ -119,6 +122,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev10",
         "laws_heldout_dev9",
         "laws_heldout_dev8",
         "laws_heldout_dev7",
@@ -185,7 +189,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test, dev8 and dev9 questions are not listed)",
+        "## Misses (dev sets only; the test, dev8, dev9 and dev10 questions are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):
