@@ -30,7 +30,10 @@ GOLD = ROOT / "evals" / "gold"
 # the fitting sets but "train" (fitted on), the frozen test set and the blind sets (only measured)
 FOLLOWUP_SETS = {
     name: GOLD / f"followups_{name}.jsonl"
-    for name in (*(n for n in TRAIN_SETS if n != "train"), "extra5", "test", "blind", "blind2", "blind3", "blind4")
+    for name in (
+        *(n for n in TRAIN_SETS if n != "train"),
+        *("extra5", "test", "blind", "blind2", "blind3", "blind4"),
+    )
 }
 LONG = GOLD / "long_questions.jsonl"
 
