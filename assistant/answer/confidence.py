@@ -12,7 +12,8 @@ A question that names a rule the sources do not contain (and no indexed law) abs
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
 A question about what no law text records (who holds an office now, current figures, how to
-set up software) that meets only law texts abstains, saying why.
+set up software) that meets only law texts abstains, saying why; so does a request no source
+fulfils (write a document, recommend a product).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 from assistant.domain import Outcome
+from assistant.retrieval.beyond_laws import DRAFT, RECOMMEND
 from assistant.retrieval.hybrid import SearchResult
 from assistant.scoring import LinearModel
 from assistant.store.lexical import LexicalIndex
@@ -49,7 +51,8 @@ FEATURES = (
     "land_rule",  # … a Land's ("E-Government-Gesetz unseres Landes"): the federal law of the
     # same name does not answer it, however well it matches
     "beyond_laws",  # it asks what law texts never record (office holders now, current
-    # figures, software set-up), and the three leading passages are law texts
+    # figures, software set-up) and the three leading passages are law texts, or what no source
+    # gives (a document written for it, a product recommended)
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -162,10 +165,14 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
 
 
 def beyond_laws_met(result: SearchResult) -> str | None:
-    """What the question asks that law texts never record (beyond_laws.PRESENT or SETUP), when
-    its three leading passages are law texts; None otherwise."""
-    if result.parsed.beyond_laws and all(hit.chunk.metadata.get("law") for hit in result.hits[:3]):
-        return result.parsed.beyond_laws
+    """What the question asks that the sources never record: a document to be written or a
+    product to be recommended (DRAFT, RECOMMEND) always, the present state or software set-up
+    (PRESENT, SETUP) when its three leading passages are law texts; None otherwise."""
+    kind = result.parsed.beyond_laws
+    if kind in (DRAFT, RECOMMEND):
+        return kind
+    if kind and all(hit.chunk.metadata.get("law") for hit in result.hits[:3]):
+        return kind
     return None
 
 

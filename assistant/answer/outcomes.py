@@ -11,7 +11,7 @@ from assistant.answer.confidence import beyond_laws_met, query_terms
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
-from assistant.retrieval.beyond_laws import PRESENT, SETUP
+from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
 
@@ -67,6 +67,23 @@ BEYOND_LAWS_TEXT = {
         "en": (
             "Your question is about setting up software, which the legal texts among my sources "
             "do not cover."
+        ),
+    },
+    DRAFT: {
+        "de": (
+            "Sie bitten um einen Text, der erst geschrieben werden soll (Entwurf, Vorlage, "
+            "Anschreiben); meine Quellen enthalten ihn nicht, und ich antworte nur mit belegten "
+            "Fundstellen."
+        ),
+        "en": (
+            "You are asking for a text to be written (a draft, template or letter); my sources "
+            "do not contain it, and I only answer with cited passages."
+        ),
+    },
+    RECOMMEND: {
+        "de": "Sie bitten um eine Produkt- oder Anbieterempfehlung; die geben meine Quellen nicht.",
+        "en": (
+            "You are asking for a product or provider recommendation, which my sources do not give."
         ),
     },
 }

@@ -1,4 +1,5 @@
-"""Questions no law text answers: the present state of the world, and how to set up software.
+"""Questions no law text answers: the present state of the world, how to set up software, a
+document to be written, a product to be recommended.
 
 Legal texts lay down rules. They never record who is minister today or how many services are
 online by now ("Wer ist gerade Bundesinnenminister?", "Gibt es aktuelle Zahlen?"), and they never
@@ -6,7 +7,10 @@ say how to configure a mail client or a video tool ("Wie richte ich in Outlook �
 such a question meets only law texts, those cannot answer it, however close its topic looks to
 a similarity search; the outcome abstains and says why. A question about who is responsible or
 obliged ("Wer ist jetzt zuständig?") asks for a rule and is none of them; nor is "Darf das Land
-ein Register einrichten?".
+ein Register einrichten?". Nor do law texts write a press release or a job advert for the
+asker ("Kannst du mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches
+Terminbuchungstool könnt ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail
+schreiben dürfen?" asks about a rule.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import re
 
 PRESENT = "present"  # who holds an office now, current figures
 SETUP = "setup"  # how to set up or configure software
+DRAFT = "draft"  # write a document for the asker
+RECOMMEND = "recommend"  # recommend a product or provider
 
 _NOW = (
     r"aktuell|derzeit|gerade|momentan|zurzeit|zur\s+zeit|im\s+moment|jetzt|heute|inzwischen|"
@@ -52,10 +58,43 @@ _SETUP = re.compile(
 )
 
 
+# asking the assistant itself to do something; the words between may not open a clause of its
+# own ("Können Sie mir sagen, ob wir … schreiben dürfen?" asks about a rule)
+_YOU = (
+    r"(?i:\b(?:kannst du|könntest du|könnt ihr|könntet ihr|können sie|könnten sie|würdest du|"
+    r"würdet ihr|würden sie|can you|could you|would you)\b)"
+    r"(?:(?!(?i:\b(?:ob|dass|wie|wann|wenn|was|welche[nmrs]?|whether|if|how|what|which|when)\b))"
+    r"(?:[^?.!,;]|(?<=\d)[.,](?=\d))){0,100}?"  # "8.000 Einwohner" goes on
+)
+# the verbs in lower case: "ein Schreiben" is a document, "schreiben" the request
+_DRAFT = re.compile(
+    rf"{_YOU}\b(?:entwerfen|formulieren|schreiben|aufsetzen|erstellen|verfassen|"
+    r"(?i:draft|write|compose|prepare))\b"
+    r"|^\s*(?:(?i:bitte)\s+)?(?:(?i:entwirf|formuliere|schreib|schreibe|erstelle|verfasse)|"
+    r"(?i:please\s+)?(?i:draft|write|compose))\b"
+)
+_DOCUMENT = re.compile(
+    r"\b(?:\w*vorlage|muster\w*|\w*entwurf|\w*text|\w*schreiben|brief|e-?mail|mail|anschreiben|"
+    r"stellenanzeige|tagesordnung|pressemitteilung|rede|protokoll|aushang|flyer|folien|template|"
+    r"letter|notice|announcement|agenda|job ad(?:vert)?|press release|speech|minutes|slides)\b",
+    re.IGNORECASE,
+)
+_RECOMMEND = re.compile(rf"{_YOU}\b(?i:empfehlen|recommend)\b")
+_PRODUCT = re.compile(
+    r"(?:tool|software|programm|produkt|anbieter|hersteller|app|system|lösung|dienstleister|"
+    r"firma|gerät|laptop|vendor|product|provider|device|restaurant|place|film|hotel)",
+    re.IGNORECASE,
+)
+
+
 def beyond_laws(text: str) -> str | None:
-    """PRESENT or SETUP when a question asks what no law text records, else None."""
+    """PRESENT, SETUP, DRAFT or RECOMMEND when a question asks what no law text records."""
     if _SETUP.search(text):
         return SETUP
+    if _DRAFT.search(text) and _DOCUMENT.search(text):
+        return DRAFT
+    if _RECOMMEND.search(text) and _PRODUCT.search(text):
+        return RECOMMEND
     if not _DUTY.search(text) and (_PERSON.search(text) or _FIGURES.search(text)):
         return PRESENT
     return None

@@ -1,10 +1,11 @@
-"""Which questions ask what no law text records: the present state, software set-up."""
+"""Which questions ask what no law text records: the present state, software set-up, a document
+to write, a product to recommend."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.beyond_laws import PRESENT, SETUP, beyond_laws
+from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP, beyond_laws
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,41 @@ def test_questions_about_setting_up_software_are_recognised(question: str) -> No
 @pytest.mark.parametrize(
     "question",
     [
+        "Kannst du mir ein Anschreiben an die Eltern entwerfen, dass die Kita-Anmeldung jetzt "
+        "online läuft?",
+        "Könnten Sie uns eine kurze Pressemitteilung zum Start des Bürgerportals schreiben?",
+        "Schreib mir bitte einen Aushang für das Bürgerbüro zu den neuen Öffnungszeiten.",
+        "Can you draft a letter to residents about the new appointment system?",
+        "Please write a short notice for our website about the e-invoice address.",
+    ],
+)
+def test_requests_to_write_a_document_are_recognised(question: str) -> None:
+    assert beyond_laws(question) == DRAFT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welches Ratsinformationssystem könnt ihr uns für eine Gemeinde mit 8.000 Einwohnern "
+        "empfehlen?",
+        "Kannst du mir einen Anbieter für digitale Bezahlverfahren empfehlen?",
+        "Could you recommend a scanning service provider for our old building files?",
+    ],
+)
+def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
+    assert beyond_laws(question) == RECOMMEND
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Wer ist jetzt zuständig, wenn der Antrag beim falschen Amt eingegangen ist?",
+        # about a rule: the writing is the asker's, and "Schreiben" is a document, not a request
+        "Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?",
+        "Kannst du erklären, wie man einen Bescheid elektronisch erstellen darf?",
+        "Muss ein Schreiben der Behörde eigenhändig unterschrieben sein?",
+        "Can you tell me whether we may write to citizens by e-mail?",
+        "Können Sie empfehlen, welche Frist wir für die Anhörung setzen sollen?",
         "Wer ist derzeit verpflichtet, einen Datenschutzbeauftragten zu benennen?",
         "Wie viel kostet ein Personalausweis aktuell?",  # a fee: the ordinance says
         "Wie viele Tage hat die Behörde Zeit, um über den Antrag zu entscheiden?",

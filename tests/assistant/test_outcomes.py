@@ -126,6 +126,25 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     assert setup.answer.startswith("Ihre Frage gilt der Einrichtung von Software")
 
 
+def test_a_request_no_source_fulfils_abstains_whatever_the_sources_are(laws: Services) -> None:
+    """No source writes a press release or picks a product, not even the starter document that
+    a question about the OZG meets."""
+    engine = laws.engine
+    with _calibrated(engine, 0.0, 0.0):  # thresholds that answer everything: the rule decides
+        draft = engine.answer(
+            "Kannst du mir eine Pressemitteilung schreiben, dass unsere OZG-Leistungen jetzt "
+            "online sind?"
+        )
+        product = engine.answer("Welche Software für OZG-Onlinedienste könnt ihr empfehlen?")
+    assert draft.outcome == Outcome.ABSTAIN and not draft.citations
+    assert draft.answer.startswith("Sie bitten um einen Text, der erst geschrieben werden soll")
+    assert product.outcome == Outcome.ABSTAIN
+    assert product.answer.startswith("Sie bitten um eine Produkt- oder Anbieterempfehlung")
+    with _calibrated(engine, 0.0, 0.0):
+        rule = engine.answer("Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?")
+    assert rule.outcome == Outcome.ANSWER
+
+
 def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_covered(
     laws: Services,
 ) -> None:
