@@ -136,12 +136,13 @@ def test_a_request_no_source_fulfils_abstains_whatever_the_sources_are(laws: Ser
             "online sind?"
         )
         product = engine.answer("Welche Software für OZG-Onlinedienste könnt ihr empfehlen?")
+        rule = engine.answer("Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?")
+    leading = laws.manifest.chunks(draft.retrieved[:3]).values()
+    assert not all(chunk.metadata.get("law") for chunk in leading)  # the starter document
     assert draft.outcome == Outcome.ABSTAIN and not draft.citations
     assert draft.answer.startswith("Sie bitten um einen Text, der erst geschrieben werden soll")
     assert product.outcome == Outcome.ABSTAIN
     assert product.answer.startswith("Sie bitten um eine Produkt- oder Anbieterempfehlung")
-    with _calibrated(engine, 0.0, 0.0):
-        rule = engine.answer("Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?")
     assert rule.outcome == Outcome.ANSWER
 
 
