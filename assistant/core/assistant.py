@@ -256,12 +256,16 @@ class Assistant(Answers, Library):
             self.warmed.set()
 
     def ready(self) -> dict[str, Any]:
-        """Index, vector store and model reachable (StoreUnavailable otherwise)."""
+        """Index, vector store and model reachable (StoreUnavailable otherwise), and how many
+        chunks have a dense vector."""
         self.services.vectors.ping()
         lexical = self.services.index.lexical()
+        embedded, total = self.services.index.dense_coverage()
         return {
             "documents": len(self.services.manifest.doc_ids()),
             "chunks": len(lexical),
+            "vectors": embedded,
+            "vectors_missing": total - embedded,
             "warm": self.warmed.is_set(),
         }
 

@@ -28,7 +28,7 @@ from assistant.retrieval.sections import (
     rrf,
     unit_of,
 )
-from assistant.retrieval.stages import Stages
+from assistant.retrieval.stages import Stages, coverage_notice
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.scoring import LinearModel
 from assistant.store.index import Index, indexed_text
@@ -113,7 +113,7 @@ class HybridRetriever(EvidenceGathering):
         parsed.other_rules = [
             r for r in parsed.other_rules if not _held(lexical, parsed, r, allowed)
         ]
-        notices: list[str] = []
+        notices = self._coverage_notices()
         rewrites: list[str] = []
         if self.stages is not None:
             rewrite, notice = self.stages.rewrite(query)
@@ -150,6 +150,11 @@ class HybridRetriever(EvidenceGathering):
             notices=notices,
             units=units,
         )
+
+    def _coverage_notices(self) -> list[str]:
+        """A notice while chunks lack dense vectors: answers then rest on the lexical side."""
+        embedded, total = self.index.dense_coverage()
+        return [coverage_notice(embedded)] if embedded < total else []
 
     def _expand(self, parsed: ParsedQuery, lexical: LexicalIndex, language: str) -> None:
         """Thesaurus synonyms of the question's words, and German translations of an English

@@ -159,3 +159,17 @@ def _notice(stage: str, exc: Exception) -> str:
     if "timeout" in str(exc).lower() or "zeitüberschreitung" in str(exc).lower():
         kind = "Zeitüberschreitung"
     return f"{stage} nicht verfügbar ({kind}) – Ergebnis ohne diese Stufe."
+
+
+def coverage_notice(embedded: int) -> str:
+    """Why answers may be missing: the semantic side of the search is incomplete (no counts:
+    they would tell one principal how much others uploaded)."""
+    state = (
+        "keine Vektoren im Vektorspeicher (falsche LOTSE_COLLECTION / LOTSE_CHROMA_URL?)"
+        if embedded == 0
+        else "noch nicht alle Abschnitte eingebettet"
+    )
+    return (
+        f"Semantische Suche unvollständig: {state} – die Antwort stützt sich vor allem auf die "
+        "Stichwortsuche und fällt vorsichtiger aus."
+    )

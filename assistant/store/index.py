@@ -93,6 +93,7 @@ class Index:
         self._lexical_lock = threading.Lock()
         self._dense: DenseMatrix | None = None
         self._dense_lock = threading.Lock()
+        self._coverage: tuple[tuple[str, int], int] | None = None
 
     def store_document(
         self,
@@ -139,6 +140,24 @@ class Index:
         if report.orphans_deleted or report.vectors_restored:
             log.info("index repaired: %s", report)
         return report
+
+    def dense_coverage(self) -> tuple[int, int]:
+        """(chunks with a dense vector, chunks): fewer while vectors are deferred, none when the
+        configured collection is not the one the index was built into."""
+        present = self.vectors.count()
+        state = (self.manifest.generation(), present)
+        known = self._coverage
+        if known is None or known[0] != state:
+            known = self._coverage = (state, self.manifest.chunk_count())
+            if present < known[1]:
+                log.warning(
+                    "%s holds vectors for %d of %d chunks: search is mostly lexical until "
+                    "`lotse embed` fills them (or LOTSE_COLLECTION / LOTSE_CHROMA_URL is wrong)",
+                    self.vectors.where,
+                    present,
+                    known[1],
+                )
+        return min(present, known[1]), known[1]
 
     def missing_vectors(self) -> list[str]:
         """Chunk ids in the manifest that have no dense vector yet."""

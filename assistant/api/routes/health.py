@@ -26,7 +26,8 @@ def healthz() -> dict[str, str]:
 def readyz(assistant: AssistantDep) -> Any:
     """Index, vector store and embedding model are loaded and reachable; `warm` says whether
     the background warm-up (out-of-scope examples, question register) is done — until then the
-    first answers can take seconds."""
+    first answers can take seconds. `vectors_missing` counts chunks without a dense vector
+    (deferred, or a collection that is not the index's: then every answer carries a notice)."""
     try:
         state = assistant.ready()
     except LotseError as exc:
