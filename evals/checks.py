@@ -117,6 +117,11 @@ def answer_pieces(answer: str) -> list[str]:
 # start: what it refers to is not part of the statement
 _OPENS_WITH_REFERENCE = re.compile(
     r"^(?:\(\d+[a-z]?\)\s*)?(?:(?:Die|Der)\s+)?(?:Satz|Sätze[ns]?|Absatz|Absätze[ns]?)\s+\d"
+    # … or with a word pointing back to a sentence the statement does not bring ("Dort …",
+    # "(2) Hierfür sind …", "Das ergibt hohe Zahlen.", "Das widerspricht …")
+    r"|^(?:\(\d+[a-z]?\)\s*)?(?:Dort|Dies(?:e[rsnm]?)?(?!\s+(?:Gesetz|Verordnung|Satzung)\b)|Hierfür|Hierzu|Hiervon|Dafür|Dazu|"
+    r"Daher|Deshalb|Somit|Demnach|Gleiches gilt|Das (?:gilt|ist|sind|war|ergibt|bedeutet|heißt|"
+    r"widerspricht|reicht|betrifft|zeigt|kann|muss|soll|darf|wird|klingt|geht))\b"
 )
 
 

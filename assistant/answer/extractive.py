@@ -36,11 +36,19 @@ MAX_ITEMS = 8  # enumerated items brought along by a sentence ending in ":"
 _ITEM = re.compile(
     r"^\s*(?:\(?\d{1,2}[a-z]?[.)]|[a-z]{1,2}\)|[-–•*]|[IVX]{1,4}\.)\s|^[^.:;]{2,50}:\s"
 )
+# "Dieses Gesetz" names its own law, which the citation shows
+_BACK_WORDS = (
+    r"dort|dies|diese[rsnm]?(?!\s+(?:Gesetz|Verordnung|Satzung)\b)|das gilt|dabei|hierzu|"
+    r"hierfür|hiervon|danach|daher|deshalb|somit|demnach|dafür|dazu|außerdem|zudem|ferner|"
+    r"auch das|ebenso|gleiches gilt"
+)
 _REFERS_BACK = re.compile(
-    r"^\s*(?:dort|dies|diese[rsnm]?|das gilt|dabei|hierzu|hierfür|hiervon|danach|daher|deshalb|"
-    r"somit|demnach|dafür|dazu|außerdem|zudem|ferner|auch das|ebenso|gleiches gilt|"
-    r"es|sie|er|this|these|there|it)\b",
-    re.IGNORECASE,
+    rf"^\s*(?:(?i:{_BACK_WORDS}|es|sie|er|this|these|there|it)\b"
+    # at a subsection's start only the words that always point back: "(2) Hierfür sind …"
+    rf"|\(\d{{1,2}}[a-z]?\)\s*(?i:{_BACK_WORDS})\b"
+    # "Das" as a pronoun: a verb follows, not an adjective before its noun ("Das ergibt hohe
+    # Zahlen", "Das widerspricht dem …"; not "Das neue Gesetz", "Das in Aussicht genommene …")
+    r"|(?i:das)\s+[a-zäöüß]+\b(?!\s+[A-ZÄÖÜ]))"
 )
 # a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
 # "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
@@ -191,6 +199,14 @@ def pick(candidates: list[Passage]) -> list[Passage]:
             len(sources) >= MAX_SOURCES or cand.score < SECOND_SOURCE * lead.score
         ):
             continue
+        inner = [p for p in chosen if _contains(cand, p)]
+        if inner and not any(_overlaps(p, cand) for p in chosen if p not in inner):
+            # "(1) …" chosen, "(1) … (2) Hierfür …" widens it by the sentence that refers back
+            words += len(cand.text.split()) - sum(len(p.text.split()) for p in inner)
+            at = chosen.index(inner[0])
+            chosen = [p for p in chosen if p not in inner]
+            chosen.insert(at, cand)
+            continue
         if any(_overlaps(p, cand) for p in chosen):
             continue  # overlaps a chosen passage of the same chunk
         if any(_similar(p.text, cand.text) for p in chosen):
@@ -198,6 +214,11 @@ def pick(candidates: list[Passage]) -> list[Passage]:
         chosen.append(cand)
         words += len(cand.text.split())
     return chosen
+
+
+def _contains(a: Passage, b: Passage) -> bool:
+    """a is b widened: the same chunk, b inside a, and more."""
+    return a.hit_rank == b.hit_rank and a.start <= b.start and b.end <= a.end and a.text != b.text
 
 
 def _overlaps(a: Passage, b: Passage) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from assistant.store.validity import Validity
 from assistant.store.vectors import VectorStore
 
 log = logging.getLogger(__name__)
+COUNT_TTL = 2.0  # seconds a vector count serves searches (writes here reset it at once)
 
 
 def indexed_text(chunk: ChunkRecord) -> str:
@@ -94,6 +96,7 @@ class Index:
         self._dense: DenseMatrix | None = None
         self._dense_lock = threading.Lock()
         self._coverage: tuple[tuple[str, int], int] | None = None
+        self._count: tuple[str, float, int] | None = None  # generation, when, vectors
 
     def store_document(
         self,
@@ -104,6 +107,7 @@ class Index:
     ) -> None:
         """Replace a document's chunks and validity (vectors None: dense vectors follow via
         fill_vectors)."""
+        self._count = None
         if vectors is not None:
             self._learn_dimension(vectors)
             self.vectors.upsert(
@@ -118,6 +122,7 @@ class Index:
 
     def remove_document(self, doc_id: str) -> DocumentRecord:
         """Remove a document from manifest and vectors."""
+        self._count = None
         doc = self.manifest.get_document(doc_id)
         if doc is None:
             raise DocumentNotFound(doc_id)
@@ -128,6 +133,7 @@ class Index:
 
     def repair(self, restore: bool = True) -> RepairReport:
         """Delete vectors the manifest does not know; with restore, add vectors it lacks."""
+        self._count = None
         report = RepairReport()
         known = self.manifest.chunk_ids()
         present = self.vectors.all_ids()
@@ -144,7 +150,7 @@ class Index:
     def dense_coverage(self) -> tuple[int, int]:
         """(chunks with a dense vector, chunks): fewer while vectors are deferred, none when the
         configured collection is not the one the index was built into."""
-        present = self.vectors.count()
+        present = self._vector_count()
         state = (self.manifest.generation(), present)
         known = self._coverage
         if known is None or known[0] != state:
@@ -159,6 +165,17 @@ class Index:
                 )
         return min(present, known[1]), known[1]
 
+    def _vector_count(self) -> int:
+        """The number of vectors, counted again after COUNT_TTL, an index change or a write here
+        (Chroma's count takes about 2 ms; other processes' dense fills show within COUNT_TTL)."""
+        generation, now = self.manifest.generation(), time.monotonic()
+        known = self._count
+        if known is not None and known[0] == generation and now - known[1] < COUNT_TTL:
+            return known[2]
+        count = self.vectors.count()
+        self._count = (generation, now, count)
+        return count
+
     def missing_vectors(self) -> list[str]:
         """Chunk ids in the manifest that have no dense vector yet."""
         return sorted(self.manifest.chunk_ids() - self.vectors.all_ids())
@@ -170,6 +187,7 @@ class Index:
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """Embed and store missing dense vectors in batches; resumable after any interruption."""
+        self._count = None
         todo = self.missing_vectors() if missing is None else missing
         done = 0
         for start in range(0, len(todo), batch):
@@ -184,6 +202,7 @@ class Index:
             done += len(records)
             if progress:
                 progress(done, len(todo))
+        self._count = None  # searches meanwhile may have counted fewer
         return done
 
     def _learn_dimension(self, matrix: np.ndarray) -> None:
@@ -207,6 +226,7 @@ class Index:
         next reembed, ingest or repair. Callers hold the writer lock; servers on this index
         should be stopped first (their vectors disappear).
         """
+        self._count = None
         self.vectors.drop()
         self.vectors.identity = identity
         self.manifest.record_embedding_identity(identity)
@@ -249,7 +269,7 @@ class Index:
         """The vectors of the current generation in memory, or None above exact_max."""
         if self.exact_max <= 0:
             return None
-        count = self.vectors.count()
+        count = self._vector_count()
         if count > self.exact_max:
             return None
         state = (self.manifest.generation(), count)

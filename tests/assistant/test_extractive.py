@@ -48,6 +48,44 @@ def test_a_sentence_that_refers_back_brings_the_one_before() -> None:
     assert "z. B. den Antrag" in text and "[1]" in text
 
 
+def test_das_as_a_pronoun_refers_back_as_an_article_it_does_not() -> None:
+    counts = (
+        "Eine Leistung zählt als online, sobald eine Kommune sie digital anbietet. Das ergibt "
+        "hohe Zahlen für die Onlineleistungen. Das neue Dashboard zählt Onlineleistungen anders."
+    )
+    lexical, result = _result("Warum sind die Zahlen der Onlineleistungen so hoch?", [counts])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("Eine Leistung zählt als online, sobald eine Kommune sie digital")
+    lexical, result = _result("Wie zählt das neue Dashboard?", [counts])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("Das neue Dashboard zählt Onlineleistungen anders.")
+
+
+def test_a_subsection_opening_with_hierfuer_brings_the_sentence_before() -> None:
+    law = (
+        "(1) Die Länder richten Verwaltungsportale ein. "
+        "(2) Hierfür sind ausschließlich die obersten Landesbehörden zuständig."
+    )
+    lexical, result = _result("Welche Behörden sind ausschließlich zuständig?", [law])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("(1) Die Länder richten Verwaltungsportale ein. (2) Hierfür sind")
+
+
+def test_a_chosen_sentence_is_widened_by_the_next_one_referring_back_to_it() -> None:
+    law = (
+        "(1) Macht die Person glaubhaft, dass sie sofort einen Ausweis benötigt, ist ihr ein "
+        "vorläufiger Ausweis auszustellen. (2) Hierfür sind ausschließlich die Ausweisbehörden "
+        "zuständig. (3) Ein vorläufiger Ausweis gilt höchstens drei Monate."
+    )
+    question = "Wer stellt sofort einen vorläufigen Ausweis aus, welche Behörden sind zuständig?"
+    lexical, result = _result(question, [law])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("(1) Macht die Person glaubhaft, dass sie sofort einen Ausweis")
+    assert "auszustellen. (2) Hierfür sind ausschließlich" in text
+    assert text.count("(1) Macht") == 1
+    assert all(piece in law for piece in citations[0].quote.split(" … "))
+
+
 def test_the_answer_leads_with_the_top_source_and_quotes_verbatim() -> None:
     lexical, result = _result("Wann gilt ein Antrag als genehmigt?", [FIRST, SECOND])
     text, citations = compose(lexical, result, result.hits, "de", _spans)

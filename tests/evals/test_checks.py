@@ -69,3 +69,7 @@ def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
     assert dangling("(3) Absatz 1 gilt entsprechend. [1] Die Sätze 1 und 2 gelten auch. [2]") == 2
     assert dangling("(2) Es gilt als zugestellt. Satz 1 gilt nicht, wenn … [1]") == 0
     assert dangling("Der Satz ist kurz. [1]") == 0
+    assert dangling("Das ergibt hohe Zahlen. [1] (2) Hierfür sind die Länder zuständig. [2]") == 2
+    assert dangling("Dort gilt das Landesrecht. [1] Das widerspricht dem Grundgedanken. [2]") == 2
+    assert dangling("Sie zählt, sobald sie irgendwo online ist. Das ergibt hohe Zahlen. [1]") == 0
+    assert dangling("Das neue Gesetz gilt. [1] (2) Dieses Gesetz gilt auch für Länder. [2]") == 0
