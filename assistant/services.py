@@ -27,7 +27,7 @@ from assistant.providers.rerank import build_reranker
 from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.ranker import ranker_model
-from assistant.retrieval.register import OffTopic, RegisterCache
+from assistant.retrieval.register import DocumentQuestions, OffTopic, RegisterCache
 from assistant.retrieval.stages import Stages
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.store.enrichment import EnrichmentStore
@@ -100,6 +100,7 @@ class Services:
             stages=stages if stages.rewrite_enabled or stages.rerank_enabled else None,
             ranker=ranker_model(embeddings.backend.model_id),
             off_topic=OffTopic(embeddings),
+            documents=DocumentQuestions(embeddings),
         )
         sentences = SentenceStore(settings.sentences_path)
         engine = AnswerEngine(

@@ -27,7 +27,8 @@ import numpy as np
 
 from assistant.answer.confidence import features
 from assistant.answer.language import detect_language
-from evals.harness import ROOT, SHARED, eval_services
+from assistant.scoring import LinearModel
+from evals.harness import ROOT, SHARED, eval_services, load_jsonl
 from evals.laws import HELDOUT_DEV3, HELDOUT_DEV4, HELDOUT_DEV_ALL, law_matches, load_set
 from evals.metrics import leading_units
 from evals.starter import doc_matches
@@ -37,6 +38,11 @@ SETS = {
     "starter": ((ROOT / "evals" / "gold" / "starter_qa.jsonl",), "starter", doc_matches),
     "laws": ((SHARED / "evals" / "dev_laws_qa.jsonl",), "laws", law_matches),
     "laws_heldout_dev": ((*HELDOUT_DEV_ALL, HELDOUT_DEV3, *HELDOUT_DEV4), "laws", law_matches),
+}
+# an index of documents (no law's register): its own abstention threshold over the same model
+DOCUMENT_SETS = {
+    "starter": ROOT / "evals" / "gold" / "starter_qa.jsonl",
+    "starter_dev2": ROOT / "evals" / "gold" / "starter_dev2.jsonl",
 }
 NO_GOLD = 0.15  # target: at most this share of answers names no gold source
 ANSWERED = 0.70  # target: at least this share of in-corpus questions is answered
@@ -112,11 +118,81 @@ def _balanced_threshold(p_cor: np.ndarray, named_gold: np.ndarray, kept: np.ndar
     return best
 
 
+def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
+    """`documents_abstain_below` and `documents_answer_from` for the fitted models, by the law
+    rules on the pooled starter-corpus dev sets (an index of documents, searched with the
+    documents' register); an out-of-corpus question answered counts as naming no gold."""
+    relevant = LinearModel.from_json(entry["relevant"])
+    correct = LinearModel.from_json(entry["correct"])
+    rows: list[tuple[float, float, bool, bool, str]] = []  # p_rel, p_cor, inside, gold, set
+    with eval_services("starter") as services:
+        lexical = services.index.lexical()
+        for name, path in DOCUMENT_SETS.items():
+            for q in load_jsonl(path):
+                language = detect_language(q["q"])
+                result = services.retriever.search(q["q"], 10, language=language)
+                if not result.hits or result.hits[0].reference:
+                    continue
+                signals = features(lexical, result, language)
+                named = leading_units([h.source() for h in result.hits])
+                gold = bool(q["gold"]) and any(doc_matches(item, q) for item in named)
+                rows.append(
+                    (
+                        relevant.probability(signals),
+                        correct.probability(signals),
+                        bool(q["gold"]),
+                        gold,
+                        name,
+                    )
+                )
+    p_rel, p_cor = np.asarray([r[0] for r in rows]), np.asarray([r[1] for r in rows])
+    ins, gold = np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows])
+    sets = np.asarray([r[4] for r in rows])
+    # pooled: the sets are small (85 and 50 in-corpus questions), a per-set quantile is a guess
+    abstain_below = float(
+        min(1.0, p_rel[~ins].max() + OOC_MARGIN, np.quantile(p_rel[ins], IN_CORPUS_ABSTAIN))
+    )
+    kept = p_rel >= abstain_below
+    best, best_margin = 0.95, -np.inf
+    for threshold in np.round(np.arange(0.2, 0.95, 0.01), 2):
+        answered = (p_cor >= threshold) & kept
+        if not answered.any():
+            continue
+        share = (answered & ins).sum() / ins.sum()
+        margin = min(share - ANSWERED, NO_GOLD - (1.0 - gold[answered].mean()))
+        if margin > best_margin:
+            best, best_margin = float(threshold), margin
+    for n in DOCUMENT_SETS:
+        mine = sets == n
+        answered = (p_cor >= best) & kept & mine
+        print(
+            f"  {n} (documents: abstain below {abstain_below:.3f}, answer from {best}): "
+            f"in-corpus abstained {(~kept[mine & ins]).mean():.3f}, answered "
+            f"{answered[ins].sum() / (mine & ins).sum():.3f}; out-of-corpus abstained "
+            f"{(~kept[mine & ~ins]).mean():.3f}, answered "
+            f"{answered[~ins].sum() / (mine & ~ins).sum():.3f}"
+        )
+    return abstain_below, best
+
+
 def main() -> None:
     """Fit, choose thresholds, write calibration.json for the bundled model."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
+    parser.add_argument(
+        "--documents", action="store_true", help="only the documents' threshold, models kept"
+    )
     args = parser.parse_args()
+    if args.documents:
+        data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        entry = data["models"][data["default"]]
+        below, answer_from = documents_thresholds(entry)
+        entry["documents_abstain_below"] = round(below, 4)
+        entry["documents_answer_from"] = answer_from
+        if not args.dry_run:
+            CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+            print(f"wrote {CALIBRATION}")
+        return
     rows, relevant, correct, names = collect()
     x_rel = np.asarray([[r[n] for n in RELEVANT] for r in rows])
     y_rel = np.asarray(relevant)
@@ -181,6 +257,10 @@ def main() -> None:
         "answer_from": answer_from,
         "fitted_on": sorted(SETS),
     }
+    below, documents_from = documents_thresholds(data["models"][data["default"]])
+    data["models"][data["default"]].update(
+        documents_abstain_below=round(below, 4), documents_answer_from=documents_from
+    )
     CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {CALIBRATION}")
 

@@ -7,6 +7,8 @@ from typing import Any
 
 SETS = (
     "starter",
+    "starter_dev2",
+    "starter_blind",
     "laws",
     "laws_heldout_dev",
     "laws_heldout_dev3",
@@ -21,6 +23,8 @@ SETS = (
 )
 TITLES = {
     "starter": "starter corpus (dev)",
+    "starter_dev2": "starter corpus: dev2 (session 20, read)",
+    "starter_blind": "starter corpus: blind (session 20, only measured)",
     "laws": "laws: shared dev questions",
     "laws_heldout_dev": "laws: held-out dev",
     "laws_heldout_dev3": "laws: held-out dev3 (2026-12-03; doubt models fitted on it)",
@@ -35,6 +39,7 @@ TITLES = {
 }
 # only ever measured: misses never listed
 BLIND = (
+    "starter_blind",
     "laws_heldout_dev8",
     "laws_heldout_dev9",
     "laws_heldout_dev10",
@@ -70,6 +75,8 @@ def _retrieval(results: dict[str, Any]) -> list[str]:
                     lines.append(_retrieval_row(title, scores))
     for name, r in results.get("laws_baselines", {}).items():
         lines.append(_retrieval_row(f"laws: {name}", r))
+    for name, r in results.get("starter_baselines", {}).items():
+        lines.append(_retrieval_row(f"starter corpus: {name}", r))
     for name, r in results.get("xquad", {}).items():
         lines.append(_retrieval_row(f"xquad-de: {name}", r))
     return lines
@@ -130,7 +137,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
         "laws_heldout_dev5",
         "laws_heldout_dev",
     )
-    for name in (*shown, "starter"):
+    for name in (*shown, "starter_blind", "starter_dev2", "starter"):
         cal = results.get(name, {}).get("calibration")
         if not cal:
             continue
@@ -189,7 +196,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the test, dev8, dev9 and dev10 questions are not listed)",
+        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev10, starter blind — "
+        "are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):

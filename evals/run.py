@@ -33,7 +33,7 @@ def main() -> None:
         started = time.monotonic()
         print(f"== {name}")
         if name == "starter":
-            results["starter"] = starter.run()
+            results.update(starter.run())
         elif name == "laws":
             results.update(laws.run())
             if not args.no_baselines:

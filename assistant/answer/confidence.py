@@ -69,20 +69,27 @@ class Calibration:
     correct: LinearModel
     abstain_below: float  # relevant probability
     answer_from: float  # correct probability
+    # where no law's register was searched (an index of documents): its own thresholds
+    documents_abstain_below: float | None = None
+    documents_answer_from: float | None = None
 
     def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
         """Outcome, confidence (correct probability) and relevance probability."""
         relevant = self.relevant.probability(features)
         correct = self.correct.probability(features)
+        abstain_below, answer_from = self.abstain_below, self.answer_from
+        if features.get("documents_only"):
+            abstain_below = _either(self.documents_abstain_below, abstain_below)
+            answer_from = _either(self.documents_answer_from, answer_from)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
         if features.get("beyond_laws") or features.get("land_rule"):
             return Outcome.ABSTAIN, min(correct, relevant), relevant
-        if relevant < self.abstain_below or (
+        if relevant < abstain_below or (
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
         ):
             return Outcome.ABSTAIN, min(correct, relevant), relevant
-        if correct >= self.answer_from and not features.get("other_rule"):
+        if correct >= answer_from and not features.get("other_rule"):
             return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
 
@@ -98,7 +105,13 @@ def calibration(model_id: str) -> Calibration:
         LinearModel.from_json(entry["correct"]),
         float(entry["abstain_below"]),
         float(entry["answer_from"]),
+        entry.get("documents_abstain_below"),
+        entry.get("documents_answer_from"),
     )
+
+
+def _either(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def query_terms(lexical: LexicalIndex, result: SearchResult) -> dict[str, float]:
@@ -145,6 +158,10 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "unknown": unknown,
         "english": 1.0 if language == "en" else 0.0,
         "register": (register - DENSE_CENTER) * DENSE_SCALE if register else 0.0,
+        # the documents' register was searched and no law's: an index of documents
+        "documents_only": 1.0
+        if result.signals.get("document_register") and not result.signals.get("law_register")
+        else 0.0,
         "margin": min(margin, 1.0),
         "routed": 1.0 if routed else 0.0,
         "reference": 1.0 if lead.reference else 0.0,

@@ -53,7 +53,13 @@ class AnswerEngine(LlmGeneration):
         self.calibration: Calibration = replace(
             base,
             abstain_below=base.abstain_below if abstain_below is None else abstain_below,
+            documents_abstain_below=(
+                base.documents_abstain_below if abstain_below is None else abstain_below
+            ),
             answer_from=base.answer_from if answer_from is None else answer_from,
+            documents_answer_from=(
+                base.documents_answer_from if answer_from is None else answer_from
+            ),
         )
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:

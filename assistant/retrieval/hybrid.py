@@ -16,7 +16,7 @@ from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.gathering import EvidenceGathering
 from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.query import ParsedQuery, QueryParser
-from assistant.retrieval.register import OffTopic, RegisterCache
+from assistant.retrieval.register import DocumentQuestions, OffTopic, RegisterCache
 from assistant.retrieval.results import Filters, Hit, SearchResult
 from assistant.retrieval.sections import (
     RankingWeights,
@@ -55,6 +55,7 @@ class HybridRetriever(EvidenceGathering):
         stages: Stages | None = None,
         ranker: LinearModel | None = None,
         off_topic: OffTopic | None = None,
+        documents: DocumentQuestions | None = None,
     ):
         self.index = index
         self.weights = weights or RankingWeights()
@@ -64,6 +65,8 @@ class HybridRetriever(EvidenceGathering):
         self.stages = stages
         self.ranker = ranker
         self.off_topic = off_topic
+        self.documents = documents
+        self._doc_ids: frozenset[str] = frozenset()
         self._parsers: dict[frozenset[str], QueryParser] = {}  # by the laws hidden from the asker
         self._laws: list[tuple[str, str, str]] = []
         self._law_ids: frozenset[str] = frozenset()
@@ -87,6 +90,7 @@ class HybridRetriever(EvidenceGathering):
             if self._catalog is None or generation != self._generation:
                 self._laws = self.index.manifest.laws()
                 self._law_ids = frozenset(doc_id for doc_id, _, _ in self._laws)
+                self._doc_ids = frozenset(self.index.manifest.doc_ids())
                 self._parsers = {}
                 self._catalog = SectionCatalog(self.index.manifest)
                 self._generation = generation
@@ -123,6 +127,11 @@ class HybridRetriever(EvidenceGathering):
         self._expand(parsed, lexical, language)
         evidence = self._evidence(query, rewrites, parsed, lexical, filters, allowed)
         self._add_register(query, evidence, catalog, allowed)
+        law_register = evidence.register_best
+        # the documents' register speaks where no law's did (an index of documents); where laws
+        # are indexed, their register and thresholds stay as fitted
+        document_register = 0.0 if law_register else self._documents_best(evidence, filters)
+        evidence.register_best = law_register or document_register
         self._add_references(parsed, evidence, catalog, allowed)
         hits, routed, units = self._rank(parsed, evidence, catalog)
         if self.stages is not None and self.stages.rerank_enabled:
@@ -136,6 +145,8 @@ class HybridRetriever(EvidenceGathering):
             top_lexical=max(evidence.lexical.values(), default=0.0),
             signals={
                 "register": evidence.register_best,
+                "law_register": law_register,
+                "document_register": document_register,
                 "off_topic": (
                     self.off_topic.similarity(evidence.vector)
                     if self.off_topic is not None and evidence.vector is not None
@@ -150,6 +161,18 @@ class HybridRetriever(EvidenceGathering):
             notices=notices,
             units=units,
         )
+
+    def _documents_best(self, evidence: Evidence, filters: Filters) -> float:
+        """Similarity to the closest question a visible bundled document answers (none under
+        type, jurisdiction or date filters: the register does not know them)."""
+        if self.documents is None or evidence.vector is None:
+            return 0.0
+        if filters.doc_type or filters.jurisdiction or filters.stand_from:
+            return 0.0
+        seen = self._doc_ids.difference(filters.exclude_doc_id or ())
+        if filters.doc_id:
+            seen = seen.intersection(filters.doc_id)
+        return self.documents.similarity(evidence.vector, seen)
 
     def _coverage_notices(self) -> list[str]:
         """A notice while chunks lack dense vectors: answers then rest on the lexical side."""

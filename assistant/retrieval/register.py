@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -153,6 +154,43 @@ class RegisterCache:
                 self._current = QuestionRegister(entries, self.embeddings, set(laws))
                 self._token = token
             return self._current
+
+
+def _bundled_questions(name: str) -> list[dict[str, Any]]:
+    """Rows of a bundled JSONL file in assistant/data (none if it is missing)."""
+    path = resources.files("assistant") / "data" / name
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+class DocumentQuestions:
+    """Everyday questions the bundled documents answer (assistant/data/register_documents.jsonl,
+    written by the team from the starter corpus, not from eval questions): how close is a
+    question to one that a document in the index answers? The question register does this for
+    the laws; without it an index of documents gave the doubt model no such reference."""
+
+    def __init__(self, embeddings: CachedEmbeddings) -> None:
+        self.embeddings = embeddings
+        self._docs: np.ndarray | None = None
+        self._vectors = np.zeros((0, 384), dtype=np.float32)
+        self._lock = threading.Lock()
+
+    def similarity(self, vector: np.ndarray, docs: frozenset[str]) -> float:
+        """Highest similarity to a question of one of these documents (0 without any)."""
+        with self._lock:
+            if self._docs is None:
+                rows = _bundled_questions("register_documents.jsonl")
+                pairs = [(str(r["doc"]), str(q)) for r in rows for q in r["questions"]]
+                self._docs = np.asarray([d for d, _ in pairs], dtype=object)
+                if pairs:
+                    self._vectors = self.embeddings.embed_passages(
+                        [q for _, q in pairs], kind="query"
+                    )
+        mask = np.fromiter((d in docs for d in self._docs), dtype=bool, count=len(self._docs))
+        if not mask.any():
+            return 0.0
+        return float(np.max(self._vectors[mask] @ vector.astype(np.float32)))
 
 
 class OffTopic:

@@ -23,7 +23,7 @@ from assistant.store.validity import Validity
 from assistant.store.vectors import VectorStore
 
 log = logging.getLogger(__name__)
-COUNT_TTL = 2.0  # seconds a vector count serves searches (writes here reset it at once)
+COUNT_TTL = 2.0  # seconds a vector count serves the coverage check (writes here reset it)
 
 
 def indexed_text(chunk: ChunkRecord) -> str:
@@ -166,8 +166,8 @@ class Index:
         return min(present, known[1]), known[1]
 
     def _vector_count(self) -> int:
-        """The number of vectors, counted again after COUNT_TTL, an index change or a write here
-        (Chroma's count takes about 2 ms; other processes' dense fills show within COUNT_TTL)."""
+        """The number of vectors as the last search counted it, counted again after COUNT_TTL,
+        an index change or a write here (Chroma's count takes about 2 ms)."""
         generation, now = self.manifest.generation(), time.monotonic()
         known = self._count
         if known is not None and known[0] == generation and now - known[1] < COUNT_TTL:
@@ -269,7 +269,8 @@ class Index:
         """The vectors of the current generation in memory, or None above exact_max."""
         if self.exact_max <= 0:
             return None
-        count = self._vector_count()
+        count = self.vectors.count()  # live: a Chroma outage shows here (503), not later
+        self._count = (self.manifest.generation(), time.monotonic(), count)
         if count > self.exact_max:
             return None
         state = (self.manifest.generation(), count)

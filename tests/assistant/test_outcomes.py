@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from assistant.answer.confidence import Calibration
+from assistant.answer.confidence import Calibration, features
 from assistant.answer.engine import AnswerEngine
 from assistant.config import Settings
 from assistant.domain import Outcome
@@ -226,3 +227,46 @@ def test_inputs_up_to_the_limit_are_answered_not_rejected(laws: Services) -> Non
     text = ("Gilt das Onlinezugangsgesetz auch für Gemeinden? " * 420)[:20_000]
     out = laws.engine.ask(text).as_dict()
     assert out["outcome"] in ("answer", "candidates", "abstain")
+
+
+@pytest.fixture(scope="module")
+def documents(
+    tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path
+) -> Iterator[Services]:
+    """An index of one starter-corpus document and no law: the documents' register is searched,
+    no law's."""
+    folder = tmp_path_factory.mktemp("documents")
+    shutil.copy(ROOT / "corpus" / "legal" / "ozg-grundlagen.md", folder / "ozg-grundlagen.md")
+    settings = Settings(
+        data_dir=folder / "data", embedding_cache=embedding_cache, collection="documents-test"
+    )
+    services = Services.build(settings)
+    Ingestor(services.index, settings).run([folder])
+    yield services
+    services.close()
+
+
+def test_an_index_of_documents_abstains_by_its_own_threshold(
+    laws: Services, documents: Services
+) -> None:
+    question = "Bis wann mussten Bund und Länder ihre Verwaltungsleistungen online anbieten?"
+    assert laws.engine.calibration.documents_abstain_below is not None  # bundled
+    for services, only_documents in ((laws, False), (documents, True)):
+        engine = services.engine
+        result = engine.search(question, 10)
+        signals = features(services.index.lexical(), result, "de")
+        assert signals["documents_only"] == float(only_documents)
+        assert signals["register"] != 0.0  # a register was searched either way
+        fitted = engine.calibration
+        engine.calibration = replace(
+            fitted,
+            relevant=LinearModel({}, 0.0),  # relevance 0.5 for every question
+            correct=LinearModel({}, 10.0),
+            abstain_below=0.4,
+            documents_abstain_below=0.6,
+        )
+        try:
+            outcome = engine.answer(question).outcome
+        finally:
+            engine.calibration = fitted
+        assert (outcome == Outcome.ABSTAIN) == only_documents, outcome

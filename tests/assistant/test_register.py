@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import numpy as np
 
-from assistant.retrieval.register import QuestionRegister, RegisterEntry
+from assistant.retrieval.register import DocumentQuestions, QuestionRegister, RegisterEntry
+from assistant.retrieval.results import Filters
 from assistant.services import Services
+from tests.conftest import ROOT
 
 QUESTION = "Darf ich den Bauantrag meines Schwagers selbst bearbeiten?"
 OTHER = "Wie lange darf die Behörde für die Entscheidung brauchen?"
@@ -45,3 +50,45 @@ def test_an_empty_register_matches_nothing(indexed: Services) -> None:
     register = QuestionRegister([], indexed.embeddings, {"vwvfg"})
     match = register.match(QUESTION, indexed.embeddings.query_vector(QUESTION), temperature=40.0)
     assert match.dense == [] and match.lexical == [] and match.best == 0.0
+
+
+def test_the_documents_register_covers_every_starter_document_in_its_own_words() -> None:
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "assistant" / "data" / "register_documents.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    stems = {p.stem for p in (ROOT / "corpus").rglob("*.md")}
+    assert sorted(r["doc"] for r in rows) == sorted(stems)
+    assert all(len(r["questions"]) >= 4 for r in rows)
+
+
+def test_documents_questions_count_only_for_documents_the_asker_sees(indexed: Services) -> None:
+    documents = DocumentQuestions(indexed.embeddings)
+    vector = indexed.embeddings.embed_passages(
+        ["Dürfen wir die Papierakten nach dem Einscannen wegwerfen?"], kind="query"
+    )[0]
+    scanned = frozenset({"egovg-e-akte-ersetzendes-scannen"})
+    seen = documents.similarity(vector, scanned)
+    assert seen > documents.similarity(vector, frozenset({"mucgpt-muenchen"}))
+    assert seen > 0.85
+    assert documents.similarity(vector, frozenset()) == 0.0  # hidden or not indexed: nothing
+
+
+def test_a_search_reads_the_documents_register_only_for_what_the_asker_sees(
+    indexed: Services,
+) -> None:
+    retriever = indexed.retriever
+    retriever.catalog()  # the documents of the current index
+    question = "Dürfen wir die Papierakten nach dem Einscannen wegwerfen?"
+    evidence = SimpleNamespace(
+        vector=indexed.embeddings.embed_passages([question], kind="query")[0]
+    )
+    best = retriever._documents_best(evidence, Filters())  # type: ignore[arg-type]
+    scanning = ["egovg-e-akte-ersetzendes-scannen"]
+    hidden = retriever._documents_best(evidence, Filters(exclude_doc_id=scanning))  # type: ignore[arg-type]
+    typed = retriever._documents_best(evidence, Filters(doc_type=["legal_framework"]))  # type: ignore[arg-type]
+    assert best > 0.85 and hidden < best  # the other document's questions are further away
+    assert typed == 0.0  # the register knows no document types

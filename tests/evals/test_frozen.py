@@ -27,7 +27,11 @@ def test_register_and_out_of_scope_examples_share_no_question_with_eval_sets() -
         if line.strip() and "q" in json.loads(line)
     }
     data = ROOT / "assistant" / "data"
-    registers = [*(data / "register").glob("*.jsonl"), *CANDIDATES.rglob("*.jsonl")]
+    registers = [
+        *(data / "register").glob("*.jsonl"),
+        *CANDIDATES.rglob("*.jsonl"),
+        data / "register_documents.jsonl",
+    ]
     assert len(registers) > len(list(CANDIDATES.rglob("*.jsonl")))
     bundled = {
         q.strip().lower()
