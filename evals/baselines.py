@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,3 +105,29 @@ def as_items(chunks: Sequence[BaselineChunk]) -> list[dict[str, Any]]:
         }
         for c in chunks
     ]
+
+
+def score_baselines(
+    chunks: list[BaselineChunk],
+    embeddings: CachedEmbeddings,
+    sets: dict[str, list[dict[str, Any]]],
+    covered: Callable[[dict[str, Any], dict[str, Any]], bool],
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """hit@k and MRR of BM25 only and of the quick-start per question set ("bm25" + suffix)."""
+    from evals.metrics import first_hit_rank, retrieval_scores
+
+    pipelines: dict[str, Bm25Retriever | QuickstartRetriever] = {
+        "bm25": Bm25Retriever(chunks),
+        "quickstart_dense": QuickstartRetriever(chunks, embeddings),
+    }
+    out: dict[str, Any] = {}
+    for suffix, questions in sets.items():
+        for name, retriever in pipelines.items():
+            ranks = [
+                first_hit_rank(as_items(retriever.search(q["q"], 10)), lambda i, q=q: covered(i, q))
+                for q in questions
+            ]
+            out[name + suffix] = retrieval_scores(ranks)
+            log(f"  {name + suffix}: {out[name + suffix]}")
+    return out

@@ -118,14 +118,7 @@ def _suffix(name: str) -> str:
 
 def run_baselines(log: Callable[[str], None] = print) -> dict[str, Any]:
     """BM25-only and LangChain quick-start on the same laws and questions."""
-    from evals.baselines import (
-        Bm25Retriever,
-        QuickstartRetriever,
-        as_items,
-        quickstart_chunks,
-        read_files,
-    )
-    from evals.metrics import first_hit_rank, retrieval_scores
+    from evals.baselines import quickstart_chunks, read_files, score_baselines
 
     sets = {  # "laws_heldout_dev3" → " on held-out dev3"; the shared dev questions: ""
         _suffix(name): [q for q in load_set(paths) if q["gold"]] for name, paths in SETS.items()
@@ -136,20 +129,5 @@ def run_baselines(log: Callable[[str], None] = print) -> dict[str, Any]:
     def covered(item: dict[str, Any], q: dict[str, Any]) -> bool:
         return any(item["doc_id"] == law and sec in item["sections"] for law, sec in q["gold"])
 
-    out: dict[str, Any] = {}
     with eval_services("laws") as services:
-        pipelines = {
-            "bm25": Bm25Retriever(chunks),
-            "quickstart_dense": QuickstartRetriever(chunks, services.embeddings),
-        }
-        for suffix, questions in sets.items():
-            for name, retriever in pipelines.items():
-                ranks = [
-                    first_hit_rank(
-                        as_items(retriever.search(q["q"], 10)), lambda i, q=q: covered(i, q)
-                    )
-                    for q in questions
-                ]
-                out[name + suffix] = retrieval_scores(ranks)
-                log(f"  {name + suffix}: {out[name + suffix]}")
-    return out
+        return score_baselines(chunks, services.embeddings, sets, covered, log)

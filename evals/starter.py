@@ -36,26 +36,10 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
 
 def run_baselines(services: Services, log: Callable[[str], None] = print) -> dict[str, Any]:
     """BM25-only and the LangChain quick-start over the same Markdown files and questions."""
-    from evals.baselines import Bm25Retriever, QuickstartRetriever, as_items, quickstart_chunks
-    from evals.metrics import first_hit_rank, retrieval_scores
+    from evals.baselines import quickstart_chunks, score_baselines
 
     files = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(ROOT.glob("corpus/**/*.md"))]
-    chunks = quickstart_chunks(files)
-    pipelines: dict[str, Bm25Retriever | QuickstartRetriever] = {
-        "bm25": Bm25Retriever(chunks),
-        "quickstart_dense": QuickstartRetriever(chunks, services.embeddings),
+    sets = {
+        SUFFIXES[name]: [q for q in load_jsonl(path) if q["gold"]] for name, path in SETS.items()
     }
-    out: dict[str, Any] = {}
-    for name, path in SETS.items():
-        questions = [q for q in load_jsonl(path) if q["gold"]]
-        suffix = SUFFIXES[name]
-        for pipeline, retriever in pipelines.items():
-            ranks = [
-                first_hit_rank(
-                    as_items(retriever.search(q["q"], 10)), lambda i, q=q: doc_matches(i, q)
-                )
-                for q in questions
-            ]
-            out[pipeline + suffix] = retrieval_scores(ranks)
-            log(f"  starter {pipeline + suffix}: {out[pipeline + suffix]}")
-    return out
+    return score_baselines(quickstart_chunks(files), services.embeddings, sets, doc_matches, log)
