@@ -19,12 +19,17 @@ BANDS: tuple[tuple[float, str], ...] = ((0.75, "hoch"), (0.5, "mittel"), (0.0, "
 BAND_LABELS_EN = {"hoch": "high", "mittel": "medium", "niedrig": "low"}
 
 
-def confidence_band(confidence: float) -> str:
-    """'hoch', 'mittel' or 'niedrig' for a calibrated confidence."""
-    for threshold, band in BANDS:
-        if confidence >= threshold:
-            return band
-    return BANDS[-1][1]
+# passages to check are never "hoch" (the outcome itself says the evidence is mixed), an
+# abstention asserts nothing and is "niedrig" — whatever the probability behind them
+BAND_CAPS = {Outcome.CANDIDATES: "mittel", Outcome.ABSTAIN: "niedrig"}
+
+
+def confidence_band(confidence: float, outcome: str | None = None) -> str:
+    """'hoch', 'mittel' or 'niedrig' for a calibrated confidence and the outcome it led to."""
+    order = [band for _, band in BANDS]
+    band = next((b for threshold, b in BANDS if confidence >= threshold), order[-1])
+    cap = BAND_CAPS.get(Outcome(outcome)) if outcome in set(Outcome) else None
+    return cap if cap and order.index(band) < order.index(cap) else band
 
 
 class DocType(StrEnum):

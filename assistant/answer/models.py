@@ -106,7 +106,7 @@ class Answer:
             "abstained": self.abstained,
             "outcome": str(self.outcome),
             "confidence": round(self.confidence, 3),
-            "confidence_band": confidence_band(self.confidence),
+            "confidence_band": confidence_band(self.confidence, self.outcome),
             "mode": self.mode,
             "citations": [asdict(c) for c in self.citations],
             "notice": self.notice,

@@ -80,7 +80,9 @@ def confidence_note(payload: dict[str, Any]) -> str:
         return (
             ":grey_question: Keine belastbare Antwort in den Quellen – Berater*innen helfen weiter."
         )
-    level = payload.get("confidence_band") or confidence_band(float(payload.get("confidence") or 0))
+    level = payload.get("confidence_band") or confidence_band(
+        float(payload.get("confidence") or 0), outcome
+    )
     if outcome == "candidates":
         return f":mag: Fundstellen zum Prüfen – keine eindeutige Antwort · Sicherheit: {level}"
     how = (

@@ -270,3 +270,20 @@ def test_an_index_of_documents_abstains_by_its_own_threshold(
         finally:
             engine.calibration = fitted
         assert (outcome == Outcome.ABSTAIN) == only_documents, outcome
+
+
+def test_passages_to_check_are_never_sure_and_an_abstention_never_more_than_low(
+    laws: Services,
+) -> None:
+    engine = laws.engine
+    # models certain of everything; thresholds that send every question to candidates
+    with _calibrated(engine, 0.0, 1.01, sure=True):
+        candidates = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?").as_dict()
+        request = engine.answer("Welche Software für OZG-Onlinedienste könnt ihr empfehlen?")
+    assert candidates["outcome"] == "candidates" and candidates["confidence"] > 0.9
+    assert candidates["confidence_band"] == "mittel"
+    abstained = request.as_dict()
+    assert abstained["outcome"] == "abstain" and abstained["confidence_band"] == "niedrig"
+    with _calibrated(engine, 0.0, 0.0, sure=True):
+        answered = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?").as_dict()
+    assert answered["outcome"] == "answer" and answered["confidence_band"] == "hoch"
