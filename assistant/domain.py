@@ -20,16 +20,15 @@ BAND_LABELS_EN = {"hoch": "high", "mittel": "medium", "niedrig": "low"}
 
 
 # passages to check are never "hoch" (the outcome itself says the evidence is mixed), an
-# abstention asserts nothing and is "niedrig" — whatever the probability behind them
-BAND_CAPS = {Outcome.CANDIDATES: "mittel", Outcome.ABSTAIN: "niedrig"}
+# abstention asserts nothing and is "niedrig" — whatever the probability behind them: the
+# highest confidence each outcome's band may show
+BAND_CAPS: dict[str, float] = {Outcome.CANDIDATES: 0.5, Outcome.ABSTAIN: 0.0}
 
 
 def confidence_band(confidence: float, outcome: str | None = None) -> str:
     """'hoch', 'mittel' or 'niedrig' for a calibrated confidence and the outcome it led to."""
-    order = [band for _, band in BANDS]
-    band = next((b for threshold, b in BANDS if confidence >= threshold), order[-1])
-    cap = BAND_CAPS.get(Outcome(outcome)) if outcome in set(Outcome) else None
-    return cap if cap and order.index(band) < order.index(cap) else band
+    confidence = min(confidence, BAND_CAPS.get(outcome or "", 1.0))
+    return next((band for threshold, band in BANDS if confidence >= threshold), BANDS[-1][1])
 
 
 class DocType(StrEnum):

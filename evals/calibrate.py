@@ -28,7 +28,9 @@ import numpy as np
 from assistant.answer.confidence import features
 from assistant.answer.language import detect_language
 from assistant.scoring import LinearModel
-from evals.harness import ROOT, SHARED, eval_services, load_jsonl
+from assistant.services import Services
+from assistant.store.lexical import LexicalIndex
+from evals.harness import ROOT, SHARED, GoldMatcher, eval_services, load_jsonl
 from evals.laws import HELDOUT_DEV3, HELDOUT_DEV4, HELDOUT_DEV_ALL, law_matches, load_set
 from evals.metrics import leading_units
 from evals.starter import doc_matches
@@ -70,17 +72,27 @@ def collect() -> tuple[list[dict[str, float]], list[int], list[int | None], list
                 for q in load_set(paths):
                     if q.get("kind") == "followup":
                         continue
-                    language = detect_language(q["q"])
-                    result = services.retriever.search(q["q"], 10, language=language)
-                    if not result.hits or result.hits[0].reference:
-                        continue  # explicit § references are always answered
-                    rows.append(features(lexical, result, language))
+                    asked = _ask(services, lexical, q, matches)
+                    if asked is None:
+                        continue
+                    rows.append(asked[0])
                     relevant.append(1 if q["gold"] else 0)
-                    named = leading_units([h.source() for h in result.hits])
-                    hit = any(matches(item, q) for item in named)
-                    correct.append(int(hit) if q["gold"] else None)
+                    correct.append(int(asked[1]) if q["gold"] else None)
                     names.append(name)
     return rows, relevant, correct, names
+
+
+def _ask(
+    services: Services, lexical: LexicalIndex, q: dict[str, Any], matches: GoldMatcher
+) -> tuple[dict[str, float], bool] | None:
+    """The doubt features of a question and whether a gold source is among the two an answer
+    names; None for an explicit § reference (always answered) or no hits."""
+    language = detect_language(q["q"])
+    result = services.retriever.search(q["q"], 10, language=language)
+    if not result.hits or result.hits[0].reference:
+        return None
+    named = leading_units([h.source() for h in result.hits])
+    return features(lexical, result, language), any(matches(item, q) for item in named)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, names: list[str], balanced: bool) -> dict[str, Any]:
@@ -105,14 +117,19 @@ def _out_of_fold(x: np.ndarray, y: np.ndarray, balanced: bool) -> np.ndarray:
     return np.asarray(cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1])
 
 
-def _balanced_threshold(p_cor: np.ndarray, named_gold: np.ndarray, kept: np.ndarray) -> float:
-    """The `answer_from` (0.01 steps) whose worse margin to both outcome targets is largest."""
+def _balanced_threshold(
+    p_cor: np.ndarray, named_gold: np.ndarray, kept: np.ndarray, inside: np.ndarray | None = None
+) -> float:
+    """The `answer_from` (0.01 steps) whose worse margin to both outcome targets is largest
+    (the answered share counts the in-corpus questions, `inside`; all when not given)."""
+    inside = np.ones(len(p_cor), dtype=bool) if inside is None else inside
     best, best_margin = 0.95, -np.inf
     for threshold in np.round(np.arange(0.2, 0.95, 0.01), 2):
         answered = (p_cor >= threshold) & kept
         if not answered.any():
             continue
-        margin = min(answered.mean() - ANSWERED, NO_GOLD - (1.0 - named_gold[answered].mean()))
+        share = (answered & inside).sum() / inside.sum()
+        margin = min(share - ANSWERED, NO_GOLD - (1.0 - named_gold[answered].mean()))
         if margin > best_margin:
             best, best_margin = float(threshold), margin
     return best
@@ -129,22 +146,12 @@ def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
         lexical = services.index.lexical()
         for name, path in DOCUMENT_SETS.items():
             for q in load_jsonl(path):
-                language = detect_language(q["q"])
-                result = services.retriever.search(q["q"], 10, language=language)
-                if not result.hits or result.hits[0].reference:
+                asked = _ask(services, lexical, q, doc_matches)
+                if asked is None:
                     continue
-                signals = features(lexical, result, language)
-                named = leading_units([h.source() for h in result.hits])
-                gold = bool(q["gold"]) and any(doc_matches(item, q) for item in named)
-                rows.append(
-                    (
-                        relevant.probability(signals),
-                        correct.probability(signals),
-                        bool(q["gold"]),
-                        gold,
-                        name,
-                    )
-                )
+                signals, hit = asked
+                p = relevant.probability(signals), correct.probability(signals)
+                rows.append((*p, bool(q["gold"]), bool(q["gold"]) and hit, name))
     p_rel, p_cor = np.asarray([r[0] for r in rows]), np.asarray([r[1] for r in rows])
     ins, gold = np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows])
     sets = np.asarray([r[4] for r in rows])
@@ -153,15 +160,7 @@ def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
         min(1.0, p_rel[~ins].max() + OOC_MARGIN, np.quantile(p_rel[ins], IN_CORPUS_ABSTAIN))
     )
     kept = p_rel >= abstain_below
-    best, best_margin = 0.95, -np.inf
-    for threshold in np.round(np.arange(0.2, 0.95, 0.01), 2):
-        answered = (p_cor >= threshold) & kept
-        if not answered.any():
-            continue
-        share = (answered & ins).sum() / ins.sum()
-        margin = min(share - ANSWERED, NO_GOLD - (1.0 - gold[answered].mean()))
-        if margin > best_margin:
-            best, best_margin = float(threshold), margin
+    best = _balanced_threshold(p_cor, gold, kept, ins)
     for n in DOCUMENT_SETS:
         mine = sets == n
         answered = (p_cor >= best) & kept & mine

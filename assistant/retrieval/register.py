@@ -161,7 +161,15 @@ def _bundled_questions(name: str) -> list[dict[str, Any]]:
     path = resources.files("assistant") / "data" / name
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _embed_questions(embeddings: CachedEmbeddings, texts: list[str]) -> np.ndarray:
+    """Query vectors of bundled questions (an empty matrix without any)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return embeddings.embed_passages(texts, kind="query")
 
 
 class DocumentQuestions:
@@ -173,7 +181,7 @@ class DocumentQuestions:
     def __init__(self, embeddings: CachedEmbeddings) -> None:
         self.embeddings = embeddings
         self._docs: np.ndarray | None = None
-        self._vectors = np.zeros((0, 384), dtype=np.float32)
+        self._vectors = _embed_questions(embeddings, [])
         self._lock = threading.Lock()
 
     def similarity(self, vector: np.ndarray, docs: frozenset[str]) -> float:
@@ -183,10 +191,7 @@ class DocumentQuestions:
                 rows = _bundled_questions("register_documents.jsonl")
                 pairs = [(str(r["doc"]), str(q)) for r in rows for q in r["questions"]]
                 self._docs = np.asarray([d for d, _ in pairs], dtype=object)
-                if pairs:
-                    self._vectors = self.embeddings.embed_passages(
-                        [q for _, q in pairs], kind="query"
-                    )
+                self._vectors = _embed_questions(self.embeddings, [q for _, q in pairs])
         mask = np.fromiter((d in docs for d in self._docs), dtype=bool, count=len(self._docs))
         if not mask.any():
             return 0.0
@@ -210,21 +215,8 @@ class OffTopic:
         """Highest similarity of a question vector to an out-of-scope example (0 without)."""
         with self._lock:
             if self._vectors is None:
-                path = resources.files("assistant") / "data" / "out_of_scope.jsonl"
-                texts = (
-                    [
-                        json.loads(line)["q"]
-                        for line in path.read_text(encoding="utf-8").splitlines()
-                        if line.strip()
-                    ]
-                    if path.is_file()
-                    else []
-                )
-                self._vectors = (
-                    self.embeddings.embed_passages(texts, kind="query")
-                    if texts
-                    else np.zeros((0, 384), dtype=np.float32)
-                )
+                rows = _bundled_questions("out_of_scope.jsonl")
+                self._vectors = _embed_questions(self.embeddings, [str(r["q"]) for r in rows])
         if not len(self._vectors):
             return 0.0
         return float(np.max(self._vectors @ vector.astype(np.float32)))

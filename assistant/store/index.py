@@ -23,7 +23,7 @@ from assistant.store.validity import Validity
 from assistant.store.vectors import VectorStore
 
 log = logging.getLogger(__name__)
-COUNT_TTL = 2.0  # seconds a vector count serves the coverage check (writes here reset it)
+COUNT_TTL = 2.0  # seconds a vector count serves the coverage check (a dense fill resets it)
 
 
 def indexed_text(chunk: ChunkRecord) -> str:
@@ -107,7 +107,6 @@ class Index:
     ) -> None:
         """Replace a document's chunks and validity (vectors None: dense vectors follow via
         fill_vectors)."""
-        self._count = None
         if vectors is not None:
             self._learn_dimension(vectors)
             self.vectors.upsert(
@@ -122,7 +121,6 @@ class Index:
 
     def remove_document(self, doc_id: str) -> DocumentRecord:
         """Remove a document from manifest and vectors."""
-        self._count = None
         doc = self.manifest.get_document(doc_id)
         if doc is None:
             raise DocumentNotFound(doc_id)
@@ -133,7 +131,6 @@ class Index:
 
     def repair(self, restore: bool = True) -> RepairReport:
         """Delete vectors the manifest does not know; with restore, add vectors it lacks."""
-        self._count = None
         report = RepairReport()
         known = self.manifest.chunk_ids()
         present = self.vectors.all_ids()
@@ -150,8 +147,9 @@ class Index:
     def dense_coverage(self) -> tuple[int, int]:
         """(chunks with a dense vector, chunks): fewer while vectors are deferred, none when the
         configured collection is not the one the index was built into."""
-        present = self._vector_count()
-        state = (self.manifest.generation(), present)
+        generation = self.manifest.generation()
+        present = self._vector_count(generation)
+        state = (generation, present)
         known = self._coverage
         if known is None or known[0] != state:
             known = self._coverage = (state, self.manifest.chunk_count())
@@ -165,10 +163,10 @@ class Index:
                 )
         return min(present, known[1]), known[1]
 
-    def _vector_count(self) -> int:
+    def _vector_count(self, generation: str) -> int:
         """The number of vectors as the last search counted it, counted again after COUNT_TTL,
-        an index change or a write here (Chroma's count takes about 2 ms)."""
-        generation, now = self.manifest.generation(), time.monotonic()
+        an index change or a dense fill here (Chroma's count takes about 2 ms)."""
+        now = time.monotonic()
         known = self._count
         if known is not None and known[0] == generation and now - known[1] < COUNT_TTL:
             return known[2]
@@ -187,7 +185,6 @@ class Index:
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """Embed and store missing dense vectors in batches; resumable after any interruption."""
-        self._count = None
         todo = self.missing_vectors() if missing is None else missing
         done = 0
         for start in range(0, len(todo), batch):
@@ -226,7 +223,6 @@ class Index:
         next reembed, ingest or repair. Callers hold the writer lock; servers on this index
         should be stopped first (their vectors disappear).
         """
-        self._count = None
         self.vectors.drop()
         self.vectors.identity = identity
         self.manifest.record_embedding_identity(identity)
@@ -270,10 +266,11 @@ class Index:
         if self.exact_max <= 0:
             return None
         count = self.vectors.count()  # live: a Chroma outage shows here (503), not later
-        self._count = (self.manifest.generation(), time.monotonic(), count)
+        generation = self.manifest.generation()
+        self._count = (generation, time.monotonic(), count)
         if count > self.exact_max:
             return None
-        state = (self.manifest.generation(), count)
+        state = (generation, count)
         current = self._dense
         if current is not None and current.state == state:
             return current

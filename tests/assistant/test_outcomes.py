@@ -29,9 +29,14 @@ def laws(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Ite
     vwvfg = (LAWS / "vwvfg.md").read_text(encoding="utf-8")
     (folder / "vwvfg.md").write_text(vwvfg[: vwvfg.index("#### § 38 ")], encoding="utf-8")
     shutil.copy(LAWS / "ozg.md", folder / "ozg.md")
+    yield from _indexed(folder, embedding_cache, "outcomes-test")
+
+
+def _indexed(folder: Path, embedding_cache: Path, collection: str) -> Iterator[Services]:
+    """Services over the folder's files and the starter corpus's OZG overview."""
     shutil.copy(ROOT / "corpus" / "legal" / "ozg-grundlagen.md", folder / "ozg-grundlagen.md")
     settings = Settings(
-        data_dir=folder / "data", embedding_cache=embedding_cache, collection="outcomes-test"
+        data_dir=folder / "data", embedding_cache=embedding_cache, collection=collection
     )
     services = Services.build(settings)
     Ingestor(services.index, settings).run([folder])
@@ -235,15 +240,7 @@ def documents(
 ) -> Iterator[Services]:
     """An index of one starter-corpus document and no law: the documents' register is searched,
     no law's."""
-    folder = tmp_path_factory.mktemp("documents")
-    shutil.copy(ROOT / "corpus" / "legal" / "ozg-grundlagen.md", folder / "ozg-grundlagen.md")
-    settings = Settings(
-        data_dir=folder / "data", embedding_cache=embedding_cache, collection="documents-test"
-    )
-    services = Services.build(settings)
-    Ingestor(services.index, settings).run([folder])
-    yield services
-    services.close()
+    yield from _indexed(tmp_path_factory.mktemp("documents"), embedding_cache, "documents-test")
 
 
 def test_an_index_of_documents_abstains_by_its_own_threshold(
