@@ -12,8 +12,9 @@ A question that names a rule the sources do not contain (and no indexed law) abs
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
 A question about what no law text records (who holds an office now, current figures, how to
-set up software) that meets only law texts abstains, saying why; so does a request no source
-fulfils (write a document, recommend a product).
+set up software) that meets only law texts abstains, saying why; one about the present state
+also when the documents it meets are older than half a year (naming their date); so does a
+request no source fulfils (write a document, recommend a product).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
 from assistant.domain import Outcome
-from assistant.retrieval.beyond_laws import DRAFT, RECOMMEND
+from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
+from assistant.retrieval.results import Hit
 from assistant.scoring import LinearModel
 from assistant.store.lexical import LexicalIndex
 
@@ -59,6 +62,9 @@ DENSE_SCALE = 20.0
 # a question about a rule the sources do not contain is never answered from them; its passages
 # are offered to check only when the sources clearly cover its topic anyway
 OTHER_RULE_RELEVANT = 0.9
+# a document dated within this span may record the present state ("aktuelle Zahlen"); an older
+# one records its own date's, and a question about the present then abstains, naming that date
+PRESENT_WITHIN = timedelta(days=183)
 
 
 @dataclass(frozen=True)
@@ -181,16 +187,39 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
     }
 
 
-def beyond_laws_met(result: SearchResult) -> str | None:
+def beyond_laws_met(result: SearchResult, today: date | None = None) -> str | None:
     """What the question asks that the sources never record: a document to be written or a
-    product to be recommended (DRAFT, RECOMMEND) always, the present state or software set-up
-    (PRESENT, SETUP) when its three leading passages are law texts; None otherwise."""
+    product to be recommended (DRAFT, RECOMMEND) always, software set-up (SETUP) when its three
+    leading passages are law texts, the present state (PRESENT) when none of them records it
+    (law texts never do, a document only up to its date); None otherwise."""
     kind = result.parsed.beyond_laws
+    leading = result.hits[:3]
     if kind in (DRAFT, RECOMMEND):
         return kind
-    if kind and all(hit.chunk.metadata.get("law") for hit in result.hits[:3]):
+    if kind == SETUP and all(hit.chunk.metadata.get("law") for hit in leading):
+        return kind
+    if kind == PRESENT and leading and not any(_records_present(h, today) for h in leading):
         return kind
     return None
+
+
+def _records_present(hit: Hit, today: date | None) -> bool:
+    """A document dated within the last months, or not dated at all (it may be current)."""
+    metadata = hit.chunk.metadata
+    if metadata.get("law"):
+        return False
+    stand = stand_date(metadata.get("stand_num"))
+    return stand is None or stand >= (today or date.today()) - PRESENT_WITHIN
+
+
+def stand_date(number: object) -> date | None:
+    """20240724 (a chunk's stand_num) → date(2024, 7, 24); None when absent or not a date."""
+    if not isinstance(number, int):
+        return None
+    try:
+        return date(number // 10000, number // 100 % 100, number % 100)
+    except ValueError:
+        return None
 
 
 def _logit(probability: float) -> float:

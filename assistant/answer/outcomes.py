@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import beyond_laws_met, query_terms
+from assistant.answer.confidence import beyond_laws_met, query_terms, stand_date
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
@@ -87,6 +87,16 @@ BEYOND_LAWS_TEXT = {
         ),
     },
 }
+PRESENT_DATED_TEXT = {
+    "de": (
+        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); meine Quellen reichen nur "
+        "bis {stand} (nächstliegende Quelle: „{title}“)."
+    ),
+    "en": (
+        "Your question asks for a current state (figures, office holders); my sources go only "
+        'up to {stand} (closest source: "{title}").'
+    ),
+}
 
 
 def rules_lead(language: str, other_rules: list[str]) -> str:
@@ -108,7 +118,28 @@ def abstain_text(language: str, result: SearchResult) -> str:
     if not lead and beyond in BEYOND_LAWS_TEXT:
         texts = BEYOND_LAWS_TEXT[beyond]
         lead = texts.get(language, texts["de"])
+        if beyond == PRESENT:
+            lead = _dated_lead(language, result) or lead
     return f"{lead} {text}" if lead else text
+
+
+def _dated_lead(language: str, result: SearchResult) -> str:
+    """'… meine Quellen reichen nur bis 24.07.2024 (nächstliegende Quelle: „BundID …“).' for
+    the newest dated document among the leading passages ("" when they are law texts only)."""
+    dated = [
+        (stand, hit)
+        for hit in result.hits[:3]
+        if not hit.chunk.metadata.get("law")
+        and (stand := stand_date(hit.chunk.metadata.get("stand_num"))) is not None
+    ]
+    if not dated:
+        return ""
+    stand, hit = max(dated, key=lambda pair: pair[0])
+    title = hit.chunk.metadata.get("title", hit.chunk.doc_id)
+    shown = stand.isoformat() if language == "en" else f"{stand:%d.%m.%Y}"
+    return PRESENT_DATED_TEXT.get(language, PRESENT_DATED_TEXT["de"]).format(
+        stand=shown, title=title
+    )
 
 
 def candidates_text(

@@ -5,10 +5,12 @@ Legal texts lay down rules. They never record who is minister today or how many 
 online by now ("Wer ist gerade Bundesinnenminister?", "Gibt es aktuelle Zahlen?"), and they never
 say how to configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"). When
 such a question meets only law texts, those cannot answer it, however close its topic looks to
-a similarity search; the outcome abstains and says why. A question about who is responsible or
-obliged ("Wer ist jetzt zuständig?") asks for a rule and is none of them; nor is "Darf das Land
-ein Register einrichten?". Nor do law texts write a press release or a job advert for the
-asker ("Kannst du mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches
+a similarity search; the outcome abstains and says why. A document records the present only up
+to its date: a question about the present state abstains as well when the documents it meets
+are older than half a year, and the hand-off names their date. A question about who is
+responsible or obliged ("Wer ist jetzt zuständig?") asks for a rule and is none of them; nor is
+"Darf das Land ein Register einrichten?". Nor do law texts write a press release or a job advert
+for the asker ("Kannst du mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches
 Terminbuchungstool könnt ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail
 schreiben dürfen?" asks about a rule.
 """
@@ -68,8 +70,8 @@ _YOU = (
 )
 # the verbs in lower case: "ein Schreiben" is a document, "schreiben" the request
 _DRAFT = re.compile(
-    rf"{_YOU}\b(?:entwerfen|formulieren|schreiben|aufsetzen|erstellen|verfassen|"
-    r"(?i:draft|write|compose|prepare))\b"
+    rf"{_YOU}\b(?:entwerfen|formulieren|schreiben|aufsetzen|erstellen|verfassen|machen|"
+    r"ausarbeiten|(?i:draft|write|compose|prepare))\b"
     r"|^\s*(?:(?i:bitte)\s+)?(?:(?i:entwirf|formuliere|schreib|schreibe|erstelle|verfasse)|"
     r"(?i:please\s+)?(?i:draft|write|compose))\b"
 )

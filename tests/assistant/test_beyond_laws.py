@@ -44,6 +44,7 @@ def test_questions_about_setting_up_software_are_recognised(question: str) -> No
         "online läuft?",
         "Könnten Sie uns eine kurze Pressemitteilung zum Start des Bürgerportals schreiben?",
         "Schreib mir bitte einen Aushang für das Bürgerbüro zu den neuen Öffnungszeiten.",
+        "Kannst du uns eine Vorlage für das Protokoll der Ortsratssitzung machen?",
         "Can you draft a letter to residents about the new appointment system?",
         "Please write a short notice for our website about the e-invoice address.",
     ],
@@ -72,6 +73,7 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
         # about a rule: the writing is the asker's, and "Schreiben" is a document, not a request
         "Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?",
         "Kannst du erklären, wie man einen Bescheid elektronisch erstellen darf?",
+        "Kannst du mir sagen, was wir machen müssen, wenn ein Schreiben zurückkommt?",
         "Muss ein Schreiben der Behörde eigenhändig unterschrieben sein?",
         "Can you tell me whether we may write to citizens by e-mail?",
         "Können Sie empfehlen, welche Frist wir für die Anhörung setzen sollen?",

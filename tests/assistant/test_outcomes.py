@@ -6,14 +6,17 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from assistant.answer.confidence import Calibration, features
+from assistant.answer.confidence import Calibration, beyond_laws_met, features
 from assistant.answer.engine import AnswerEngine
+from assistant.answer.outcomes import abstain_text
 from assistant.config import Settings
 from assistant.domain import Outcome
+from assistant.retrieval.beyond_laws import PRESENT
 from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
@@ -103,8 +106,8 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
 def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     laws: Services,
 ) -> None:
-    """Law texts never record who holds an office now or how to set up software; a dated
-    report may hold a figure."""
+    """Law texts never record who holds an office now or how to set up software; a document
+    records the present only up to its date (see the next test)."""
     engine = laws.engine
     # thresholds that answer everything: the rule alone decides
     with _calibrated(engine, 0.0, 0.0):
@@ -125,11 +128,28 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     assert person.answer.startswith("Ihre Frage gilt einem aktuellen Stand")
     leading = laws.manifest.chunks(figure.retrieved[:3]).values()
     assert not all(chunk.metadata.get("law") for chunk in leading)  # the starter document
-    assert figure.outcome == Outcome.ANSWER and figure.citations
+    assert figure.outcome == Outcome.ABSTAIN and not figure.citations
+    assert figure.answer.startswith(
+        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); meine Quellen reichen nur "
+        "bis 31.12.2022 (nächstliegende Quelle: „Onlinezugangsgesetz (OZG): Grundlagen"
+    )
     leading = laws.manifest.chunks(setup.retrieved[:3]).values()
     assert all(chunk.metadata.get("law") for chunk in leading)
     assert setup.outcome == Outcome.ABSTAIN
     assert setup.answer.startswith("Ihre Frage gilt der Einrichtung von Software")
+
+
+def test_a_document_records_the_present_only_while_it_is_recent(laws: Services) -> None:
+    """The starter document (Stand 31.12.2022) answers "bisher" in January 2023, not later;
+    a question that does not ask for the present is answered from it whatever its age."""
+    engine = laws.engine
+    figure = engine.search("Wie viele Leistungsbündel umfasst der OZG-Umsetzungskatalog bisher?")
+    assert figure.hits[0].chunk.metadata["stand_num"] == 20221231
+    assert beyond_laws_met(figure, today=date(2023, 1, 15)) is None
+    assert beyond_laws_met(figure, today=date(2023, 7, 15)) == PRESENT
+    plain = engine.search("Wie viele Leistungsbündel umfasst der OZG-Umsetzungskatalog?")
+    assert beyond_laws_met(plain, today=date(2030, 1, 1)) is None
+    assert "my sources go only up to 2022-12-31 (closest source:" in abstain_text("en", figure)
 
 
 def test_a_request_no_source_fulfils_abstains_whatever_the_sources_are(laws: Services) -> None:
