@@ -6,7 +6,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.domain import Outcome, confidence_band
-from assistant.retrieval.results import Hit, SearchResult, display_name, file_path, heading_of
+from assistant.retrieval.results import (
+    Hit,
+    SearchResult,
+    display_name,
+    file_path,
+    heading_above,
+    heading_of,
+)
 
 
 @dataclass
@@ -25,7 +32,7 @@ class Citation:
     stand: str | None = None
     source_url: str | None = None
     doc_type: str | None = None
-    heading: str | None = None  # § title, or the document's heading path, or the page
+    heading: str | None = None  # § title (else the heading above the §), the heading path, page
     file_url: str | None = None  # the original file (advise/admin or a signed link)
     ocr: bool = False  # quoted from a scanned page recognised by OCR
     ocr_confidence: float | None = None  # Tesseract's mean word confidence of that page (0–100)
@@ -34,6 +41,7 @@ class Citation:
     valid_until: str | None = None  # last day, when known (given, or the day before the next)
     superseded_by: str | None = None  # doc_id of the newer version, when it is indexed
     validity_note: str | None = None  # 'Fassung bis 23.07.2024; neuere Fassung: …'
+    heading_above: bool = False  # the § has no title; heading names the one it stands under
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str) -> Citation:
@@ -53,6 +61,7 @@ class Citation:
             source_url=meta.get("source_url"),
             doc_type=meta.get("doc_type"),
             heading=heading_of(hit.chunk.breadcrumb, meta),
+            heading_above=heading_above(hit.chunk.breadcrumb, meta),
             file_url=file_path(hit.chunk.doc_id),
             ocr=bool(meta.get("ocr")),
             ocr_confidence=meta.get("ocr_confidence"),
@@ -63,6 +72,8 @@ class Citation:
         ocr = " (OCR)" if self.ocr else ""
         if self.law and self.section:
             title = f" {self.heading}" if self.heading else ""
+            if self.heading and self.heading_above:
+                title = f" ({self.heading})"  # 'VwGO § 70 (8. Abschnitt - …)'
             return f"{self.law} {self.section}{title}{ocr}"
         base = self.title or self.doc_id
         if self.heading and self.heading != self.title:

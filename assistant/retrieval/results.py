@@ -66,9 +66,16 @@ class Hit:
             "page": meta.get("page"),
             "stand": meta.get("stand"),
             "heading": heading_of(self.chunk.breadcrumb, meta),
+            "heading_above": heading_above(self.chunk.breadcrumb, meta),
             "ocr": bool(meta.get("ocr")),  # text recognised from a scanned page
             "ocr_confidence": meta.get("ocr_confidence"),
         }
+
+
+def heading_above(breadcrumb: str, meta: dict[str, Any]) -> bool:
+    """True when a § has no title of its own and its heading names the one it stands under."""
+    untitled = bool(meta.get("section")) and not meta.get("section_title")
+    return untitled and heading_of(breadcrumb, meta) is not None
 
 
 def display_name(path: object) -> str | None:
@@ -84,9 +91,14 @@ def file_path(doc_id: str) -> str:
 
 
 def heading_of(breadcrumb: str, meta: dict[str, Any]) -> str | None:
-    """Where in its document a chunk stands: the § title, the heading path, or the title."""
+    """Where in its document a chunk stands: the § title (for a § the law gives none, such as
+    VwGO § 70, the heading it stands under), the heading path, or the title."""
     if meta.get("section"):
-        return str(meta["section_title"]) if meta.get("section_title") else None
+        if meta.get("section_title"):
+            return str(meta["section_title"])
+        above = [p.strip() for p in breadcrumb.split(" › ")[1:]]
+        above = [p for p in above if p and p != meta["section"] and not p.startswith("Seite ")]
+        return above[-1] if above else None
     parts = [p.strip() for p in breadcrumb.split(" › ")[1:]]
     parts = [p for p in parts if p and not p.startswith("Seite ")]
     if parts:

@@ -19,7 +19,7 @@ def source_line(citation: dict[str, Any], quote: bool = True) -> str:
     if law and sect:
         parts = [f"*{escape(f'{law} {sect}')}*"]
         if heading:
-            parts[0] += f" {escape(str(heading))}"
+            parts[0] += escape(_section_heading(citation))
         if title:
             parts.append(escape(str(title)))
     else:
@@ -49,7 +49,7 @@ def source_label(citation: dict[str, Any]) -> str:
     """Plain label for the fallback text: 'OZG § 3', 'Titel, S. 4'."""
     law, sect, heading = citation.get("law"), citation.get("section"), citation.get("heading")
     if law and sect:
-        return f"{law} {sect} {heading}" if heading else f"{law} {sect}"
+        return f"{law} {sect}{_section_heading(citation)}"
     label = str(citation.get("title") or citation.get("doc_id") or "Quelle")
     if heading and heading != label:
         label += f" › {heading}"
@@ -58,6 +58,14 @@ def source_label(citation: dict[str, Any]) -> str:
     if citation.get("page"):
         label += f", S. {citation['page']}"
     return label
+
+
+def _section_heading(citation: dict[str, Any]) -> str:
+    """' Elektronische Kommunikation', or ' (8. Abschnitt - …)' for a § without a title."""
+    heading = citation.get("heading")
+    if not heading:
+        return ""
+    return f" ({heading})" if citation.get("heading_above") else f" {heading}"
 
 
 def source_blocks(citations: list[dict[str, Any]], quotes: bool = True) -> list[Block]:

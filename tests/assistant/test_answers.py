@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 from assistant.answer.conversation import is_followup
 from assistant.answer.engine import ABSTAIN_TEXT
 from assistant.answer.llm import check_answer
+from assistant.answer.models import Citation
+from assistant.retrieval.results import Hit
 from assistant.services import Services
+from assistant.store.manifest_records import ChunkRecord
+from ingest.chunking import Chunker
+from ingest.limits import LoadLimits
+from ingest.loaders import load_document
+from tests.conftest import LAWS, require_shared
 
 
 def _grounded(services: Services, question: str):
@@ -93,3 +101,27 @@ def test_llm_marker_check_without_a_server(indexed: Services) -> None:
     assert checked.text.startswith("Erster Satz [1].")
     assert checked.invalid_markers == 1 and checked.uncited_sentences == 2
     assert checked.citations[0].chunk_id == hits[1].chunk.chunk_id
+
+
+def test_a_section_without_a_title_is_placed_by_the_heading_it_stands_under() -> None:
+    """VwGO § 70 has no title of its own: its citation names the Abschnitt it stands in."""
+    require_shared("VwGO (§§ ohne Überschrift)")
+    citations = {}
+    for name, section in (("vwgo.md", "§ 70"), ("vwvfg.md", "§ 3a")):
+        document = load_document(LAWS / name, LoadLimits())
+        chunks = Chunker().split_document(document, name[:-3], "legal_framework", name)
+        chunk = next(c for c in chunks if c.metadata.get("section") == section)
+        record = ChunkRecord(
+            chunk.chunk_id, chunk.doc_id, 0, chunk.text, chunk.breadcrumb, chunk.metadata
+        )
+        citations[section] = Citation.from_hit(1, Hit(record, 1.0), chunk.text[:80])
+    untitled, titled = citations["§ 70"], citations["§ 3a"]
+    assert (
+        untitled.heading
+        == "8. Abschnitt - Besondere Vorschriften für Anfechtungs- und Verpflichtungsklagen"
+    )
+    assert untitled.heading_above and asdict(untitled)["heading_above"] is True
+    assert untitled.label() == f"VwGO § 70 ({untitled.heading})"
+    assert titled.heading == "Elektronische Kommunikation" and not titled.heading_above
+    assert titled.label() == "VwVfG § 3a Elektronische Kommunikation"
+    assert Hit(record, 1.0).source()["heading_above"] is False

@@ -28,6 +28,7 @@ def test_search_json_contract(indexed: Services) -> None:
         "page",
         "stand",
         "heading",
+        "heading_above",
         "file_url",
         "ocr",
         "ocr_confidence",

@@ -9,7 +9,7 @@ from assistant.slack.answers import answer_message
 from assistant.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, TEXT_LIMIT, split_text, to_mrkdwn
 from assistant.slack.payloads import clean_text
 from assistant.slack.principals import parse_organisations, principal_for
-from assistant.slack.sources import source_line
+from assistant.slack.sources import source_label, source_line
 
 
 def citation(n: int, **extra: object) -> dict:
@@ -95,6 +95,11 @@ def test_mrkdwn_is_escaped_and_sources_are_labelled() -> None:
         }
     )
     assert paper == "[1] *Leitfaden &lt;E-Akte&gt;* · S. 12"
+    titled = source_line(citation(3, heading="Elektronische Kommunikation"), quote=False)
+    assert titled.startswith("[3] *OZG § 3* Elektronische Kommunikation · Onlinezugangsgesetz")
+    untitled = citation(70, law="VwGO", heading="8. Abschnitt", heading_above=True)
+    assert source_line(untitled, quote=False).startswith("[70] *VwGO § 70* (8. Abschnitt) · ")
+    assert source_label(untitled) == "VwGO § 70 (8. Abschnitt)"
     assert all(len(p) <= 100 for p in split_text("wort " * 500, 100))
 
 

@@ -54,6 +54,12 @@ class SearchIn(BaseModel):
     filters: FiltersIn | None = None
 
 
+HEADING_ABOVE = (
+    "true when the § has no title of its own and heading names the heading it stands under "
+    "(shown in brackets: 'VwGO § 70 (8. Abschnitt - …)')"
+)
+
+
 class Validity(BaseModel):
     """Version fields of a source and the warning shown next to it."""
 
@@ -82,6 +88,7 @@ class Source(Validity):
     page: int | None = None
     stand: str | None = None
     heading: str | None = None
+    heading_above: bool = Field(default=False, description=HEADING_ABOVE)
     file_url: str | None = None
     ocr: bool = Field(default=False, description="text recognised by OCR from a scanned page")
     ocr_confidence: float | None = Field(default=None, description="OCR confidence 0–100")
@@ -119,8 +126,10 @@ class CitationOut(Validity):
     doc_type: str | None = None
     heading: str | None = Field(
         default=None,
-        description="where in the source: the § title, the document's heading path, the title",
+        description="where in the source: the § title (for a § without one, the heading it "
+        "stands under), the document's heading path, the title",
     )
+    heading_above: bool = Field(default=False, description=HEADING_ABOVE)
     file_url: str | None = Field(
         default=None, description="original file (scope advise/admin, or a signed link)"
     )

@@ -204,7 +204,11 @@ function formatStand(stand) {
 }
 
 function citationLabel(c) {
-  if (c.law && c.section) return c.heading ? `${c.law} ${c.section} ${c.heading}` : `${c.law} ${c.section}`;
+  if (c.law && c.section) {
+    if (!c.heading) return `${c.law} ${c.section}`;
+    // a § the law gives no title (VwGO § 70) shows the heading it stands under in brackets
+    return c.heading_above ? `${c.law} ${c.section} (${c.heading})` : `${c.law} ${c.section} ${c.heading}`;
+  }
   let label = c.title || c.doc_id;
   if (c.heading && c.heading !== c.title) label += ` › ${c.heading}`;
   else if (c.section) label += `, ${c.section}`;
