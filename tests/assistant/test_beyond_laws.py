@@ -3,9 +3,15 @@ to write, a product to recommend."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from assistant.answer.confidence import beyond_laws_met
 from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP, beyond_laws
+from assistant.retrieval.query import ParsedQuery
+from assistant.retrieval.results import Hit, SearchResult
+from assistant.store.manifest_records import ChunkRecord
 
 
 @pytest.mark.parametrize(
@@ -88,3 +94,25 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
 )
 def test_questions_about_rules_are_not(question: str) -> None:
     assert beyond_laws(question) is None
+
+
+def _met(today: date, *sources: dict[str, object]) -> str | None:
+    """beyond_laws_met for a present-state question whose leading passages have this metadata."""
+    hits = [
+        Hit(ChunkRecord(f"c{n}", f"d{n}", 0, "Text.", f"D{n}", dict(meta)), 1.0)
+        for n, meta in enumerate(sources)
+    ]
+    question = "Wie viele Kommunen nutzen inzwischen die E-Akte?"
+    parsed = ParsedQuery(question, beyond_laws=beyond_laws(question))
+    return beyond_laws_met(SearchResult(hits, parsed), today=today)
+
+
+def test_the_present_is_recorded_by_a_recent_or_undated_document_never_by_a_law() -> None:
+    today = date(2026, 12, 1)
+    law, old = {"law": "EGovG", "section": "§ 6"}, {"stand_num": 20240724}
+    assert _met(today, law, law, law) == PRESENT
+    assert _met(today, old, law) == PRESENT
+    assert _met(today, old, {"stand_num": 20260901}) is None  # three months old
+    assert _met(today, old, {"title": "ohne Datum"}) is None  # may be current
+    assert _met(date(2024, 9, 1), old) is None
+    assert _met(today) is None  # nothing found: the relevance decides
