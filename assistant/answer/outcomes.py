@@ -89,12 +89,12 @@ BEYOND_LAWS_TEXT = {
 }
 PRESENT_DATED_TEXT = {
     "de": (
-        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); meine Quellen reichen nur "
-        "bis {stand} (nächstliegende Quelle: „{title}“)."
+        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); die nächstliegende Quelle "
+        "hat Stand {stand} ({title}), aktuelle Angaben finde ich in meinen Quellen nicht."
     ),
     "en": (
-        "Your question asks for a current state (figures, office holders); my sources go only "
-        'up to {stand} (closest source: "{title}").'
+        "Your question asks for a current state (figures, office holders); the closest source is "
+        "dated {stand} ({title}), and I find no current information in my sources."
     ),
 }
 
@@ -124,22 +124,17 @@ def abstain_text(language: str, result: SearchResult) -> str:
 
 
 def _dated_lead(language: str, result: SearchResult) -> str:
-    """'… meine Quellen reichen nur bis 24.07.2024 (nächstliegende Quelle: „BundID …“).' for
-    the newest dated document among the leading passages ("" when they are law texts only)."""
-    dated = [
-        (stand, hit)
-        for hit in result.hits[:3]
-        if not hit.chunk.metadata.get("law")
-        and (stand := stand_date(hit.chunk.metadata.get("stand_num"))) is not None
-    ]
-    if not dated:
-        return ""
-    stand, hit = max(dated, key=lambda pair: pair[0])
-    title = hit.chunk.metadata.get("title", hit.chunk.doc_id)
-    shown = stand.isoformat() if language == "en" else f"{stand:%d.%m.%Y}"
-    return PRESENT_DATED_TEXT.get(language, PRESENT_DATED_TEXT["de"]).format(
-        stand=shown, title=title
-    )
+    """'… die nächstliegende Quelle hat Stand 24.07.2024 (BundID …), …' for the best-ranked
+    dated document among the leading passages ("" when they are law texts only)."""
+    for hit in result.hits[:3]:
+        stand = stand_date(hit.chunk.metadata.get("stand_num"))
+        if stand is None or hit.chunk.metadata.get("law"):
+            continue
+        title = hit.chunk.metadata.get("title", hit.chunk.doc_id)
+        shown = stand.isoformat() if language == "en" else f"{stand:%d.%m.%Y}"
+        text = PRESENT_DATED_TEXT.get(language, PRESENT_DATED_TEXT["de"])
+        return text.format(stand=shown, title=title)
+    return ""
 
 
 def candidates_text(
