@@ -59,6 +59,8 @@ _CITES = re.compile(
     re.IGNORECASE,
 )
 _SUBSECTION = re.compile(r"^\s*\(\d{1,2}[a-z]?\)\s")
+_BULLET = re.compile(r"[-•*][ \t]")
+MAX_ITEM_SENTENCES = 4  # a bullet item longer than this is not quoted whole
 MAX_BACK = 3  # sentences a reference may reach back within its subsection
 
 
@@ -132,6 +134,9 @@ def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
         if i == 0 or not _complete(text, spans, i - 1):
             return None
         first = i - 1
+    item = _bullet_item(text, spans, i)
+    if item is not None:  # "- „Claim.“ – Nein. What is right …": the item is one thought
+        first, last = min(first, item[0]), max(last, item[1])
     if text[spans[i][0] : spans[i][1]].rstrip().endswith(":"):
         while last + 1 < len(spans) and last - i < MAX_ITEMS:
             following = text[spans[last + 1][0] : spans[last + 1][1]]
@@ -141,6 +146,33 @@ def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
         if last == i:
             return None  # a sentence announcing items that are not there
     return spans[first][0], spans[last][1]
+
+
+def _bullet_item(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
+    """The first and last sentence of the bullet item ("- …" on its own line) that sentence i
+    belongs to, when the chunk holds it whole in at most MAX_ITEM_SENTENCES; None otherwise."""
+    first = i
+    while not _bullet_at(text, spans[first][0]):
+        if _line_start(text, spans[first][0]) or first == 0 or i - first >= MAX_ITEM_SENTENCES:
+            return None
+        first -= 1
+    last = i
+    while last + 1 < len(spans) and not _line_start(text, spans[last + 1][0]):
+        last += 1
+        if last - first >= MAX_ITEM_SENTENCES:
+            return None
+    if not all(_complete(text, spans, j) for j in range(first, last + 1)):
+        return None
+    return first, last
+
+
+def _line_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _bullet_at(text: str, position: int) -> bool:
+    return _line_start(text, position) and bool(_BULLET.match(text, position))
 
 
 def _subsection_start(text: str, spans: list[Span], i: int) -> int | None:
@@ -248,7 +280,10 @@ def compose(
     for rank, n in order.items():
         used = sorted((p for p in chosen if p.hit_rank == rank), key=lambda p: p.start)
         citations.append(Citation.from_hit(n, hits[rank], " … ".join(p.text.strip() for p in used)))
-    body = " ".join(parts)
+    # a bullet item quoted whole starts its own line, as in the source
+    body = "".join(
+        ("\n" if _BULLET.match(part) else " ") + part if n else part for n, part in enumerate(parts)
+    )
     if language == "en" and body:
         body = "According to the (German) sources: " + body
     extra = see_also(lexical, terms, hits, order, spans_of, len(citations) + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -25,7 +26,8 @@ _TOKENIZER_LOCK = threading.Lock()
 
 
 def segment(text: str) -> list[Span]:
-    """Character spans of the sentences of text (no cut at 'z. B.', 'Abs.', '24. Juli')."""
+    """Character spans of the sentences of text (no cut at 'z. B.', 'Abs.', '24. Juli'); a
+    bullet on a new line after a finished sentence starts a sentence of its own."""
     if not text.strip():
         return []
     with _TOKENIZER_LOCK:  # SoMaJo keeps state per call; one caller at a time
@@ -35,7 +37,24 @@ def segment(text: str) -> list[Span]:
         offsets = [t.character_offset for t in sentence if t.character_offset is not None]
         if offsets:
             spans.append((offsets[0][0], offsets[-1][1]))
-    return spans
+    return at_bullets(text, spans)
+
+
+# a bullet item after a finished sentence: SoMaJo reads "… Digitalisierungsgrad.\n- „Nur 10 %
+# der Kommunen digitalisieren.“" as one sentence (a quotation may go on); a bullet after an
+# unfinished line ("Sie brauchen\n- einen Antrag,") continues its sentence
+_BULLET = re.compile(r"(?<=[.!?:“”\"»«)])[ \t]*\n[ \t]*(?=[-•*][ \t])")
+
+
+def at_bullets(text: str, spans: list[Span]) -> list[Span]:
+    """The spans split where a bullet item starts on a new line after a finished sentence."""
+    out: list[Span] = []
+    for start, end in spans:
+        for cut in _BULLET.finditer(text, start, end):
+            out.append((start, cut.start()))
+            start = cut.end()
+        out.append((start, end))
+    return out
 
 
 def sentences(text: str) -> list[str]:
@@ -83,7 +102,8 @@ class SentenceStore:
         if len(self._memory) > 50_000:  # bound the per-process copy
             self._memory.clear()
         self._memory.update(known)
-        return [known[k] for k in keys]
+        # spans stored before bullets started sentences of their own get the same cut
+        return [at_bullets(text, known[k]) for k, text in zip(keys, items, strict=True)]
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """The texts whose spans are not stored yet."""

@@ -166,3 +166,35 @@ def test_a_sentence_citing_other_subsections_is_never_quoted_alone() -> None:
     lexical, result = _result("Gilt das für Bescheide der Kreise entsprechend?", [law])
     text, _ = compose(lexical, result, result.hits, "de", _spans)
     assert "Die Absätze 1 und 2 gelten" not in text
+
+
+MYTHS = (
+    "Die Umfrage fragte nach Chancen und Strategien.\n"
+    "- „Jede Gemeinde hat schon eine E-Akte.“ – Nein. Die Umfrage fragte nur nach Plänen; über "
+    "eingeführte Systeme sagt sie nichts.\n"
+    "- „Keine Gemeinde plant eine E-Akte.“ – Auch das stimmt nicht. Zwei Drittel der Gemeinden "
+    "planen eine Einführung in den nächsten Jahren."
+)
+
+
+def test_a_bullet_after_a_finished_sentence_starts_a_sentence_of_its_own() -> None:
+    sentences = [MYTHS[a:b] for a, b in segment(MYTHS)]
+    assert "Die Umfrage fragte nur nach Plänen; über eingeführte Systeme sagt sie nichts." in (
+        sentences
+    )
+    assert "- „Keine Gemeinde plant eine E-Akte.“" in sentences
+    listed = "Sie brauchen\n- einen Antrag,\n- einen Nachweis."
+    assert [listed[a:b] for a, b in segment(listed)] == [listed]  # one sentence, its bullets
+
+
+def test_a_bullet_item_is_quoted_whole_so_a_claim_never_stands_without_its_correction() -> None:
+    lexical, result = _result("Hat jede Gemeinde schon eine E-Akte eingeführt?", [MYTHS])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    claim = "- „Jede Gemeinde hat schon eine E-Akte.“ – Nein. Die Umfrage fragte nur nach Plänen;"
+    assert text.startswith(claim), text
+    assert "eingeführte Systeme sagt sie nichts. [1]" in text
+    for statement in text.split("[1]"):
+        if "„Keine Gemeinde plant eine E-Akte.“" in statement:
+            assert "Zwei Drittel der Gemeinden planen" in statement
+            assert statement.startswith("\n- „Keine")  # its own line, as in the source
+    assert all(piece in MYTHS for piece in citations[0].quote.split(" … "))
