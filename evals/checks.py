@@ -1,5 +1,6 @@
 """Answer checks: no sentence cut inside an abbreviation, date or enumeration; quotes verbatim;
-no statement that opens with a reference to a sentence or subsection it does not show.
+no statement that opens with a reference to a sentence or subsection it does not show, or runs
+on into the next bullet item.
 
 Deliberately independent of the segmenter the product uses (SoMaJo): a plain list of what a
 German sentence cannot end with, so the check can catch the segmenter's mistakes too.
@@ -125,10 +126,22 @@ _OPENS_WITH_REFERENCE = re.compile(
 )
 
 
+# a statement that runs from one bullet item into the next: "… Digitalisierungsgrad.\n- „Nur 10 %
+# der Kommunen digitalisieren.“" presents the start of another item (here a misconception the
+# source goes on to correct) as part of what it supports; items a sentence announces with ":",
+# or the items of one sentence ("… solange - A, oder\n- B."), belong to it
+_RUNS_INTO_ITEM = re.compile(r"^[^\n]*[.!?“”\"»)]\s*\n\s*[-•*]\s")
+
+
+def runs_into_item(statement: str) -> bool:
+    """True when a statement's first line ends a sentence and the next line is a bullet item."""
+    return bool(_RUNS_INTO_ITEM.match(statement.strip()))
+
+
 def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:
     """Counts of cut and dangling statements and quotes, non-verbatim quote pieces, citations
     without place."""
-    cut = dangling = 0
+    cut = dangling = run_on = 0
     not_verbatim = 0
     no_heading = sum(1 for c in payload.get("citations", []) if not c.get("heading"))
     outcome = payload.get("outcome", "answer")
@@ -137,6 +150,7 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
         pieces = answer_pieces(text)
         cut += sum(cut_inside(p) for p in pieces)
         dangling += sum(bool(_OPENS_WITH_REFERENCE.match(p)) for p in pieces)
+        run_on += sum(runs_into_item(p) for p in pieces)
     for citation in payload.get("citations", []):
         source = chunk_texts.get(citation["chunk_id"], "")
         for piece in str(citation.get("quote", "")).split(" … "):
@@ -148,6 +162,7 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
     return {
         "cut": cut,
         "dangling": dangling,
+        "runs_into_item": run_on,
         "not_verbatim": not_verbatim,
         "no_heading": no_heading,
     }

@@ -53,6 +53,7 @@ def test_answer_pieces_and_verbatim_quotes() -> None:
     assert check_answer(payload, {"c1": "A gilt. X. B gilt nicht."}) == {
         "cut": 0,
         "dangling": 0,
+        "runs_into_item": 0,
         "not_verbatim": 0,
         "no_heading": 1,
     }
@@ -73,3 +74,14 @@ def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
     assert dangling("Dort gilt das Landesrecht. [1] Das widerspricht dem Grundgedanken. [2]") == 2
     assert dangling("Sie zählt, sobald sie irgendwo online ist. Das ergibt hohe Zahlen. [1]") == 0
     assert dangling("Das neue Gesetz gilt. [1] (2) Dieses Gesetz gilt auch für Länder. [2]") == 0
+
+
+def test_a_statement_running_on_into_the_next_bullet_item_is_counted() -> None:
+    def run_on(answer: str) -> int:
+        payload = {"outcome": "answer", "answer": answer, "citations": []}
+        return check_answer(payload, {})["runs_into_item"]
+
+    assert run_on("90 % sehen Chancen; das sagt wenig.\n- „Nur 10 % digitalisieren.“ [1]") == 1
+    assert run_on("- „A stimmt.“ – Nein. B stimmt. [1]\n- „C stimmt.“ – Auch nicht. [1]") == 0
+    assert run_on("Ausnahmen: - eine Rechtsvorschrift bestimmt es, oder\n- die Behörde. [1]") == 0
+    assert run_on("Prüfen Sie:\n- die Frist,\n- das Format. [1]") == 0
