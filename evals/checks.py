@@ -129,8 +129,9 @@ _OPENS_WITH_REFERENCE = re.compile(
 # a statement that runs from one bullet item into the next: "… Digitalisierungsgrad.\n- „Nur 10 %
 # der Kommunen digitalisieren.“" presents the start of another item (here a misconception the
 # source goes on to correct) as part of what it supports; items a sentence announces with ":",
-# or the items of one sentence ("… solange - A, oder\n- B."), belong to it
-_RUNS_INTO_ITEM = re.compile(r"^[^\n]*[.!?“”\"»)]\s*\n\s*[-•*]\s")
+# or the items of one sentence ("… solange - A, oder\n- B."), belong to it; a blank line ends a
+# block (the parts of a many-part answer)
+_RUNS_INTO_ITEM = re.compile(r"^[^\n]*[.!?“”\"»)][ \t]*\n[ \t]*[-•*]\s")
 
 
 def runs_into_item(statement: str) -> bool:
