@@ -202,6 +202,8 @@ def passages(
             if widened is None:
                 continue
             a, b = widened
+            if text[a:b].rstrip().endswith("?"):
+                continue  # a question (a checklist's "Gibt es im Landesrecht …?") answers nothing
             cov = coverage(lexical, terms, sentence)
             early = 0.02 / (1.0 + i)  # on a tie, a section's opening states its rule
             out.append(Passage(rank, a, b, text[a:b], cov + prior + early))

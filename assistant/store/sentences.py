@@ -27,7 +27,7 @@ _TOKENIZER_LOCK = threading.Lock()
 
 def segment(text: str) -> list[Span]:
     """Character spans of the sentences of text (no cut at 'z. B.', 'Abs.', '24. Juli'); a
-    bullet on a new line after a finished sentence starts a sentence of its own."""
+    bullet or numbered item on a new line after a finished sentence starts a sentence."""
     if not text.strip():
         return []
     with _TOKENIZER_LOCK:  # SoMaJo keeps state per call; one caller at a time
@@ -40,14 +40,19 @@ def segment(text: str) -> list[Span]:
     return at_bullets(text, spans)
 
 
-# a bullet item after a finished sentence: SoMaJo reads "… Digitalisierungsgrad.\n- „Nur 10 %
-# der Kommunen digitalisieren.“" as one sentence (a quotation may go on); a bullet after an
+# an item after a finished sentence: SoMaJo reads "… Digitalisierungsgrad.\n- „Nur 10 % der
+# Kommunen digitalisieren.“" as one sentence (a quotation may go on); a bullet after an
 # unfinished line ("Sie brauchen\n- einen Antrag,") continues its sentence
-_BULLET = re.compile(r"(?<=[.!?:“”\"»«)])[ \t]*\n[ \t]*(?=[-•*][ \t])")
+_BULLET = re.compile(
+    r"(?<=[.!?:“”\"»«)])[ \t]*\n[ \t]*(?=[-•*][ \t])"
+    # a numbered item after a finished sentence ("…?\n2. Elektronischen Zugang sicherstellen");
+    # after a colon the items may be one sentence of a law's enumeration ("sind:\n1. …;")
+    r"|(?<=[.!?“”\"»«)])[ \t]*\n[ \t]*(?=\d{1,2}[.)][ \t])"
+)
 
 
 def at_bullets(text: str, spans: list[Span]) -> list[Span]:
-    """The spans split where a bullet item starts on a new line after a finished sentence."""
+    """The spans split where an item starts on a new line after a finished sentence."""
     out: list[Span] = []
     for start, end in spans:
         for cut in _BULLET.finditer(text, start, end):

@@ -198,3 +198,25 @@ def test_a_bullet_item_is_quoted_whole_so_a_claim_never_stands_without_its_corre
             assert "Zwei Drittel der Gemeinden planen" in statement
             assert statement.startswith("\n- „Keine")  # its own line, as in the source
     assert all(piece in MYTHS for piece in citations[0].quote.split(" … "))
+
+
+def test_a_numbered_item_after_a_finished_sentence_starts_a_sentence_of_its_own() -> None:
+    steps = (
+        "1. Rechtsgrundlage klären: Gibt es im Landesrecht eine Regel wie § 7 EGovG?\n"
+        "2. Zugang sichern: Jede Behörde muss elektronisch erreichbar sein."
+    )
+    assert [steps[a:b] for a, b in segment(steps)] == steps.split("\n")
+    law = "Im Sinne dieses Gesetzes sind:\n1. Behörden: jede Stelle;\n2. Akten: alle Dokumente."
+    assert [law[a:b] for a, b in segment(law)] == [law]  # one sentence, its enumeration
+
+
+def test_a_question_in_the_source_is_never_quoted_as_the_answer() -> None:
+    steps = (
+        "1. Rechtsgrundlage klären: Gibt es im Landesrecht eine Regel wie § 7 EGovG?\n"
+        "2. Zugang sichern: Nach § 7 EGovG dürfen Papierdokumente nach dem Scannen vernichtet "
+        "werden."
+    )
+    lexical, result = _result("Was regelt § 7 EGovG im Landesrecht?", [steps])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("2. Zugang sichern: Nach § 7 EGovG dürfen"), text
+    assert "?" not in text
