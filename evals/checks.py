@@ -123,6 +123,11 @@ _OPENS_WITH_REFERENCE = re.compile(
     r"|^(?:\(\d+[a-z]?\)\s*)?(?:Dort|Dies(?:e[rsnm]?)?(?!\s+(?:Gesetz|Verordnung|Satzung)\b)|Hierfür|Hierzu|Hiervon|Dafür|Dazu|"
     r"Daher|Deshalb|Somit|Demnach|Gleiches gilt|Das (?:gilt|ist|sind|war|ergibt|bedeutet|heißt|"
     r"widerspricht|reicht|betrifft|zeigt|kann|muss|soll|darf|wird|klingt|geht))\b"
+    # … or with such a word among its first words: "Prüfen Sie dort insbesondere: …", "Für
+    # diese Stellen gilt …", "Wer …, sollte sich daher …" ("dieses Gesetzes": its own law)
+    r"|^(?:\S+\s+){1,3}(?:dort|dorthin|daher|deshalb|somit|demnach)\b"
+    r"|^(?:\S+\s+){1,3}diese[nmrs]?\s+(?!(?:Gesetz|Gesetzes|Verordnung|Satzung|Vorschrift)\b)"
+    r"[A-ZÄÖÜ]"
 )
 
 

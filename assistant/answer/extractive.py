@@ -42,13 +42,22 @@ _BACK_WORDS = (
     r"hierfür|hiervon|danach|daher|deshalb|somit|demnach|dafür|dazu|außerdem|zudem|ferner|"
     r"auch das|ebenso|gleiches gilt"
 )
+_EARLY_BACK = r"dort|dorthin|daher|deshalb|somit|demnach"
+_OWN = (
+    r"(?:Gesetz|Gesetzes|Verordnung|Satzung|Vorschrift|Vorschriften|Paragraphen?|Absatz|Absatzes|"
+    r"Abschnitts?|Abschnittes|Kapitels?|Teils?|Teiles|Buch|Buches|Richtlinie|Satz|Satzes)"
+)
 _REFERS_BACK = re.compile(
     rf"^\s*(?:(?i:{_BACK_WORDS}|es|sie|er|this|these|there|it)\b"
     # at a subsection's start only the words that always point back: "(2) Hierfür sind …"
     rf"|\(\d{{1,2}}[a-z]?\)\s*(?i:{_BACK_WORDS})\b"
     # "Das" as a pronoun: a verb follows, not an adjective before its noun ("Das ergibt hohe
     # Zahlen", "Das widerspricht dem …"; not "Das neue Gesetz", "Das in Aussicht genommene …")
-    r"|(?i:das)\s+[a-zäöüß]+\b(?!\s+[A-ZÄÖÜ]))"
+    r"|(?i:das)\s+[a-zäöüß]+\b(?!\s+[A-ZÄÖÜ])"
+    # … or early in the sentence: "Prüfen Sie dort insbesondere:", "Wer mit diesen Beispielen
+    # argumentiert, sollte sich daher …"; "dieses Gesetzes" names its own law
+    rf"|(?:\S+\s+){{1,3}}(?i:{_EARLY_BACK})\b"
+    rf"|(?:\S+\s+){{1,3}}(?i:diese[nmrs]?)\s+(?!{_OWN}\b)[A-ZÄÖÜ])"
 )
 # a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
 # "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
@@ -131,9 +140,12 @@ def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
             return None
         first = start
     elif _REFERS_BACK.match(sentence):
-        if i == 0 or not _complete(text, spans, i - 1):
-            return None
-        first = i - 1
+        first = i
+        # the sentence referred to may refer back in turn ("Details … dieser Länder …")
+        while first == i or _REFERS_BACK.match(text[spans[first][0] : spans[first][1]]):
+            if first == 0 or i - first >= MAX_BACK or not _complete(text, spans, first - 1):
+                return None
+            first -= 1
     item = _bullet_item(text, spans, i)
     if item is not None:  # "- „Claim.“ – Nein. What is right …": the item is one thought
         first, last = min(first, item[0]), max(last, item[1])

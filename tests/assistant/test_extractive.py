@@ -220,3 +220,31 @@ def test_a_question_in_the_source_is_never_quoted_as_the_answer() -> None:
     text, _ = compose(lexical, result, result.hits, "de", _spans)
     assert text.startswith("2. Zugang sichern: Nach § 7 EGovG dürfen"), text
     assert "?" not in text
+
+
+def test_a_sentence_pointing_back_in_its_first_words_brings_the_one_before() -> None:
+    invoices = (
+        "Die Verordnung gilt für den Bund. Für Rechnungen an Gemeinden gelten die Regeln des "
+        "Landes. Prüfen Sie dort insbesondere, ab wann E-Rechnungen angenommen werden müssen."
+    )
+    lexical, result = _result("Ab wann müssen Gemeinden E-Rechnungen annehmen?", [invoices])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert "Für Rechnungen an Gemeinden gelten die Regeln des Landes. Prüfen Sie dort" in text
+    law = (
+        "(1) Wer auf Grund dieses Gesetzes zur Anzeige verpflichtet ist, kann dazu angehalten "
+        "werden. (2) Das Zwangsgeld beträgt höchstens tausend Euro."
+    )
+    lexical, result = _result("Wer ist auf Grund dieses Gesetzes zur Anzeige verpflichtet?", [law])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("(1) Wer auf Grund dieses Gesetzes")  # its own law: stands alone
+
+
+def test_a_reference_back_to_a_sentence_that_refers_back_brings_both() -> None:
+    models = (
+        "Als Vorbilder werden Schweden und Estland genannt. Details, welche Lösungen dieser "
+        "Länder taugen, enthält die Quelle nicht. Wer mit diesen Beispielen wirbt, sollte sich "
+        "daher auf die allgemeine Aussage beschränken."
+    )
+    lexical, result = _result("Wer mit diesen Beispielen wirbt, worauf beschränken?", [models])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("Als Vorbilder werden Schweden und Estland genannt. Details"), text

@@ -74,6 +74,9 @@ def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
     assert dangling("Dort gilt das Landesrecht. [1] Das widerspricht dem Grundgedanken. [2]") == 2
     assert dangling("Sie zählt, sobald sie irgendwo online ist. Das ergibt hohe Zahlen. [1]") == 0
     assert dangling("Das neue Gesetz gilt. [1] (2) Dieses Gesetz gilt auch für Länder. [2]") == 0
+    assert dangling("Prüfen Sie dort die Frist. [1] Für diese Stellen gilt es. [2]") == 2
+    assert dangling("Wer auf Grund dieses Gesetzes verpflichtet ist, zahlt. [1]") == 0
+    assert dangling("Die Regeln des Landes gelten. Prüfen Sie dort die Frist. [1]") == 0
 
 
 def test_a_statement_running_on_into_the_next_bullet_item_is_counted() -> None:
