@@ -1,11 +1,11 @@
 """Extractive answers: whole sentences of the retrieved passages, verbatim, each cited.
 
 A passage is a contiguous piece of a chunk: the sentence that answers, plus what it needs to be
-understood — the enumerated items after a sentence that ends in ":", the sentence before one
-that refers back ("Dort …", "Dies gilt …"). The answer leads with the best passage; a second
-source is only quoted when it addresses the question nearly as well. When the answer quotes one
-§ only, the next-ranked § is named after it ("Siehe auch: …"): neighbouring §§ of the right law
-are the commonest near miss, and a reader should see the alternative rather than miss it.
+understood (`assistant.answer.thoughts`: its enumerated items, the sentence it refers back to,
+the rest of its bullet item). The answer leads with the best passage; a second source is only
+quoted when it addresses the question nearly as well. When the answer quotes one § only, the
+next-ranked § is named after it ("Siehe auch: …"): neighbouring §§ of the right law are the
+commonest near miss, and a reader should see the alternative rather than miss it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
+from assistant.answer.thoughts import BULLET, complete, widen
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.retrieval.results import heading_of
 from assistant.safety import is_instruction_like
@@ -30,47 +31,6 @@ MAX_WORDS = 120  # beyond this the answer gets no further passage
 CONSIDERED_HITS = 4
 SECOND_SOURCE = 0.7  # a second source must score at least this share of the lead
 SEE_ALSO = {"de": "Siehe auch", "en": "See also"}
-MAX_ITEMS = 8  # enumerated items brought along by a sentence ending in ":"
-
-# an enumerated item, or a "label: value" line (a table row rendered as a sentence)
-_ITEM = re.compile(
-    r"^\s*(?:\(?\d{1,2}[a-z]?[.)]|[a-z]{1,2}\)|[-–•*]|[IVX]{1,4}\.)\s|^[^.:;]{2,50}:\s"
-)
-# "Dieses Gesetz" names its own law, which the citation shows
-_BACK_WORDS = (
-    r"dort|dies|diese[rsnm]?(?!\s+(?:Gesetz|Verordnung|Satzung)\b)|das gilt|dabei|hierzu|"
-    r"hierfür|hiervon|danach|daher|deshalb|somit|demnach|dafür|dazu|außerdem|zudem|ferner|"
-    r"auch das|ebenso|gleiches gilt"
-)
-_EARLY_BACK = r"dort|dorthin|daher|deshalb|somit|demnach"
-_OWN = (
-    r"(?:Gesetz|Gesetzes|Verordnung|Satzung|Vorschrift|Vorschriften|Paragraphen?|Absatz|Absatzes|"
-    r"Abschnitts?|Abschnittes|Kapitels?|Teils?|Teiles|Buch|Buches|Richtlinie|Satz|Satzes)"
-)
-_REFERS_BACK = re.compile(
-    rf"^\s*(?:(?i:{_BACK_WORDS}|es|sie|er|this|these|there|it)\b"
-    # at a subsection's start only the words that always point back: "(2) Hierfür sind …"
-    rf"|\(\d{{1,2}}[a-z]?\)\s*(?i:{_BACK_WORDS})\b"
-    # "Das" as a pronoun: a verb follows, not an adjective before its noun ("Das ergibt hohe
-    # Zahlen", "Das widerspricht dem …"; not "Das neue Gesetz", "Das in Aussicht genommene …")
-    r"|(?i:das)\s+[a-zäöüß]+\b(?!\s+[A-ZÄÖÜ])"
-    # … or early in the sentence: "Prüfen Sie dort insbesondere:", "Wer mit diesen Beispielen
-    # argumentiert, sollte sich daher …"; "dieses Gesetzes" names its own law
-    rf"|(?:\S+\s+){{1,3}}(?i:{_EARLY_BACK})\b"
-    rf"|(?:\S+\s+){{1,3}}(?i:diese[nmrs]?)\s+(?!{_OWN}\b)[A-ZÄÖÜ])"
-)
-# a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
-# "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
-# that opens with other subsections ("(3) Die Absätze 1 und 2 gelten …") cannot stand alone
-_CITES = re.compile(
-    r"^\s*(?P<own>\(\d{1,2}[a-z]?\)\s*)?(?:(?:die|der)\s+)?"
-    r"(?:(?P<sentence>Satz|Sätze[ns]?)|Absatz|Absätze[ns]?)\s+\d",
-    re.IGNORECASE,
-)
-_SUBSECTION = re.compile(r"^\s*\(\d{1,2}[a-z]?\)\s")
-_BULLET = re.compile(r"[-•*][ \t]")
-MAX_ITEM_SENTENCES = 4  # a bullet item longer than this is not quoted whole
-MAX_BACK = 3  # sentences a reference may reach back within its subsection
 
 
 @dataclass
@@ -91,113 +51,6 @@ def _usable(sentence: str) -> bool:
     return len(words) >= 5 and "weggefallen" not in sentence.lower()
 
 
-_CLOSED = re.compile(r"[.!?][\"“”‘’»«)\]]*$")
-# a sentence may end in a reference: "… nach § 22 Absatz 3 und 4."
-_REFERENCE_END = re.compile(
-    r"(?:§§?|Abs\.|Absatz|Nr\.|Nummer|Satz|Art\.|Artikel|Anlage)\s*\d+[a-z]?"
-    r"(?:\s*(?:,|und|oder|bis)\s*\d+[a-z]?)*\.$"
-)
-# a list item's number with nothing after it: the chunk ends inside an enumeration ("… und 3.")
-_OPEN_ITEM = re.compile(
-    r"(?<!Abs\.)(?<!Absatz)(?<!Nr\.)(?<!Satz)(?<!§)(?<!Art\.)(?<!S\.)(?<!Anlage)"
-    r"(?:^|\s)(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\))$"
-)
-
-# abbreviations no German sentence ends with: a span ending in one was cut by the segmenter
-# ("Zuletzt geändert durch: Art." | "16 G v. 28.6.2021"); "ähnlicher Art." is the noun
-_ABBREVIATION_END = re.compile(
-    r"(?:^|[\s(:])(?:Art|Abs|Nr|Ziff|lit|Buchst|S|Satz|vgl|ggf|bzw|ca|gem|sog|inkl|zzgl|bzgl|"
-    r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m)\.$"
-)
-_NOUN_ART = re.compile(r"\s[a-zäöüß]+(?:er|en|em|es)\s+Art\.$")
-
-
-def _complete(text: str, spans: list[Span], i: int) -> bool:
-    """A span is a whole sentence unless the chunk cuts it (at its start or its end)."""
-    sentence = text[spans[i][0] : spans[i][1]].strip()
-    if i == 0 and sentence[:1].islower():
-        return False  # the chunk begins inside a sentence
-    if _OPEN_ITEM.search(sentence) and not _REFERENCE_END.search(sentence):
-        return False
-    if _ABBREVIATION_END.search(sentence) and not _NOUN_ART.search(sentence):
-        return False
-    return bool(_CLOSED.search(sentence)) or (sentence.endswith(":") and i + 1 < len(spans))
-
-
-def _expand(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
-    """Sentence i widened to what it needs: its enumerated items, the sentence it refers to.
-
-    None when it cannot stand whole: its items or the sentence it refers to are cut off.
-    """
-    first, last = i, i
-    sentence = text[spans[i][0] : spans[i][1]]
-    cites = _CITES.match(sentence)
-    if cites:
-        if cites["own"] or not cites["sentence"]:
-            return None
-        start = _subsection_start(text, spans, i)
-        if start is None:
-            return None
-        first = start
-    elif _REFERS_BACK.match(sentence):
-        first = i
-        # the sentence referred to may refer back in turn ("Details … dieser Länder …")
-        while first == i or _REFERS_BACK.match(text[spans[first][0] : spans[first][1]]):
-            if first == 0 or i - first >= MAX_BACK or not _complete(text, spans, first - 1):
-                return None
-            first -= 1
-    item = _bullet_item(text, spans, i)
-    if item is not None:  # "- „Claim.“ – Nein. What is right …": the item is one thought
-        first, last = min(first, item[0]), max(last, item[1])
-    if text[spans[i][0] : spans[i][1]].rstrip().endswith(":"):
-        while last + 1 < len(spans) and last - i < MAX_ITEMS:
-            following = text[spans[last + 1][0] : spans[last + 1][1]]
-            if not _ITEM.match(following) or not _complete(text, spans, last + 1):
-                break
-            last += 1
-        if last == i:
-            return None  # a sentence announcing items that are not there
-    return spans[first][0], spans[last][1]
-
-
-def _bullet_item(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
-    """The first and last sentence of the bullet item ("- …" on its own line) that sentence i
-    belongs to, when the chunk holds it whole in at most MAX_ITEM_SENTENCES; None otherwise."""
-    first = i
-    while not _bullet_at(text, spans[first][0]):
-        if _line_start(text, spans[first][0]) or first == 0 or i - first >= MAX_ITEM_SENTENCES:
-            return None
-        first -= 1
-    last = i
-    while last + 1 < len(spans) and not _line_start(text, spans[last + 1][0]):
-        last += 1
-        if last - first >= MAX_ITEM_SENTENCES:
-            return None
-    if not all(_complete(text, spans, j) for j in range(first, last + 1)):
-        return None
-    return first, last
-
-
-def _line_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip(" \t")
-    return not before or before.endswith("\n")
-
-
-def _bullet_at(text: str, position: int) -> bool:
-    return _line_start(text, position) and bool(_BULLET.match(text, position))
-
-
-def _subsection_start(text: str, spans: list[Span], i: int) -> int | None:
-    """The first sentence of sentence i's subsection ("(2) …"), when the chunk holds it whole
-    and it is at most MAX_BACK sentences back; None otherwise."""
-    for j in range(i - 1, max(i - MAX_BACK, 0) - 1, -1):
-        if not _complete(text, spans, j):
-            return None
-        if _SUBSECTION.match(text[spans[j][0] : spans[j][1]]):
-            return j
-    return None
-
-
 def passages(
     lexical: LexicalIndex, terms: dict[str, float], hits: list[Hit], spans_of: SpansOf
 ) -> list[Passage]:
@@ -208,9 +61,9 @@ def passages(
         prior = 0.35 / (1.0 + rank)
         for i, (start, end) in enumerate(spans):
             sentence = text[start:end]
-            if not _usable(sentence) or not _complete(text, spans, i):
+            if not _usable(sentence) or not complete(text, spans, i):
                 continue
-            widened = _expand(text, spans, i)
+            widened = widen(text, spans, i)
             if widened is None:
                 continue
             a, b = widened
@@ -296,7 +149,7 @@ def compose(
         citations.append(Citation.from_hit(n, hits[rank], " … ".join(p.text.strip() for p in used)))
     # a bullet item quoted whole starts its own line, as in the source
     body = "".join(
-        ("\n" if _BULLET.match(part) else " ") + part if n else part for n, part in enumerate(parts)
+        ("\n" if BULLET.match(part) else " ") + part if n else part for n, part in enumerate(parts)
     )
     if language == "en" and body:
         body = "According to the (German) sources: " + body
