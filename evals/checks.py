@@ -139,9 +139,15 @@ _OPENS_WITH_REFERENCE = re.compile(
 _RUNS_INTO_ITEM = re.compile(r"^[^\n]*[.!?“”\"»)][ \t]*\n[ \t]*[-•*]\s")
 
 
+# "Bedingungen: - Jede Person …" opens its list on the first line: the next items belong to it
+_OPENS_LIST = re.compile(r":\s*(?:[-•*]|\d{1,2}\.)\s")
+
+
 def runs_into_item(statement: str) -> bool:
-    """True when a statement's first line ends a sentence and the next line is a bullet item."""
-    return bool(_RUNS_INTO_ITEM.match(statement.strip()))
+    """True when a statement's first line ends a sentence and the next line is a bullet item
+    (not one of a list the first line opens)."""
+    first = statement.strip().split("\n", 1)[0]
+    return bool(_RUNS_INTO_ITEM.match(statement.strip())) and not _OPENS_LIST.search(first)
 
 
 def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:

@@ -54,6 +54,8 @@ _SUBSECTION = re.compile(r"^\s*\(\d{1,2}[a-z]?\)\s")
 BULLET = re.compile(r"[-•*][ \t]")
 MAX_ITEM_SENTENCES = 4  # a bullet item longer than this is not quoted whole
 MAX_BACK = 3  # sentences a reference may reach back within its subsection
+# a list announced by ":" whose first item the segmenter joined to the announcing sentence
+_OPENS_LIST = re.compile(r":\s*(?P<marker>1\.|[-•*])[ \t]")
 
 
 _CLOSED = re.compile(r"[.!?][\"“”‘’»«)\]]*$")
@@ -122,7 +124,30 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
             last += 1
         if last == i:
             return None  # a sentence announcing items that are not there
+    elif opened := _OPENS_LIST.search(text, spans[i][0], spans[i][1]):
+        last = _rest_of_list(text, spans, i, opened["marker"])
     return spans[first][0], spans[last][1]
+
+
+def _rest_of_list(text: str, spans: list[Span], i: int, marker: str) -> int:
+    """The last sentence of a list whose first item shares its sentence with the announcement
+    ("… erfüllt sind: 1. Eine Rechtsvorschrift lässt es zu."): the following items, each on a
+    line of its own ("2. …"), and their further sentences (same line); i when none follows."""
+    pattern = re.compile(r"\d{1,2}\." if marker[0].isdigit() else re.escape(marker))
+    following = range(i + 1, min(i + 1 + MAX_ITEMS, len(spans)))
+    if not any(
+        _line_start(text, spans[j][0]) and pattern.match(text, spans[j][0]) for j in following
+    ):
+        return i  # no further item on a line of its own: nothing to bring
+    last = i
+    while last + 1 < len(spans) and last - i < MAX_ITEMS:
+        start = spans[last + 1][0]
+        if _line_start(text, start) and not pattern.match(text, start):
+            break
+        if not complete(text, spans, last + 1):
+            break
+        last += 1
+    return last
 
 
 def _bullet_item(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:

@@ -248,3 +248,19 @@ def test_a_reference_back_to_a_sentence_that_refers_back_brings_both() -> None:
     lexical, result = _result("Wer mit diesen Beispielen wirbt, worauf beschränken?", [models])
     text, _ = compose(lexical, result, result.hits, "de", _spans)
     assert text.startswith("Als Vorbilder werden Schweden und Estland genannt. Details"), text
+
+
+def test_a_list_joined_to_its_announcement_brings_all_its_items() -> None:
+    rule = (
+        "Ein Bescheid darf automatisch ergehen, wenn alle drei Bedingungen erfüllt sind: 1. Ein "
+        "Gesetz erlaubt es. Die Behörde kann das nicht selbst bestimmen.\n2. Es gibt kein "
+        "Ermessen. Wer abwägen muss, entscheidet selbst.\n3. Es gibt keinen Spielraum."
+    )
+    lexical, result = _result("Wann darf ein Bescheid automatisch ergehen?", [rule])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert text.startswith("Ein Bescheid darf automatisch ergehen"), text
+    assert text.endswith("3. Es gibt keinen Spielraum. [1]"), text
+    law = "(1) Behörden im Sinne dieses Gesetzes sind: 1. Ämter; 2. Kassen.\n(2) Es gilt."
+    lexical, result = _result("Welche Behörden im Sinne dieses Gesetzes?", [law])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert "(2) Es gilt." not in text  # a subsection is not an item of the list before it

@@ -88,4 +88,5 @@ def test_a_statement_running_on_into_the_next_bullet_item_is_counted() -> None:
     assert run_on("- „A stimmt.“ – Nein. B stimmt. [1]\n- „C stimmt.“ – Auch nicht. [1]") == 0
     assert run_on("Ausnahmen: - eine Rechtsvorschrift bestimmt es, oder\n- die Behörde. [1]") == 0
     assert run_on("Prüfen Sie:\n- die Frist,\n- das Format. [1]") == 0
+    assert run_on("Bedingungen: - Jeder hat Zugang.\n- Es gibt ein Abonnement. [1]") == 0
     assert run_on("Frage 1: Wer?\nKeine Antwort.\n\nFrage 2: Was?\n- „A.“ – Nein. [1]") == 0
