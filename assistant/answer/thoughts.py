@@ -169,8 +169,7 @@ def _bullet_item(text: str, spans: list[Span], i: int) -> tuple[int, int] | None
 
 
 def _line_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip(" \t")
-    return not before or before.endswith("\n")
+    return not text[text.rfind("\n", 0, position) + 1 : position].strip(" \t")
 
 
 def _bullet_at(text: str, position: int) -> bool:

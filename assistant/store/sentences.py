@@ -96,7 +96,10 @@ class SentenceStore:
         items = list(texts)
         keys = [text_key(t) for t in items]
         known = {k: self._memory[k] for k in keys if k in self._memory}
-        known.update(self._load([k for k in dict.fromkeys(keys) if k not in known]))
+        texts = dict(zip(keys, items, strict=True))
+        # spans stored before items started sentences of their own get the same cut, once
+        loaded = self._load([k for k in texts if k not in known])
+        known.update({k: at_bullets(texts[k], spans) for k, spans in loaded.items()})
         fresh: dict[str, list[Span]] = {}
         for key, text in zip(keys, items, strict=True):
             if key not in known and key not in fresh:
@@ -107,8 +110,7 @@ class SentenceStore:
         if len(self._memory) > 50_000:  # bound the per-process copy
             self._memory.clear()
         self._memory.update(known)
-        # spans stored before bullets started sentences of their own get the same cut
-        return [at_bullets(text, known[k]) for k, text in zip(keys, items, strict=True)]
+        return [known[k] for k in keys]
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """The texts whose spans are not stored yet."""

@@ -60,11 +60,14 @@ def test_answer_pieces_and_verbatim_quotes() -> None:
     assert check_answer(payload, {"c1": "A gilt."})["not_verbatim"] == 1
 
 
+def _count(answer: str, check: str) -> int:
+    """One check's count for an answer without citations."""
+    return check_answer({"outcome": "answer", "answer": answer, "citations": []}, {})[check]
+
+
 def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
     def dangling(answer: str) -> int:
-        return check_answer({"outcome": "answer", "answer": answer, "citations": []}, {})[
-            "dangling"
-        ]
+        return _count(answer, "dangling")
 
     assert dangling("Satz 2 gilt nicht, wenn er nachweist, dass es später kam. [1]") == 1
     assert dangling("(3) Absatz 1 gilt entsprechend. [1] Die Sätze 1 und 2 gelten auch. [2]") == 2
@@ -81,8 +84,7 @@ def test_statements_opening_with_a_reference_they_do_not_show_dangle() -> None:
 
 def test_a_statement_running_on_into_the_next_bullet_item_is_counted() -> None:
     def run_on(answer: str) -> int:
-        payload = {"outcome": "answer", "answer": answer, "citations": []}
-        return check_answer(payload, {})["runs_into_item"]
+        return _count(answer, "runs_into_item")
 
     assert run_on("90 % sehen Chancen; das sagt wenig.\n- „Nur 10 % digitalisieren.“ [1]") == 1
     assert run_on("- „A stimmt.“ – Nein. B stimmt. [1]\n- „C stimmt.“ – Auch nicht. [1]") == 0
