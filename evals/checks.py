@@ -1,6 +1,6 @@
 """Answer checks: no sentence cut inside an abbreviation, date or enumeration; quotes verbatim;
-no statement that opens with a reference to a sentence or subsection it does not show, or runs
-on into the next bullet item.
+no statement that opens with a reference to a sentence or subsection it does not show, opens
+with an enumerated item whose head it lacks, or runs on into the next bullet item.
 
 Deliberately independent of the segmenter the product uses (SoMaJo): a plain list of what a
 German sentence cannot end with, so the check can catch the segmenter's mistakes too.
@@ -150,10 +150,20 @@ def runs_into_item(statement: str) -> bool:
     return bool(_RUNS_INTO_ITEM.match(statement.strip())) and not _OPENS_LIST.search(first)
 
 
+# "4. die Kennzeichnung, …", "a) wen die Signaturprüfung …": an enumerated item going on in lower
+# case continues a sentence whose head ("Der Vermerk muss enthalten") the statement does not show
+_HEADLESS_ITEM = re.compile(r"^(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\))\s+[a-zäöüß„\"»]")
+
+
+def headless_item(piece: str) -> bool:
+    """True when a statement or quote opens with an enumerated item whose head it lacks."""
+    return bool(_HEADLESS_ITEM.match(piece.strip()))
+
+
 def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:
     """Counts of cut and dangling statements and quotes, non-verbatim quote pieces, citations
     without place."""
-    cut = dangling = run_on = 0
+    cut = dangling = run_on = headless = 0
     not_verbatim = 0
     no_heading = sum(1 for c in payload.get("citations", []) if not c.get("heading"))
     outcome = payload.get("outcome", "answer")
@@ -163,6 +173,7 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
         cut += sum(cut_inside(p) for p in pieces)
         dangling += sum(bool(_OPENS_WITH_REFERENCE.match(p)) for p in pieces)
         run_on += sum(runs_into_item(p) for p in pieces)
+        headless += sum(headless_item(p) for p in pieces)
     for citation in payload.get("citations", []):
         source = chunk_texts.get(citation["chunk_id"], "")
         for piece in str(citation.get("quote", "")).split(" … "):
@@ -170,11 +181,13 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
             if not piece:
                 continue
             cut += cut_inside(piece)
+            headless += headless_item(piece)
             not_verbatim += piece not in source
     return {
         "cut": cut,
         "dangling": dangling,
         "runs_into_item": run_on,
+        "headless_item": headless,
         "not_verbatim": not_verbatim,
         "no_heading": no_heading,
     }

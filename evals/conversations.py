@@ -120,6 +120,7 @@ def long_inputs(services: Any) -> dict[str, Any]:
         "out_of_scope": sum(r["out_of_scope"] for r in rows),
         "cut_statements": sum(r["cut"] for r in rows),
         "runs_into_item": sum(r["runs_into_item"] for r in rows),
+        "headless_items": sum(r["headless_item"] for r in rows),
         "quotes_not_verbatim": sum(r["not_verbatim"] for r in rows),
         "latency": percentiles(times),
         "rows": rows,

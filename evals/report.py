@@ -94,7 +94,8 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
         "corpus questions must abstain. `cut` counts answer statements and quotes that end inside"
         " an abbreviation, date or enumeration (target 0); `dangling reference` counts answer"
         ' statements that open with a sentence or subsection they do not show ("Satz 2 gilt'
-        ' nicht, …") or run on into the next bullet item; `not verbatim` counts quote pieces that'
+        ' nicht, …"), open with an enumerated item whose head they lack ("4. die Kennzeichnung, …")'
+        " or run on into the next bullet item; `not verbatim` counts quote pieces that"
         " are not substrings of their source.",
         "",
         "| set | answer | candidates | abstain | answers citing no gold | answers leading with no "
@@ -112,12 +113,17 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
             f"| {_f(o['answered_citing_no_gold'])} | {_f(o.get('answered_lead_not_gold'))} "
             f"| {_f(o['candidates_with_gold'])} "
             f"| {_f(o['out_of_corpus_abstained'])} ({o['out_of_corpus']}) | {o['cut_statements']} "
-            f"| {o.get('dangling_references', 0) + o.get('runs_into_item', 0)} "
+            f"| {_whole_thought_faults(o)} "
             f"| {o['quotes_not_verbatim']} "
             f"| {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "
             f"| {lat['ask']['p50_ms']}/{lat['ask']['p95_ms']} |"
         )
     return lines
+
+
+def _whole_thought_faults(o: dict[str, Any]) -> int:
+    """Statements opening with what they do not show, or running on into the next item."""
+    return sum(o.get(k, 0) for k in ("dangling_references", "runs_into_item", "headless_items"))
 
 
 def _calibration(results: dict[str, Any]) -> list[str]:

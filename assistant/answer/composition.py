@@ -6,9 +6,11 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answer import extractive
+from assistant.answer.confidence import query_terms
 from assistant.answer.models import Answer, Citation, Part, Prepared
 from assistant.answer.outcomes import (
     ABSTAIN_TEXT,
+    MAX_CANDIDATES,
     abstain_text,
     candidate_citations,
     candidates_text,
@@ -17,6 +19,7 @@ from assistant.answer.outcomes import (
 from assistant.domain import Outcome
 from assistant.redaction import Redactor
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.sentences import SentenceStore
 
 
@@ -65,7 +68,27 @@ class AnswerComposition:
 
     def _candidates(self, part: Part) -> list[Citation]:
         """The most likely §§/passages, one per section, each quoting its best sentence."""
-        return candidate_citations(self.retriever.index.lexical(), part, self._spans)
+        hits = self._quotable(part.result, part.hits, MAX_CANDIDATES)
+        return candidate_citations(
+            self.retriever.index.lexical(), replace(part, hits=hits), self._spans
+        )
+
+    def _quotable(self, result: SearchResult, hits: list[Hit], first: int) -> list[Hit]:
+        """The first hits, a § chunk with no sentence to quote replaced by its best one that has."""
+        lexical = self.retriever.index.lexical()
+        terms = query_terms(lexical, result)
+        return extractive.quotable(lexical, terms, hits, self._spans, self._siblings, first)
+
+    def _siblings(self, hit: Hit) -> list[Hit]:
+        """The other chunks of a hit's § (none for a chunk outside a law's §§)."""
+        section = hit.chunk.metadata.get("section")
+        if not section or not hit.chunk.metadata.get("law"):
+            return []
+        return [
+            Hit(chunk, hit.score)
+            for chunk in self.retriever.index.manifest.document_chunks(hit.chunk.doc_id)
+            if chunk.metadata.get("section") == section and chunk.chunk_id != hit.chunk.chunk_id
+        ]
 
     def _spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         if self.sentences is None:
@@ -76,6 +99,7 @@ class AnswerComposition:
 
     def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
         lexical = self.retriever.index.lexical()
+        p.hits = self._quotable(p.result, p.hits, extractive.CONSIDERED_HITS)
         text, citations = extractive.compose(lexical, p.result, p.hits, p.language, self._spans)
         if not citations:
             return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
@@ -84,6 +108,12 @@ class AnswerComposition:
     def _several(self, p: Prepared) -> Answer:
         """One block per distinct question, each with its own outcome and citations."""
         lexical = self.retriever.index.lexical()
+        p.parts = [
+            replace(part, hits=self._quotable(part.result, part.hits, extractive.CONSIDERED_HITS))
+            if part.outcome == Outcome.ANSWER
+            else part
+            for part in p.parts
+        ]
         text, citations, summary, overall = several_parts(
             lexical, p.parts, p.language, self._spans, self._candidates
         )

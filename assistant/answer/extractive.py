@@ -11,12 +11,12 @@ commonest near miss, and a reader should see the alternative rather than miss it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
-from assistant.answer.thoughts import BULLET, complete, widen
+from assistant.answer.thoughts import BULLET, complete, headed, widen
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.retrieval.results import heading_of
 from assistant.safety import is_instruction_like
@@ -24,6 +24,7 @@ from assistant.store.lexical import LexicalIndex
 from assistant.store.sentences import Span
 
 SpansOf = Callable[[list[str]], list[list[Span]]]
+Siblings = Callable[[Hit], list[Hit]]  # the other chunks of a hit's §, in reading order
 
 MAX_PASSAGES = 3
 MAX_SOURCES = 2
@@ -59,20 +60,59 @@ def passages(
     out: list[Passage] = []
     for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
         prior = 0.35 / (1.0 + rank)
-        for i, (start, end) in enumerate(spans):
-            sentence = text[start:end]
-            if not _usable(sentence) or not complete(text, spans, i):
-                continue
-            widened = widen(text, spans, i)
-            if widened is None:
-                continue
-            a, b = widened
-            if text[a:b].rstrip().endswith("?"):
-                continue  # a question (a checklist's "Gibt es im Landesrecht …?") answers nothing
+        for i, sentence, a, b in _thoughts(text, spans, hits[rank]):
             cov = coverage(lexical, terms, sentence)
             early = 0.02 / (1.0 + i)  # on a tie, a section's opening states its rule
             out.append(Passage(rank, a, b, text[a:b], cov + prior + early))
     out.sort(key=lambda p: -p.score)
+    return out
+
+
+def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int, str, int, int]]:
+    """(index, sentence, start, end) of each sentence that can be quoted, widened to a whole
+    thought."""
+    spans = headed(text, all_spans, law="law" in hit.chunk.metadata)
+    for i, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        if not _usable(sentence) or not complete(text, spans, i):
+            continue
+        widened = widen(text, spans, i)
+        if widened is None:
+            continue
+        a, b = widened
+        if text[a:b].rstrip().endswith("?"):
+            continue  # a question (a checklist's "Gibt es im Landesrecht …?") answers nothing
+        yield i, sentence, a, b
+
+
+def quotable(
+    lexical: LexicalIndex,
+    terms: dict[str, float],
+    hits: list[Hit],
+    spans_of: SpansOf,
+    siblings: Siblings,
+    first: int = CONSIDERED_HITS,
+) -> list[Hit]:
+    """Hits whose chunk holds no sentence to quote (a § chunk that opens inside an enumeration
+    whose head is in the chunk before, and ends there) give way to the chunk of their § that
+    answers best; the §'s rank stays, so the best-ranked § still leads the answer."""
+    out = list(hits)
+    texts = [h.chunk.text for h in hits[:first]]
+    for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
+        hit = hits[rank]
+        if next(_thoughts(text, spans, hit), None) is not None:
+            continue
+        best = max(
+            (
+                (p[0].score, other)
+                for other in siblings(hit)
+                if (p := passages(lexical, terms, [other], spans_of))
+            ),
+            key=lambda pair: pair[0],
+            default=None,
+        )
+        if best is not None:
+            out[rank] = best[1]
     return out
 
 

@@ -79,6 +79,26 @@ _ABBREVIATION_END = re.compile(
 _NOUN_ART = re.compile(r"\s[a-zäöüß]+(?:er|en|em|es)\s+Art\.$")
 
 
+# an enumerated item opening a chunk continues a sentence of the chunk before ("1. des Ausdrucks
+# …" after "(5) Der Beglaubigungsvermerk muss … bei der Beglaubigung"): always in a law (a §'s
+# text opens with "(1)" or a sentence), elsewhere when the item goes on in lower case
+_ITEM_OPENS = re.compile(r"\s*(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\)|[IVX]{1,4}\.)\s+(?P<next>\S)")
+# … and so does a bracket closed before a comma: "(Informationen), die bei einer Stelle …"
+_BRACKET_OPENS = re.compile(r"\s*\([^()]{1,60}\)\s*[,;]")
+
+
+def headed(text: str, spans: list[Span], law: bool) -> list[Span]:
+    """The spans a reader can follow: without a first one that goes on from the chunk before."""
+    if not spans:
+        return spans
+    opens = _ITEM_OPENS.match(text, spans[0][0])
+    if (opens and (law or not opens["next"][:1].isupper())) or _BRACKET_OPENS.match(
+        text, spans[0][0]
+    ):
+        return spans[1:]
+    return spans
+
+
 def complete(text: str, spans: list[Span], i: int) -> bool:
     """A span is a whole sentence unless the chunk cuts it (at its start or its end)."""
     sentence = text[spans[i][0] : spans[i][1]].strip()

@@ -125,3 +125,24 @@ def test_a_section_without_a_title_is_placed_by_the_heading_it_stands_under() ->
     assert titled.heading == "Elektronische Kommunikation" and not titled.heading_above
     assert titled.label() == "VwVfG § 3a Elektronische Kommunikation"
     assert Hit(record, 1.0).source()["heading_above"] is False
+
+
+def test_a_list_item_whose_head_is_in_the_chunk_before_is_never_quoted_alone(
+    indexed: Services,
+) -> None:
+    """OZG § 8 and EGovG § 9a are split inside enumerations: the chunks opening with
+    "2. die abgerufenen Daten …" and "2. den elektronischen Identitätsnachweis …" lack their head;
+    the answer quotes another chunk of the same § instead."""
+    for question, law, section in (
+        ("Darf der Nutzer die abgerufenen Daten an sein Nutzerkonto übermitteln?", "OZG", "§ 8"),
+        (
+            "Wozu dient das Verwaltungsportal des Bundes mit dem Identitätsnachweis?",
+            "EGovG",
+            "§ 9a",
+        ),
+    ):
+        answer = _grounded(indexed, question)
+        lead = answer.citations[0]
+        assert (lead.law, lead.section) == (law, section), answer.citations
+        for piece in [answer.answer, *(c.quote for c in answer.citations)]:
+            assert not re.match(r"(?:According to[^:]*: )?\d{1,2}\. [a-zäöü]", piece), piece

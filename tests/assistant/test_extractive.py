@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.extractive import compose
+from assistant.answer.confidence import query_terms
+from assistant.answer.extractive import compose, quotable
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -264,3 +265,61 @@ def test_a_list_joined_to_its_announcement_brings_all_its_items() -> None:
     lexical, result = _result("Welche Behörden im Sinne dieses Gesetzes?", [law])
     text, _ = compose(lexical, result, result.hits, "de", _spans)
     assert "(2) Es gilt." not in text  # a subsection is not an item of the list before it
+
+
+# a § split over chunks: the first chunk's sentence announces items the second one holds
+HEAD = (
+    "(1) Die Beglaubigung ist zulässig. (2) Der Vermerk muss bei der Beglaubigung eines Ausdrucks "
+    "zusätzlich"
+)
+ITEMS = (
+    "1. den Namen des Bediensteten enthalten, 2. das Dienstsiegel zeigen. "
+    "(3) Die Behörde führt über Beglaubigungen ein Verzeichnis mit Namen und Datum."
+)
+TAIL = "(4) Der Vermerk muss den Namen des Bediensteten und das Dienstsiegel enthalten."
+
+
+def _law_hits(texts: list[str]) -> list[Hit]:
+    meta = {"law": "VwVfG", "section": "§ 33", "title": "VwVfG"}
+    return [
+        Hit(ChunkRecord(f"s{i}", "vwvfg", i, t, "VwVfG › § 33", meta), 1.0)
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_an_item_opening_a_law_chunk_is_never_quoted_without_its_head() -> None:
+    lexical, result = _result("Was muss der Vermerk enthalten, Namen und Dienstsiegel?", [ITEMS])
+    hits = _law_hits([ITEMS])
+    text, _ = compose(lexical, result, hits, "de", _spans)
+    assert not text.startswith("1. den Namen") and "2. das Dienstsiegel" not in text
+    assert text.startswith("(3) Die Behörde führt"), text
+    # outside a law an item going on in lower case has lost its head too; a capitalised one not
+    assert not compose(lexical, result, result.hits, "de", _spans)[0].startswith("1. den")
+    steps = "1. Alle Akten im Rathaus zählen und nach Alter sortieren.\n2. Den Plan beschließen."
+    lexical, result = _result("Wie zählen wir die Akten im Rathaus?", [steps])
+    assert compose(lexical, result, result.hits, "de", _spans)[0].startswith("1. Alle Akten")
+
+
+def test_a_section_chunk_with_nothing_to_quote_gives_way_to_its_best_sibling() -> None:
+    only_items = "1. den Namen des Bediensteten, 2. das Dienstsiegel."
+    lexical, result = _result(
+        "Was muss der Vermerk enthalten, Namen und Dienstsiegel?", [only_items, SECOND]
+    )
+    first, other = _law_hits([only_items, TAIL])
+    hits = [first, result.hits[1]]
+    terms = query_terms(lexical, result)
+    assert quotable(lexical, terms, hits, _spans, lambda h: []) == hits
+    replaced = quotable(lexical, terms, hits, _spans, lambda h: [other] if h is first else [])
+    assert replaced == [other, result.hits[1]]  # the § keeps its rank, by a chunk it can quote
+    text, citations = compose(lexical, result, replaced, "de", _spans)
+    assert text.startswith(TAIL) and citations[0].chunk_id == "s1"
+
+
+def test_a_chunk_opening_inside_a_bracket_does_not_offer_that_fragment() -> None:
+    cut = (
+        "(Informationen), die bei einer Stelle über Lebensmittel vorhanden sind. (2) Stelle im "
+        "Sinne des Absatzes 1 ist jede Behörde."
+    )
+    lexical, result = _result("Welche Informationen über Lebensmittel hat eine Stelle?", [cut])
+    text, _ = compose(lexical, result, _law_hits([cut]), "de", _spans)
+    assert text.startswith("(2) Stelle im Sinne"), text

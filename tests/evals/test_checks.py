@@ -54,6 +54,7 @@ def test_answer_pieces_and_verbatim_quotes() -> None:
         "cut": 0,
         "dangling": 0,
         "runs_into_item": 0,
+        "headless_item": 0,
         "not_verbatim": 0,
         "no_heading": 1,
     }
@@ -92,3 +93,24 @@ def test_a_statement_running_on_into_the_next_bullet_item_is_counted() -> None:
     assert run_on("Prüfen Sie:\n- die Frist,\n- das Format. [1]") == 0
     assert run_on("Bedingungen: - Jeder hat Zugang.\n- Es gibt ein Abonnement. [1]") == 0
     assert run_on("Frage 1: Wer?\nKeine Antwort.\n\nFrage 2: Was?\n- „A.“ – Nein. [1]") == 0
+
+
+def test_a_statement_or_quote_opening_with_an_item_without_its_head_is_counted() -> None:
+    def headless(answer: str) -> int:
+        return _count(answer, "headless_item")
+
+    assert headless("4. die Kennzeichnung, die Herkunft und die Verwendung. [1]") == 1
+    assert headless("Es gilt. [1] a) wen die Prüfung als Inhaber ausweist, [2]") == 1
+    assert headless("Der Vermerk muss enthalten 1. die Bezeichnung, 2. den Ort. [1]") == 0
+    assert headless("1. Alle Akten im Rathaus zählen. [1] (2) Es gilt. [2]") == 0
+    payload = {
+        "outcome": "candidates",
+        "answer": "Fundstellen zum Prüfen",
+        "citations": [{"chunk_id": "c1", "quote": "2. den Namen des Bediensteten,"}],
+    }
+    assert (
+        check_answer(payload, {"c1": "2. den Namen des Bediensteten, 3. das Siegel."})[
+            "headless_item"
+        ]
+        == 1
+    )
