@@ -178,16 +178,19 @@ def _conversations(results: dict[str, Any]) -> list[str]:
             f"precision {_f(f['precision'])}, recall {_f(f['recall'])}; gold document in the top "
             f"5 for {_f(f['gold_document_in_top5'])} of the turns that have one"
         )
-    long = conv["long"]
-    lines.append(
-        f"- long inputs ({long['n']}, up to {long['max_chars']} characters): in-scope outcomes "
-        f"{long['outcomes']}; out-of-scope abstained {long['out_of_scope_abstained']} of "
-        f"{long['out_of_scope']}; distinct questions counted exactly for "
-        f"{_f(long['parts_count_exact'])}; gold source cited for {_f(long['parts_gold_cited'])} "
-        f"of the in-scope questions; cut {long['cut_statements']}, not verbatim "
-        f"{long['quotes_not_verbatim']}; ask p50/p95 {long['latency']['p50_ms']}/"
-        f"{long['latency']['p95_ms']} ms"
-    )
+    for key, title in (("long", "long inputs"), ("long_blind", "long inputs, blind set")):
+        long = conv.get(key)
+        if not long:
+            continue
+        lines.append(
+            f"- {title} ({long['n']}, up to {long['max_chars']} characters): in-scope outcomes "
+            f"{long['outcomes']}; out-of-scope abstained {long['out_of_scope_abstained']} of "
+            f"{long['out_of_scope']}; distinct questions counted exactly for "
+            f"{_f(long['parts_count_exact'])}; gold source cited for "
+            f"{_f(long['parts_gold_cited'])} of the in-scope questions; cut "
+            f"{long['cut_statements']}, not verbatim {long['quotes_not_verbatim']}; ask p50/p95 "
+            f"{long['latency']['p50_ms']}/{long['latency']['p95_ms']} ms"
+        )
     return lines
 
 

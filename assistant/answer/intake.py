@@ -30,6 +30,9 @@ _SEPARATOR = re.compile(
     r"^\s*[-_=*]{2,}.*(?:nachricht|message|original|weitergeleitet|forwarded).*$|^\s*[-_=]{5,}\s*$",
     re.IGNORECASE,
 )
+_INLINE_ITEM = re.compile(r"(?<=\?)\s+(?=\(?(?:\d{1,2}|[a-h])[.)]\s)")
+_RULE = re.compile(r"^\s*[-_=*]{3,}")
+_ENDS_SIGNATURE = re.compile(r"^\s*[-_=*]{3,}|^.{20,}\?\s*$")
 _QUOTE_INTRO = re.compile(
     r"^\s*(?:am|on)\s.{0,120}(?:schrieb|wrote|hat geschrieben)\b.{0,80}:?\s*$", re.IGNORECASE
 )
@@ -52,7 +55,8 @@ _DISCLAIMER = re.compile(
 )
 _ASKS = re.compile(
     r"\?\s*$|^\s*(?:\d+[.)]\s*)?(?:ich möchte (?:gerne )?wissen|ich frage mich|"
-    r"können sie mir (?:sagen|mitteilen)|bitte teilen sie|meine frage|frage\s*:|"
+    # "Meine Frage: …", not "Meine Fragen stehen ganz unten."
+    r"können sie mir (?:sagen|mitteilen)|bitte teilen sie|meine fragen?\b[^.?!]*:|frage\s*:|"
     r"wir bitten um (?:prüfung|auskunft)|bitte (?:prüfen|klären)|i would like to know|i wonder|"
     r"please (?:tell|advise|clarify))",
     re.IGNORECASE,
@@ -63,7 +67,10 @@ _SMALL_TALK = re.compile(
     re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
-_NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[a-z]\)|[-•*])\s")
+_NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|[a-z]\)|[-•*])\s")
+_NARROWS = re.compile(
+    r"^\s*(?:konkret|genauer|also|das heißt|sprich|specifically)\b", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _FUNCTION = frozenset(
     "aber alle auch bitte dann dass denn diese dieser dieses doch eine einem einen einer haben "
@@ -94,6 +101,11 @@ def clean(text: str) -> str:
         if _SEPARATOR.match(stripped) or _QUOTE_INTRO.match(stripped):
             in_signature = False  # a new message begins
             continue
+        if in_signature and _ENDS_SIGNATURE.match(stripped):
+            # "-------- Interne Notiz --------", a question: the text goes on after a signature
+            in_signature = False
+            if _RULE.match(stripped):
+                continue
         if _HEADER.match(stripped):
             in_signature = False
             if stripped.lower().startswith(("betreff", "subject")):
@@ -125,19 +137,30 @@ def take(text: str) -> Intake:
     cleaned = clean(text)
     paragraphs = [p for p in _PARAGRAPH.split(cleaned) if p.strip()]
     units = [" ".join(s.split()) for p in paragraphs for s in sentences(" ".join(p.split()))]
-    units = [u for u in units if u]
+    # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question on its own
+    units = [piece for u in units if u for piece in _INLINE_ITEM.split(u) if piece.strip()]
     asked = [i for i, u in enumerate(units) if _ASKS.search(u) and not _SMALL_TALK.match(u)]
     asked = [i for i in asked if len(_words(units[i])) >= MIN_QUESTION_WORDS]
+    # "Meine Fragen an euch, bevor ich antworte:" announces the questions, it asks none; so does
+    # "Meine Frage, bevor wir prüfen: Herr W. beruft sich auf …" when a question follows it
+    asked = [i for i in asked if not units[i].rstrip().endswith(":") and not _announces(units, i)]
     if not asked:  # no explicit question: the text itself is the question
         query = _trim(" ".join(units), MAX_QUERY_WORDS * 2)
         return Intake(text, cleaned, [query], [_trim(units[-1] if units else cleaned, 40)], True)
     groups: list[list[int]] = []
     for i in asked:
-        if groups and i - groups[-1][-1] <= 1 and _continues(units[i]):
+        # a question after a numbered one, before the next number, is part of it ("1. Ist der
+        # Bescheid zugestellt? Hatte er einen Zugang eröffnet?")
+        in_item = bool(groups) and bool(_NUMBERED.match(units[groups[-1][0]]))
+        if (
+            groups
+            and i - groups[-1][-1] <= 1
+            and (_continues(units[i]) or (in_item and not _NUMBERED.match(units[i])))
+        ):
             groups[-1].append(i)
         else:
             groups.append([i])
-    groups = _merge_overflow(groups)
+    groups = _merge_overflow(_lean_forward(groups, units))
     queries, asks = [], []
     for group in groups:
         asked_text = " ".join(units[i] for i in group)
@@ -147,9 +170,33 @@ def take(text: str) -> Intake:
     return Intake(text, cleaned, queries, asks, True)
 
 
+def _announces(units: list[str], i: int) -> bool:
+    """A unit that reads as a question only by its opener ("Meine Frage: …") and is not one,
+    followed by a question."""
+    unit = units[i].rstrip()
+    return not unit.endswith("?") and i + 1 < len(units) and units[i + 1].rstrip().endswith("?")
+
+
 def _continues(current: str) -> bool:
-    """A question continues the one before when it cannot stand alone (numbered ones never)."""
-    return not _NUMBERED.match(current) and is_followup(current)
+    """A question continues the one before when it cannot stand alone (numbered ones never), or
+    when it says what the one before asks ("Konkret: Wie sind die Zahlen zu erklären?")."""
+    if _NUMBERED.match(current):
+        return False
+    return bool(_NARROWS.match(current)) or is_followup(current)
+
+
+def _lean_forward(groups: list[list[int]], units: list[str]) -> list[list[int]]:
+    """A question that cannot stand alone and has no question right before it ("Bevor ich das
+    dem Ausschuss vorlege: Stimmt das so?") belongs to the one right after it."""
+    out: list[list[int]] = []
+    for n, group in enumerate(groups):
+        following = groups[n + 1] if n + 1 < len(groups) else None
+        adjacent = following is not None and len(group) == 1 and following[0] - group[0] <= 1
+        if following is not None and adjacent and _continues(units[group[0]]):
+            following[:0] = group
+            continue
+        out.append(group)
+    return out
 
 
 def _merge_overflow(groups: list[list[int]]) -> list[list[int]]:

@@ -55,3 +55,62 @@ def test_a_text_without_a_question_mark_is_its_own_question() -> None:
     text = ("Wir möchten Bescheide künftig nur noch elektronisch zustellen. " * 12).strip()
     intake = take(text)
     assert intake.long and len(intake.queries) == 1 and "elektronisch" in intake.queries[0]
+
+
+FORWARDED = """Hallo Herr Kästner,
+
+ich leite Ihnen den Verlauf weiter. Meine Fragen stehen ganz unten, der Rest ist zur Info.
+
+Sehr geehrte Damen und Herren,
+wir beantragen Akteneinsicht in die Bauakte und bitten um Übermittlung als PDF per E-Mail.
+Mit freundlichen Grüßen
+Dr. Hoffmeister, Rechtsanwalt
+Marktstraße 3, 14467 Potsdam
+
+-------- Interne Notiz Sachbearbeitung --------
+Die Akte ist vollständig im Dokumentenmanagement, der Entscheidungsentwurf ist nicht unterschrieben.
+
+Meine Fragen an Sie, bevor ich antworte:
+
+1. Dürfen wir die gescannten Papierakten nach dem Scannen vernichten? Müssen wir vorher das
+Archiv fragen?
+
+2. Müssen wir dem Anwalt die elektronische Akte per E-Mail übermitteln, oder reicht
+Einsicht vor Ort?
+
+Danke und Gruß
+Claudia Reimann
+"""
+
+
+def test_questions_after_a_quoted_signature_are_found_and_announcements_are_not_questions() -> None:
+    intake = take(FORWARDED)
+    assert len(intake.asks) == 2, intake.asks
+    assert intake.asks[0].startswith("1. Dürfen wir die gescannten Papierakten")
+    assert "Müssen wir vorher das Archiv fragen?" in intake.asks[0]  # part of question 1
+    assert intake.asks[1].startswith("2. Müssen wir dem Anwalt")
+    assert "Marktstraße" not in intake.cleaned and "Interne Notiz" not in intake.cleaned
+
+
+def test_inline_lettered_questions_are_asked_one_by_one() -> None:
+    text = (
+        "Die Firma hat uns eine PDF-Rechnung über 900 Euro geschickt, ohne Leitweg-ID. "
+        * 6
+        + "\n\nMeine Fragen also: a) Dürfen wir die PDF-Rechnung zurückweisen? "
+        "b) Ist die Leitweg-ID eine Pflichtangabe in der elektronischen Rechnung?"
+    )
+    intake = take(text)
+    assert len(intake.asks) == 2, intake.asks
+    assert intake.asks[1].startswith("b) Ist die Leitweg-ID")
+
+
+def test_a_question_leaning_on_what_follows_joins_it() -> None:
+    text = (
+        "Der Kämmerer meint, die Steuer-ID werde zur Personenkennziffer für alle Register. "
+        * 5
+        + "\n\nIst das wirklich richtig so?\nSind wirklich alle Register der Verwaltung von "
+        "der Umstellung betroffen, und welche Frist gilt dafür?"
+    )
+    intake = take(text)
+    assert len(intake.asks) == 1, intake.asks
+    assert intake.asks[0].startswith("Ist das wirklich richtig")
