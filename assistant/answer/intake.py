@@ -68,6 +68,7 @@ _SMALL_TALK = re.compile(
 )
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
 _NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|[a-z]\)|[-•*])\s")
+_ANNOUNCEMENT = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:meine fragen?\b[^.?!]*|frage\s*):", re.I)
 _NARROWS = re.compile(
     r"^\s*(?:konkret|genauer|also|das heißt|sprich|specifically)\b", re.IGNORECASE
 )
@@ -171,10 +172,12 @@ def take(text: str) -> Intake:
 
 
 def _announces(units: list[str], i: int) -> bool:
-    """A unit that reads as a question only by its opener ("Meine Frage: …") and is not one,
-    followed by a question."""
+    """A unit that reads as a question only by its opener ("Meine Frage, bevor wir prüfen: Herr
+    W. beruft sich auf …") and is not one, followed by a question."""
     unit = units[i].rstrip()
-    return not unit.endswith("?") and i + 1 < len(units) and units[i + 1].rstrip().endswith("?")
+    if not _ANNOUNCEMENT.match(unit) or unit.endswith("?"):
+        return False
+    return i + 1 < len(units) and units[i + 1].rstrip().endswith("?")
 
 
 def _continues(current: str) -> bool:
@@ -191,8 +194,12 @@ def _lean_forward(groups: list[list[int]], units: list[str]) -> list[list[int]]:
     out: list[list[int]] = []
     for n, group in enumerate(groups):
         following = groups[n + 1] if n + 1 < len(groups) else None
-        adjacent = following is not None and len(group) == 1 and following[0] - group[0] <= 1
-        if following is not None and adjacent and _continues(units[group[0]]):
+        if (
+            following is not None
+            and len(group) == 1
+            and following[0] - group[0] <= 1
+            and _continues(units[group[0]])
+        ):
             following[:0] = group
             continue
         out.append(group)

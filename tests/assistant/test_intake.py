@@ -114,3 +114,14 @@ def test_a_question_leaning_on_what_follows_joins_it() -> None:
     intake = take(text)
     assert len(intake.asks) == 1, intake.asks
     assert intake.asks[0].startswith("Ist das wirklich richtig")
+
+
+def test_an_indirect_question_before_a_direct_one_is_still_a_question() -> None:
+    text = (
+        "Wir betreiben seit 2023 ein Bürgerportal mit vielen Diensten für die Einwohner. "
+        * 6
+        + "\n\nIch möchte wissen, ob die Gemeinde zur Annahme elektronischer Rechnungen "
+        "verpflichtet ist. Und bis wann muss das umgesetzt sein?"
+    )
+    intake = take(text)
+    assert len(intake.asks) == 1 and intake.asks[0].startswith("Ich möchte wissen"), intake.asks
