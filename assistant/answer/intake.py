@@ -69,6 +69,10 @@ _SMALL_TALK = re.compile(
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
 _NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|[a-z]\)|[-•*])\s")
 _ANNOUNCEMENT = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:meine fragen?\b[^.?!]*|frage\s*):", re.I)
+# "Ich fasse die drei Fragen zusammen:", "Was wir konkret wissen wollen: – …", "Meine Frage: …"
+_ANNOUNCES_QUESTIONS = re.compile(
+    r"\b(?:fragen?|wissen (?:wollen|möchten)|questions?)\b[^:?]{0,80}:", re.IGNORECASE
+)
 _NARROWS = re.compile(
     r"^\s*(?:konkret|genauer|also|das heißt|sprich|specifically)\b", re.IGNORECASE
 )
@@ -145,6 +149,11 @@ def take(text: str) -> Intake:
     # "Meine Fragen an euch, bevor ich antworte:" announces the questions, it asks none; so does
     # "Meine Frage, bevor wir prüfen: Herr W. beruft sich auf …" when a question follows it
     asked = [i for i in asked if not units[i].rstrip().endswith(":") and not _announces(units, i)]
+    # "So, jetzt meine Fragen:": what comes before (a forwarded letter's own questions, rhetorical
+    # ones) is context; the asker's questions follow their announcement
+    announced = [i for i, u in enumerate(units) if _ANNOUNCES_QUESTIONS.search(u)]
+    if announced and any(i >= announced[-1] for i in asked):
+        asked = [i for i in asked if i >= announced[-1]]
     if not asked:  # no explicit question: the text itself is the question
         query = _trim(" ".join(units), MAX_QUERY_WORDS * 2)
         return Intake(text, cleaned, [query], [_trim(units[-1] if units else cleaned, 40)], True)

@@ -125,3 +125,17 @@ def test_an_indirect_question_before_a_direct_one_is_still_a_question() -> None:
     )
     intake = take(text)
     assert len(intake.asks) == 1 and intake.asks[0].startswith("Ich möchte wissen"), intake.asks
+
+
+def test_the_askers_questions_follow_their_announcement() -> None:
+    text = (
+        "Die Bürgerin schreibt uns: Warum dauert bei Ihnen alles so lange? Wozu gibt es überhaupt "
+        "ein Onlineportal, wenn man doch ins Amt kommen muss?\n\n"
+        + "Sie hat den Antrag am 6. Mai online gestellt und den Nachweis als Scan hochgeladen. "
+        * 4
+        + "\n\nIch fasse die zwei Fragen noch einmal zusammen:\n"
+        "1. Müssen wir für den Onlineantrag eine elektronische Bezahlmöglichkeit anbieten?\n"
+        "2. Dürfen wir die Vorlage des Originals verlangen, obwohl ein Scan hochgeladen wurde?"
+    )
+    intake = take(text)
+    assert [a[:2] for a in intake.asks] == ["1.", "2."], intake.asks
