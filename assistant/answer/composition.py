@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answer import extractive
-from assistant.answer.confidence import query_terms
 from assistant.answer.models import Answer, Citation, Part, Prepared
 from assistant.answer.outcomes import (
     ABSTAIN_TEXT,
@@ -76,8 +75,7 @@ class AnswerComposition:
     def _quotable(self, result: SearchResult, hits: list[Hit], first: int) -> list[Hit]:
         """The first hits, a § chunk with no sentence to quote replaced by its best one that has."""
         lexical = self.retriever.index.lexical()
-        terms = query_terms(lexical, result)
-        return extractive.quotable(lexical, terms, hits, self._spans, self._siblings, first)
+        return extractive.quotable(lexical, result, hits, self._spans, self._siblings, first)
 
     def _siblings(self, hit: Hit) -> list[Hit]:
         """The other chunks of a hit's § (none for a chunk outside a law's §§)."""

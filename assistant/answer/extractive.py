@@ -87,7 +87,7 @@ def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int,
 
 def quotable(
     lexical: LexicalIndex,
-    terms: dict[str, float],
+    result: SearchResult,
     hits: list[Hit],
     spans_of: SpansOf,
     siblings: Siblings,
@@ -99,20 +99,16 @@ def quotable(
     out = list(hits)
     texts = [h.chunk.text for h in hits[:first]]
     for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
-        hit = hits[rank]
-        if next(_thoughts(text, spans, hit), None) is not None:
-            continue
-        best = max(
-            (
-                (p[0].score, other)
-                for other in siblings(hit)
-                if (p := passages(lexical, terms, [other], spans_of))
-            ),
-            key=lambda pair: pair[0],
-            default=None,
-        )
-        if best is not None:
-            out[rank] = best[1]
+        if next(_thoughts(text, spans, hits[rank]), None) is not None:
+            continue  # the common case: no scoring needed
+        terms = query_terms(lexical, result)
+        found = [
+            (best[0].score, other)
+            for other in siblings(hits[rank])
+            if (best := passages(lexical, terms, [other], spans_of))
+        ]
+        if found:
+            out[rank] = max(found, key=lambda pair: pair[0])[1]
     return out
 
 

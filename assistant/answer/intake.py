@@ -53,10 +53,12 @@ _DISCLAIMER = re.compile(
     r"diese (?:e-mail|nachricht) (?:enthält|ist)|this (?:e-mail|message) (?:contains|is)",
     re.IGNORECASE,
 )
+_ITEM_NUMBER = r"^\s*(?:\d+[.)]\s*)?"
+# "Meine Frage: …", not "Meine Fragen stehen ganz unten."
+_MY_QUESTION = r"(?:meine fragen?\b[^.?!]*|frage\s*):"
 _ASKS = re.compile(
-    r"\?\s*$|^\s*(?:\d+[.)]\s*)?(?:ich möchte (?:gerne )?wissen|ich frage mich|"
-    # "Meine Frage: …", not "Meine Fragen stehen ganz unten."
-    r"können sie mir (?:sagen|mitteilen)|bitte teilen sie|meine fragen?\b[^.?!]*:|frage\s*:|"
+    rf"\?\s*$|{_ITEM_NUMBER}(?:ich möchte (?:gerne )?wissen|ich frage mich|{_MY_QUESTION}|"
+    r"können sie mir (?:sagen|mitteilen)|bitte teilen sie|"
     r"wir bitten um (?:prüfung|auskunft)|bitte (?:prüfen|klären)|i would like to know|i wonder|"
     r"please (?:tell|advise|clarify))",
     re.IGNORECASE,
@@ -68,7 +70,7 @@ _SMALL_TALK = re.compile(
 )
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
 _NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|[a-z]\)|[-•*])\s")
-_ANNOUNCEMENT = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:meine fragen?\b[^.?!]*|frage\s*):", re.I)
+_ANNOUNCEMENT = re.compile(_ITEM_NUMBER + _MY_QUESTION, re.IGNORECASE)
 # "Ich fasse die drei Fragen zusammen:", "Was wir konkret wissen wollen: – …", "Meine Frage: …"
 _ANNOUNCES_QUESTIONS = re.compile(
     r"\b(?:fragen?|wissen (?:wollen|möchten)|questions?)\b[^:?]{0,80}:", re.IGNORECASE

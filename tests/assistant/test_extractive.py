@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.answer.confidence import query_terms
 from assistant.answer.extractive import compose, quotable
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
@@ -23,6 +22,12 @@ SECOND = (
 
 def _spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     return [segment(t) for t in texts]
+
+
+def _answer(question: str, texts: list[str]) -> str:
+    """The extractive answer's text for a question over chunks of these texts."""
+    lexical, result = _result(question, texts)
+    return compose(lexical, result, result.hits, "de", _spans)[0]
 
 
 def _result(question: str, texts: list[str]) -> tuple[LexicalIndex, SearchResult]:
@@ -57,8 +62,7 @@ def test_das_as_a_pronoun_refers_back_as_an_article_it_does_not() -> None:
     lexical, result = _result("Warum sind die Zahlen der Onlineleistungen so hoch?", [counts])
     text, _ = compose(lexical, result, result.hits, "de", _spans)
     assert text.startswith("Eine Leistung zählt als online, sobald eine Kommune sie digital")
-    lexical, result = _result("Wie zählt das neue Dashboard?", [counts])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Wie zählt das neue Dashboard?", [counts])
     assert text.startswith("Das neue Dashboard zählt Onlineleistungen anders.")
 
 
@@ -67,8 +71,7 @@ def test_a_subsection_opening_with_hierfuer_brings_the_sentence_before() -> None
         "(1) Die Länder richten Verwaltungsportale ein. "
         "(2) Hierfür sind ausschließlich die obersten Landesbehörden zuständig."
     )
-    lexical, result = _result("Welche Behörden sind ausschließlich zuständig?", [law])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Welche Behörden sind ausschließlich zuständig?", [law])
     assert text.startswith("(1) Die Länder richten Verwaltungsportale ein. (2) Hierfür sind")
 
 
@@ -151,10 +154,7 @@ def test_a_sentence_citing_one_the_chunk_cut_off_is_never_quoted() -> None:
         "Satz 1 gilt nicht, wenn der Empfänger nachweist, dass ihn der Bescheid später "
         "erreicht hat. Die Behörde vermerkt den Tag der Absendung in der Akte."
     )
-    lexical, result = _result(
-        "Was gilt, wenn der Empfänger nachweist, dass er später zugestellt?", [cut]
-    )
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Was gilt, wenn der Empfänger nachweist, dass er später zugestellt?", [cut])
     assert not text.startswith("Satz 1") and "Satz 1 gilt nicht" not in text
 
 
@@ -164,8 +164,7 @@ def test_a_sentence_citing_other_subsections_is_never_quoted_alone() -> None:
         "auch per Post zustellen. (3) Die Absätze 1 und 2 gelten für Bescheide der Kreise "
         "entsprechend, wenn der Kreis keine eigene Regel hat."
     )
-    lexical, result = _result("Gilt das für Bescheide der Kreise entsprechend?", [law])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Gilt das für Bescheide der Kreise entsprechend?", [law])
     assert "Die Absätze 1 und 2 gelten" not in text
 
 
@@ -217,8 +216,7 @@ def test_a_question_in_the_source_is_never_quoted_as_the_answer() -> None:
         "2. Zugang sichern: Nach § 7 EGovG dürfen Papierdokumente nach dem Scannen vernichtet "
         "werden."
     )
-    lexical, result = _result("Was regelt § 7 EGovG im Landesrecht?", [steps])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Was regelt § 7 EGovG im Landesrecht?", [steps])
     assert text.startswith("2. Zugang sichern: Nach § 7 EGovG dürfen"), text
     assert "?" not in text
 
@@ -235,8 +233,7 @@ def test_a_sentence_pointing_back_in_its_first_words_brings_the_one_before() -> 
         "(1) Wer auf Grund dieses Gesetzes zur Anzeige verpflichtet ist, kann dazu angehalten "
         "werden. (2) Das Zwangsgeld beträgt höchstens tausend Euro."
     )
-    lexical, result = _result("Wer ist auf Grund dieses Gesetzes zur Anzeige verpflichtet?", [law])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Wer ist auf Grund dieses Gesetzes zur Anzeige verpflichtet?", [law])
     assert text.startswith("(1) Wer auf Grund dieses Gesetzes")  # its own law: stands alone
 
 
@@ -246,8 +243,7 @@ def test_a_reference_back_to_a_sentence_that_refers_back_brings_both() -> None:
         "Länder taugen, enthält die Quelle nicht. Wer mit diesen Beispielen wirbt, sollte sich "
         "daher auf die allgemeine Aussage beschränken."
     )
-    lexical, result = _result("Wer mit diesen Beispielen wirbt, worauf beschränken?", [models])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Wer mit diesen Beispielen wirbt, worauf beschränken?", [models])
     assert text.startswith("Als Vorbilder werden Schweden und Estland genannt. Details"), text
 
 
@@ -262,8 +258,7 @@ def test_a_list_joined_to_its_announcement_brings_all_its_items() -> None:
     assert text.startswith("Ein Bescheid darf automatisch ergehen"), text
     assert text.endswith("3. Es gibt keinen Spielraum. [1]"), text
     law = "(1) Behörden im Sinne dieses Gesetzes sind: 1. Ämter; 2. Kassen.\n(2) Es gilt."
-    lexical, result = _result("Welche Behörden im Sinne dieses Gesetzes?", [law])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Welche Behörden im Sinne dieses Gesetzes?", [law])
     assert "(2) Es gilt." not in text  # a subsection is not an item of the list before it
 
 
@@ -307,9 +302,8 @@ def test_a_section_chunk_with_nothing_to_quote_gives_way_to_its_best_sibling() -
     )
     first, other = _law_hits([only_items, TAIL])
     hits = [first, result.hits[1]]
-    terms = query_terms(lexical, result)
-    assert quotable(lexical, terms, hits, _spans, lambda h: []) == hits
-    replaced = quotable(lexical, terms, hits, _spans, lambda h: [other] if h is first else [])
+    assert quotable(lexical, result, hits, _spans, lambda h: []) == hits
+    replaced = quotable(lexical, result, hits, _spans, lambda h: [other] if h is first else [])
     assert replaced == [other, result.hits[1]]  # the § keeps its rank, by a chunk it can quote
     text, citations = compose(lexical, result, replaced, "de", _spans)
     assert text.startswith(TAIL) and citations[0].chunk_id == "s1"

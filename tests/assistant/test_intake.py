@@ -92,39 +92,36 @@ def test_questions_after_a_quoted_signature_are_found_and_announcements_are_not_
     assert "Marktstraße" not in intake.cleaned and "Interne Notiz" not in intake.cleaned
 
 
+def _asks(fact: str, questions: str) -> list[str]:
+    """The questions found in a long input: one fact repeated, then the questions."""
+    return take((fact + " ") * 6 + "\n\n" + questions).asks
+
+
 def test_inline_lettered_questions_are_asked_one_by_one() -> None:
-    text = (
-        "Die Firma hat uns eine PDF-Rechnung über 900 Euro geschickt, ohne Leitweg-ID. "
-        * 6
-        + "\n\nMeine Fragen also: a) Dürfen wir die PDF-Rechnung zurückweisen? "
-        "b) Ist die Leitweg-ID eine Pflichtangabe in der elektronischen Rechnung?"
+    asks = _asks(
+        "Die Firma hat uns eine PDF-Rechnung über 900 Euro geschickt, ohne Leitweg-ID.",
+        "Meine Fragen also: a) Dürfen wir die PDF-Rechnung zurückweisen? "
+        "b) Ist die Leitweg-ID eine Pflichtangabe in der elektronischen Rechnung?",
     )
-    intake = take(text)
-    assert len(intake.asks) == 2, intake.asks
-    assert intake.asks[1].startswith("b) Ist die Leitweg-ID")
+    assert len(asks) == 2 and asks[1].startswith("b) Ist die Leitweg-ID"), asks
 
 
 def test_a_question_leaning_on_what_follows_joins_it() -> None:
-    text = (
-        "Der Kämmerer meint, die Steuer-ID werde zur Personenkennziffer für alle Register. "
-        * 5
-        + "\n\nIst das wirklich richtig so?\nSind wirklich alle Register der Verwaltung von "
-        "der Umstellung betroffen, und welche Frist gilt dafür?"
+    asks = _asks(
+        "Der Kämmerer meint, die Steuer-ID werde zur Personenkennziffer für alle Register.",
+        "Ist das wirklich richtig so?\nSind wirklich alle Register der Verwaltung von der "
+        "Umstellung betroffen, und welche Frist gilt dafür?",
     )
-    intake = take(text)
-    assert len(intake.asks) == 1, intake.asks
-    assert intake.asks[0].startswith("Ist das wirklich richtig")
+    assert len(asks) == 1 and asks[0].startswith("Ist das wirklich richtig"), asks
 
 
 def test_an_indirect_question_before_a_direct_one_is_still_a_question() -> None:
-    text = (
-        "Wir betreiben seit 2023 ein Bürgerportal mit vielen Diensten für die Einwohner. "
-        * 6
-        + "\n\nIch möchte wissen, ob die Gemeinde zur Annahme elektronischer Rechnungen "
-        "verpflichtet ist. Und bis wann muss das umgesetzt sein?"
+    asks = _asks(
+        "Wir betreiben seit 2023 ein Bürgerportal mit vielen Diensten für die Einwohner.",
+        "Ich möchte wissen, ob die Gemeinde zur Annahme elektronischer Rechnungen verpflichtet "
+        "ist. Und bis wann muss das umgesetzt sein?",
     )
-    intake = take(text)
-    assert len(intake.asks) == 1 and intake.asks[0].startswith("Ich möchte wissen"), intake.asks
+    assert len(asks) == 1 and asks[0].startswith("Ich möchte wissen"), asks
 
 
 def test_the_askers_questions_follow_their_announcement() -> None:
