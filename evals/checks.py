@@ -160,10 +160,26 @@ def headless_item(piece: str) -> bool:
     return bool(_HEADLESS_ITEM.match(piece.strip()))
 
 
+def out_of_order(answer: str, sources: dict[int, str]) -> int:
+    """Statements after the lead quoted before one that precedes them in the same source: "(3)
+    …, (1) …" reads as if the exception came before the rule (sources: [n] → the cited text)."""
+    faults = 0
+    for block in re.split(r"\n\s*\n", _FRAME.sub("", answer)):  # each part of a many-part answer
+        last: dict[int, int] = {}
+        statements = re.findall(r"(.+?)\s*\[(\d+)\]", block, re.DOTALL)
+        for number, (text, n) in enumerate(statements):
+            at = sources.get(int(n), "").find(text.strip())
+            if at < 0 or number == 0:
+                continue
+            faults += at < last.get(int(n), -1)
+            last[int(n)] = at
+    return faults
+
+
 def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[str, int]:
     """Counts of cut and dangling statements and quotes, non-verbatim quote pieces, citations
     without place."""
-    cut = dangling = run_on = headless = 0
+    cut = dangling = run_on = headless = disordered = 0
     not_verbatim = 0
     no_heading = sum(1 for c in payload.get("citations", []) if not c.get("heading"))
     outcome = payload.get("outcome", "answer")
@@ -174,6 +190,11 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
         dangling += sum(bool(_OPENS_WITH_REFERENCE.match(p)) for p in pieces)
         run_on += sum(runs_into_item(p) for p in pieces)
         headless += sum(headless_item(p) for p in pieces)
+        sources = {
+            int(c.get("n", i)): chunk_texts.get(c["chunk_id"], "")
+            for i, c in enumerate(payload.get("citations", []), 1)
+        }
+        disordered = out_of_order(text, sources)
     for citation in payload.get("citations", []):
         source = chunk_texts.get(citation["chunk_id"], "")
         for piece in str(citation.get("quote", "")).split(" … "):
@@ -189,5 +210,6 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
         "runs_into_item": run_on,
         "headless_item": headless,
         "not_verbatim": not_verbatim,
+        "out_of_order": disordered,
         "no_heading": no_heading,
     }

@@ -10,10 +10,10 @@
   was written blind on 2026-12-04 (session 18), before that session's changes; only measured.
   extra5 and blind4 (session 19) were written blind from one brief, on purpose hard; extra5 is
   dev (read, not fitted on), blind4 only measured.
-- Long inputs (evals/gold/long_questions.jsonl, pasted e-mails and letters of up to 15,500
-  characters, and the blind long_questions_blind.jsonl): never a 422, the outcome per input, how
-  many of its distinct questions were found, and whether each in-scope part's gold source is
-  among the cited ones.
+- Long inputs (evals/gold/long_questions.jsonl and long_questions_dev2.jsonl, pasted e-mails
+  and letters of up to 15,500 characters, and the blind long_questions_blind.jsonl): never a
+  422, the outcome per input, how many of its distinct questions were found, and whether each
+  in-scope part's gold source is among the cited ones.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ LONG = GOLD / "long_questions.jsonl"
 # written blind in session 22 by a helper who saw only the corpus and the law texts, after the
 # intake rules of that session were tuned on LONG; only measured
 LONG_BLIND = GOLD / "long_questions_blind.jsonl"
+# written in session 23 by a helper who saw only the corpus and the law texts, from the same kind
+# of brief; dev: read and tuned on (the list and subject rules of intake)
+LONG_DEV2 = GOLD / "long_questions_dev2.jsonl"
 
 
 def followups(services: Any) -> dict[str, Any]:
@@ -127,6 +130,7 @@ def long_inputs(services: Any, path: Path = LONG) -> dict[str, Any]:
         "runs_into_item": sum(r["runs_into_item"] for r in rows),
         "headless_items": sum(r["headless_item"] for r in rows),
         "quotes_not_verbatim": sum(r["not_verbatim"] for r in rows),
+        "out_of_order": sum(r["out_of_order"] for r in rows),
         "latency": percentiles(times),
         "rows": rows,
     }
@@ -137,6 +141,7 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
     with eval_services("combined") as services:
         summary = ingest(services, [ROOT / "corpus", SHARED / "corpora" / "gesetze"], log)
         out = {"followups": followups(services), "long": long_inputs(services)}
+        out["long_dev2"] = long_inputs(services, LONG_DEV2)
         if LONG_BLIND.exists():
             out["long_blind"] = long_inputs(services, LONG_BLIND)
     out["ingest"] = summary

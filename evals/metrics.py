@@ -101,6 +101,7 @@ def outcome_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "runs_into_item": sum(r.get("runs_into_item", 0) for r in rows),
         "headless_items": sum(r.get("headless_item", 0) for r in rows),
         "quotes_not_verbatim": sum(r.get("not_verbatim", 0) for r in rows),
+        "out_of_order": sum(r.get("out_of_order", 0) for r in rows),
         "citations_without_heading": sum(r.get("no_heading", 0) for r in rows),
     }
 

@@ -96,12 +96,13 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
         ' statements that open with a sentence or subsection they do not show ("Satz 2 gilt'
         ' nicht, …"), open with an enumerated item whose head they lack ("4. die Kennzeichnung, …")'
         " or run on into the next bullet item; `not verbatim` counts quote pieces that"
-        " are not substrings of their source.",
+        " are not substrings of their source; `out of order` counts statements after the lead"
+        " quoted before one that precedes them in the same source.",
         "",
         "| set | answer | candidates | abstain | answers citing no gold | answers leading with no "
         "gold | candidates incl. gold | out-of-corpus abstained | cut | dangling reference "
-        "| not verbatim | search p50/p95 ms | ask p50/p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| not verbatim | out of order | search p50/p95 ms | ask p50/p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in SETS:
         o = results.get(name, {}).get("outcomes")
@@ -114,7 +115,7 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
             f"| {_f(o['candidates_with_gold'])} "
             f"| {_f(o['out_of_corpus_abstained'])} ({o['out_of_corpus']}) | {o['cut_statements']} "
             f"| {_whole_thought_faults(o)} "
-            f"| {o['quotes_not_verbatim']} "
+            f"| {o['quotes_not_verbatim']} | {o.get('out_of_order', '–')} "
             f"| {lat['search']['p50_ms']}/{lat['search']['p95_ms']} "
             f"| {lat['ask']['p50_ms']}/{lat['ask']['p95_ms']} |"
         )
@@ -178,7 +179,11 @@ def _conversations(results: dict[str, Any]) -> list[str]:
             f"precision {_f(f['precision'])}, recall {_f(f['recall'])}; gold document in the top "
             f"5 for {_f(f['gold_document_in_top5'])} of the turns that have one"
         )
-    for key, title in (("long", "long inputs"), ("long_blind", "long inputs, blind set")):
+    for key, title in (
+        ("long", "long inputs"),
+        ("long_dev2", "long inputs, second dev set"),
+        ("long_blind", "long inputs, blind set"),
+    ):
         long = conv.get(key)
         if not long:
             continue

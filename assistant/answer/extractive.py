@@ -19,6 +19,7 @@ from assistant.answer.models import Citation
 from assistant.answer.thoughts import BULLET, complete, headed, widen
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.retrieval.results import heading_of
+from assistant.retrieval.sections import repealed
 from assistant.safety import is_instruction_like
 from assistant.store.lexical import LexicalIndex
 from assistant.store.sentences import Span
@@ -32,6 +33,10 @@ MAX_WORDS = 120  # beyond this the answer gets no further passage
 CONSIDERED_HITS = 4
 SECOND_SOURCE = 0.7  # a second source must score at least this share of the lead
 SEE_ALSO = {"de": "Siehe auch", "en": "See also"}
+REPEALED = {
+    "de": "{law} {section} ist weggefallen (aufgehoben).",
+    "en": "{law} {section} has been repealed.",
+}
 
 
 @dataclass
@@ -151,6 +156,16 @@ def pick(candidates: list[Passage]) -> list[Passage]:
     return chosen
 
 
+def in_reading_order(chosen: list[Passage]) -> list[Passage]:
+    """The lead passage first, then the others source by source, each source's in the order of
+    its text: "(3) …" before "(1) …" reads as if the exception came before the rule."""
+    if not chosen:
+        return chosen
+    lead = chosen[0]
+    rest = sorted(chosen[1:], key=lambda p: (p.hit_rank != lead.hit_rank, p.hit_rank, p.start))
+    return [lead, *rest]
+
+
 def _contains(a: Passage, b: Passage) -> bool:
     """a is b widened: the same chunk, b inside a, and more."""
     return a.hit_rank == b.hit_rank and a.start <= b.start and b.end <= a.end and a.text != b.text
@@ -173,8 +188,10 @@ def compose(
     spans_of: SpansOf,
 ) -> tuple[str, list[Citation]]:
     """Answer text (lead passage first, [n] after each) and the citations it uses."""
+    if hits and hits[0].reference and repealed(hits[0].chunk.text):
+        return _repealed(hits[0], language)
     terms = query_terms(lexical, result)
-    chosen = pick(passages(lexical, terms, hits, spans_of))
+    chosen = in_reading_order(pick(passages(lexical, terms, hits, spans_of)))
     order: dict[int, int] = {}
     for passage in chosen:
         order.setdefault(passage.hit_rank, len(order) + 1)
@@ -194,6 +211,14 @@ def compose(
         body += f"\n\n{SEE_ALSO.get(language, SEE_ALSO['de'])}: {extra.label()} [{extra.n}]"
         citations.append(extra)
     return body, citations
+
+
+def _repealed(hit: Hit, language: str) -> tuple[str, list[Citation]]:
+    """'StromNEV § 25 ist weggefallen (aufgehoben). [1]' for a § asked for by its number."""
+    citation = Citation.from_hit(1, hit, hit.chunk.text.strip())
+    template = REPEALED.get(language, REPEALED["de"])
+    text = template.format(law=citation.law or citation.doc_id, section=citation.section or "")
+    return f"{text} [1]", [citation]
 
 
 def _unit(hit: Hit) -> tuple[str, str]:

@@ -50,7 +50,8 @@ _SIGN_OFF = re.compile(
 )
 _DISCLAIMER = re.compile(
     r"vertraulich|confidential|disclaimer|bitte denken sie an die umwelt|"
-    r"diese (?:e-mail|nachricht) (?:enthält|ist)|this (?:e-mail|message) (?:contains|is)",
+    r"diese (?:e-mail|nachricht) (?:enthält|ist)|this (?:e-mail|message) (?:contains|is)|"
+    r"ausdruck dieser (?:e-?mail|nachricht)|before printing this",
     re.IGNORECASE,
 )
 _ITEM_NUMBER = r"^\s*(?:\d+[.)]\s*)?"
@@ -68,13 +69,25 @@ _SMALL_TALK = re.compile(
     r"could you help|can you help|any ideas|oder\?|richtig\?|oder nicht\?)",
     re.IGNORECASE,
 )
-_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\d+[.)]|[-•*])\s)")  # blank line or list item
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\(?\d+[.)]|[-•*])\s)")  # blank line or list item
 _NUMBERED = re.compile(r"^\s*(?:\(?\d+[.)]|[a-z]\)|[-•*])\s")
 _ANNOUNCEMENT = re.compile(_ITEM_NUMBER + _MY_QUESTION, re.IGNORECASE)
 # "Ich fasse die drei Fragen zusammen:", "Was wir konkret wissen wollen: – …", "Meine Frage: …"
 _ANNOUNCES_QUESTIONS = re.compile(
-    r"\b(?:fragen?|wissen (?:wollen|möchten)|questions?)\b[^:?]{0,80}:", re.IGNORECASE
+    r"\b(?:fragen?|wissen (?:wollen|möchten)|questions?)\b(?!\s*\d)[^:?]{0,80}:"
+    # … or a heading of its own: "5. Meine eigentliche Frage", "Fragen"
+    r"|^\s*(?:\d+[.)]\s*)?(?:(?:meine|unsere|my|our)\s+(?:\w+\s+)?)?(?:fragen?|questions?)\s*$",
+    re.IGNORECASE,
+)  # "Frage 2: Welche …?" is a question with its label, not an announcement
+# a paragraph that is one item of the asker's list: "1.", "b)", "- ", "Erstens:", "Frage 2:"
+_ENUMERATED = re.compile(
+    r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h]\)|[-•*]\s|(?:erstens|zweitens|drittens|viertens|"
+    r"fünftens|zum einen|zum anderen|zum dritten|firstly|secondly|thirdly)\b|"
+    r"(?:und )?(?:schließlich|zuletzt|finally)\s*:|(?:frage|question)\s*\d{1,2}\s*[:.)])",
+    re.IGNORECASE,
 )
+# "Re:", "AW:", "WG:", "Fwd:" before a subject
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:aw|wg|re|fwd?|antw)\s*:)+\s*", re.IGNORECASE)
 _NARROWS = re.compile(
     r"^\s*(?:konkret|genauer|also|das heißt|sprich|specifically)\b", re.IGNORECASE
 )
@@ -96,6 +109,7 @@ class Intake:
     cleaned: str
     queries: list[str] = field(default_factory=list)  # condensed, one per distinct question
     asks: list[str] = field(default_factory=list)  # the question as written, for display
+    listed: list[bool] = field(default_factory=list)  # per question: an item of the asker's list
     long: bool = False
 
 
@@ -116,7 +130,7 @@ def clean(text: str) -> str:
         if _HEADER.match(stripped):
             in_signature = False
             if stripped.lower().startswith(("betreff", "subject")):
-                kept.append(stripped.split(":", 1)[1].strip().removeprefix("AW:").strip())
+                kept.append(_REPLY_PREFIX.sub("", stripped.split(":", 1)[1]).strip())
             continue
         if stripped.startswith(">") or _DISCLAIMER.search(stripped):
             continue
@@ -140,12 +154,20 @@ def take(text: str) -> Intake:
     """The distinct questions of an input (a short question is its own single query)."""
     text = text.strip()
     if len(text) < LONG_INPUT and "\n" not in text:
-        return Intake(text, text, [text], [text])
+        return Intake(text, text, [text], [text], [False])
     cleaned = clean(text)
     paragraphs = [p for p in _PARAGRAPH.split(cleaned) if p.strip()]
-    units = [" ".join(s.split()) for p in paragraphs for s in sentences(" ".join(p.split()))]
-    # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question on its own
-    units = [piece for u in units if u for piece in _INLINE_ITEM.split(u) if piece.strip()]
+    units: list[str] = []
+    items: list[int | None] = []  # the list item (paragraph or inline) each unit belongs to
+    for number, paragraph in enumerate(paragraphs):
+        item = number if _ENUMERATED.match(paragraph) else None
+        for sentence in sentences(" ".join(paragraph.split())):
+            # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question alone
+            for piece in _INLINE_ITEM.split(" ".join(sentence.split())):
+                if piece.strip():
+                    inline = _ENUMERATED.match(piece) and item is None
+                    items.append(len(paragraphs) + len(units) if inline else item)
+                    units.append(piece)
     asked = [i for i, u in enumerate(units) if _ASKS.search(u) and not _SMALL_TALK.match(u)]
     asked = [i for i in asked if len(_words(units[i])) >= MIN_QUESTION_WORDS]
     # "Meine Fragen an euch, bevor ich antworte:" announces the questions, it asks none; so does
@@ -156,9 +178,11 @@ def take(text: str) -> Intake:
     announced = [i for i, u in enumerate(units) if _ANNOUNCES_QUESTIONS.search(u)]
     if announced and any(i >= announced[-1] for i in asked):
         asked = [i for i in asked if i >= announced[-1]]
+    asked = _listed(_beside_subject(asked, units, text), items)
     if not asked:  # no explicit question: the text itself is the question
         query = _trim(" ".join(units), MAX_QUERY_WORDS * 2)
-        return Intake(text, cleaned, [query], [_trim(units[-1] if units else cleaned, 40)], True)
+        ask = _trim(units[-1] if units else cleaned, 40)
+        return Intake(text, cleaned, [query], [ask], [False], True)
     groups: list[list[int]] = []
     for i in asked:
         # a question after a numbered one, before the next number, is part of it ("1. Ist der
@@ -179,7 +203,27 @@ def take(text: str) -> Intake:
         facts = _facts(units, group, set(asked))
         queries.append(_trim(" ".join([asked_text, *facts]), MAX_QUERY_WORDS))
         asks.append(asked_text)
-    return Intake(text, cleaned, queries, asks, True)
+    listed = [any(items[i] is not None for i in group) for group in groups]
+    return Intake(text, cleaned, queries, asks, listed, True)
+
+
+def _listed(asked: list[int], items: list[int | None]) -> list[int]:
+    """When the asker lists the questions ("Erstens: …", "2. …", "- …"), the questions outside
+    the list are someone else's (a complaint's "Wofür gibt es dann einen Onlineantrag???") or
+    said again in the list."""
+    listed = [i for i in asked if items[i] is not None]
+    return listed if len({items[i] for i in listed}) >= 2 else asked
+
+
+def _beside_subject(asked: list[int], units: list[str], text: str) -> list[int]:
+    """A subject line ("Betreff: Registrierungspflicht?") asks only when the text does not."""
+    subjects = {
+        " ".join(_REPLY_PREFIX.sub("", line.split(":", 1)[1]).split())
+        for line in text.splitlines()
+        if _HEADER.match(line) and line.strip().lower().startswith(("betreff", "subject"))
+    }
+    others = [i for i in asked if units[i] not in subjects]
+    return others or asked
 
 
 def _announces(units: list[str], i: int) -> bool:

@@ -38,12 +38,12 @@ CANDIDATES_INTRO = {
 MAX_CANDIDATES = 5
 OTHER_RULES_TEXT = {
     "de": (
-        "Ihre Frage betrifft {rules}; diese Regelung gehört nicht zu meinen Quellen.",
-        "Ihre Frage betrifft {rules}; diese Regelungen gehören nicht zu meinen Quellen.",
+        "Ihre Frage nennt eine Regelung, die nicht zu meinen Quellen gehört: {rules}.",
+        "Ihre Frage nennt Regelungen, die nicht zu meinen Quellen gehören: {rules}.",
     ),
     "en": (
-        "Your question concerns {rules}, which is not among my sources.",
-        "Your question concerns {rules}, which are not among my sources.",
+        "Your question names a rule that is not among my sources: {rules}.",
+        "Your question names rules that are not among my sources: {rules}.",
     ),
 }
 
@@ -100,7 +100,8 @@ PRESENT_DATED_TEXT = {
 
 
 def rules_lead(language: str, other_rules: list[str]) -> str:
-    """'Ihre Frage betrifft „TVöD“; …' ("" when the question names no rule outside the sources)."""
+    """'Ihre Frage nennt eine Regelung, …: „TVöD“.' ("" when the question names no rule outside
+    the sources); the rule is quoted as typed, so its case need not fit the sentence."""
     if not other_rules:
         return ""
     named = other_rules[:3]
@@ -221,14 +222,22 @@ def several_parts(
     return text, citations, summary, overall
 
 
-def distinct_parts(parts: list[Part]) -> list[Part]:
-    """Questions of one input that lead to the same source are one question."""
-    kept: dict[tuple[str, Any] | None, Part] = {}
-    for number, part in enumerate(parts):
+def distinct_parts(parts: list[Part], listed: list[bool] | None = None) -> list[Part]:
+    """Questions of one input that lead to the same source are one question, unless the asker
+    listed them as separate items ("1. …", "Erstens: …"; listed: per part)."""
+    items = listed or [False] * len(parts)
+    kept: list[Part] = []
+    kept_listed: list[bool] = []
+    first: dict[tuple[str, Any], int] = {}
+    for part, item in zip(parts, items, strict=True):
         top = part.hits[0].chunk if part.hits else None
         key = (top.doc_id, top.metadata.get("section") or top.chunk_id) if top else None
-        if key is None or key not in kept:
-            kept[key if key is not None else ("", number)] = part
-        else:
-            kept[key].asked = f"{kept[key].asked} {part.asked}"
-    return list(kept.values())
+        at = first.get(key) if key is not None else None
+        if at is not None and not (item and kept_listed[at]):
+            kept[at].asked = f"{kept[at].asked} {part.asked}"
+            continue
+        if key is not None:
+            first.setdefault(key, len(kept))
+        kept.append(part)
+        kept_listed.append(item)
+    return kept

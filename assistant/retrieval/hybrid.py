@@ -24,6 +24,7 @@ from assistant.retrieval.sections import (
     Unit,
     aggregate,
     diversify,
+    repealed,
     route_laws,
     rrf,
     unit_of,
@@ -203,13 +204,20 @@ class HybridRetriever(EvidenceGathering):
     ) -> tuple[list[Hit], list[str], list[tuple[Unit, dict[str, float]]]]:
         """Units scored by their evidence (ranker model, else fused ranks); hits best first."""
         w = self.weights
-        fused = {cid: s for cid, s in ev.fused.items() if cid in ev.records}
+        # a repealed § ("(weggefallen)") is found only when asked for by its number: its few
+        # words are close to any question in a similarity search
+        records = {
+            cid: rec
+            for cid, rec in ev.records.items()
+            if cid in ev.referenced or not repealed(rec.text)
+        }
+        fused = {cid: s for cid, s in ev.fused.items() if cid in records}
         units = {
             cid: unit_of(rec.doc_id, cid, rec.metadata.get("section"))
-            for cid, rec in ev.records.items()
+            for cid, rec in records.items()
         }
         law_of: dict[Unit, str | None] = {
-            units[cid]: catalog.law_of_doc.get(rec.doc_id) for cid, rec in ev.records.items()
+            units[cid]: catalog.law_of_doc.get(rec.doc_id) for cid, rec in records.items()
         }
         scores = aggregate(fused, units, w.second_chunk)
         for unit in scores:
@@ -243,7 +251,7 @@ class HybridRetriever(EvidenceGathering):
                 ev.lexical.get(cid),
                 cid in ev.referenced,
             )
-            for cid, record in ev.records.items()
+            for cid, record in records.items()
         ]
         hits.sort(key=lambda h: -h.score)
         ranked = sorted(features.items(), key=lambda item: -scores.get(item[0], 0.0))

@@ -8,6 +8,7 @@ of a law's units summed, so a question that names no law still lands in the righ
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,6 +18,13 @@ from assistant.store.manifest import Manifest, law_key_of
 RRF_K = 60
 MAX_PER_DOC = 3
 Unit = tuple[str, str]  # (doc_id, section) or (doc_id, "#" + chunk_id)
+# a § that only says it was repealed: "(weggefallen)", "(1) (weggefallen) (2) (aufgehoben)"
+_REPEALED = re.compile(r"(?:\s*(?:\(\d+[a-z]?\)|\(?(?:weggefallen|aufgehoben)\)?|[-–.]))+\s*", re.I)
+
+
+def repealed(text: str) -> bool:
+    """The chunk of a repealed § says nothing but that ("(weggefallen)"): it answers nothing."""
+    return bool(_REPEALED.fullmatch(text))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.extractive import compose, quotable
+from assistant.answer.extractive import Passage, compose, in_reading_order, quotable
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -317,3 +317,12 @@ def test_a_chunk_opening_inside_a_bracket_does_not_offer_that_fragment() -> None
     lexical, result = _result("Welche Informationen über Lebensmittel hat eine Stelle?", [cut])
     text, _ = compose(lexical, result, _law_hits([cut]), "de", _spans)
     assert text.startswith("(2) Stelle im Sinne"), text
+
+
+def test_after_the_lead_each_source_is_quoted_in_the_order_of_its_text() -> None:
+    lead = Passage(0, 200, 260, "(3) Ausnahme …", 0.9)
+    other = Passage(1, 0, 40, "Ein anderes Gesetz …", 0.8)
+    second = Passage(0, 100, 150, "(2) Verfahren …", 0.7)
+    first = Passage(0, 0, 90, "(1) Grundsatz …", 0.6)
+    assert in_reading_order([lead, other, second, first]) == [lead, first, second, other]
+    assert in_reading_order([]) == []

@@ -136,3 +136,49 @@ def test_the_askers_questions_follow_their_announcement() -> None:
     )
     intake = take(text)
     assert [a[:2] for a in intake.asks] == ["1.", "2."], intake.asks
+
+
+COMPLAINT = (
+    "Ich will jetzt nicht einfach einknicken. Deshalb zwei Dinge an Sie.\n\n"
+    "Erstens: Dürfen wir bei einem Onlineantrag auf dem Original bestehen, wenn der Scan schon "
+    "hochgeladen wurde?\n\n"
+    "Zweitens: Herr W. schreibt, wir sollen uns die Bescheinigung selbst holen. Ginge das "
+    "tatsächlich, also mit seinem Einverständnis direkt beim Finanzamt elektronisch anfordern?\n\n"
+    "Viele Grüße\nAnnegret Pohlmann\nTeamleitung Gewerbe\n\n"
+    "================ Kontaktformular-Nachricht ================\n"
+    "Ich habe alle Unterlagen ordentlich eingescannt, in Farbe, als PDF. "
+    "Wofür gibt es dann bitte einen Onlineantrag??? Glauben Sie, ich fälsche Bescheinigungen "
+    "vom Finanzamt? Wer kommt dann für meinen Verdienstausfall auf?\n\n"
+    "Bitte prüfen Sie, ob der Ausdruck dieser E-Mail wirklich nötig ist."
+)
+
+
+def test_when_the_asker_lists_the_questions_the_others_are_someone_elses() -> None:
+    intake = take(COMPLAINT)
+    assert len(intake.asks) == 2 and intake.listed == [True, True], intake.asks
+    assert intake.asks[0].startswith("Erstens") and intake.asks[1].startswith("Ginge das")
+    assert "Ausdruck dieser E-Mail" not in intake.cleaned  # a mail footer, not a request
+
+
+def test_labelled_questions_are_questions_and_a_heading_announces_them() -> None:
+    text = (
+        "Die Fraktion fragt: 1. Wie viel Geld hat die Stadt ausgegeben? 2. Warum gibt es keine "
+        "Strategie?\n\n"
+        + "Die Klausur hat die Smart City Charta als Leitbild empfohlen. "
+        * 4
+        + "\n\nMeine eigentlichen Fragen\n\n"
+        "Frage 1: Was hat die Umfrage des Städte- und Gemeindebundes zur Digitalisierung "
+        "ergeben?\n\nFrage 2: Welche Leitlinien enthält die Smart City Charta genau?"
+    )
+    assert [a[:7] for a in take(text).asks] == ["Frage 1", "Frage 2"]
+
+
+def test_a_subject_line_asks_only_when_the_text_does_not() -> None:
+    header = "Von: Ina Berg <ina@example.org>\nBetreff: WG: Registrierungspflicht bei EU-Vergaben?\n\n"
+    fact = "Wir schreiben die Netzwerktechnik der Schulen EU-weit aus, Volumen 600.000 Euro. " * 5
+    asked = take(
+        header + fact + "\n\nDürfen wir den Download der Vergabeunterlagen von einer "
+        "Registrierung abhängig machen?"
+    )
+    assert len(asked.asks) == 1 and asked.asks[0].startswith("Dürfen wir"), asked.asks
+    assert take(header + fact).asks == ["Registrierungspflicht bei EU-Vergaben?"]

@@ -96,7 +96,9 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
         english = engine.answer("Does the EU AI Act require us to label our chatbot?")
         inside = engine.answer("Muss unsere Gemeinde nach dem Onlinezugangsgesetz online anbieten?")
     assert outside.outcome == Outcome.ABSTAIN and not outside.citations
-    assert outside.answer.startswith("Ihre Frage betrifft „TVöD“")
+    assert outside.answer.startswith(
+        "Ihre Frage nennt eine Regelung, die nicht zu meinen Quellen gehört: „TVöD“."
+    )
     assert outside.as_dict()["rules_not_in_sources"] == ["TVöD"]
     assert english.outcome == Outcome.ABSTAIN and '"EU AI Act"' in english.answer
     assert inside.outcome == Outcome.ANSWER and inside.citations
@@ -183,7 +185,9 @@ def test_a_rule_outside_the_sources_gets_passages_only_when_its_topic_is_surely_
     with _calibrated(engine, 0.0, 0.0, sure=True):
         sure = engine.answer("Gilt für Bescheide nach der Hundesteuersatzung die Anhörung?")
     assert sure.outcome == Outcome.CANDIDATES and sure.citations
-    assert sure.answer.startswith("Ihre Frage betrifft „Hundesteuersatzung“; diese Regelung")
+    assert sure.answer.startswith(
+        "Ihre Frage nennt eine Regelung, die nicht zu meinen Quellen gehört: „Hundesteuersatzung“."
+    )
     assert "Fundstellen zum Prüfen" in sure.answer
     assert sure.rules_not_in_sources == ["Hundesteuersatzung"]
 
@@ -197,7 +201,7 @@ def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
         land = engine.answer("Bis wann verlangt das Onlinezugangsgesetz des Landes Hessen das?")
         federal = engine.answer("Was verlangt das Onlinezugangsgesetz von Bund und Ländern?")
     assert land.outcome == Outcome.ABSTAIN and not land.citations
-    assert land.answer.startswith("Ihre Frage betrifft „Onlinezugangsgesetz des Landes Hessen“")
+    assert "gehört: „Onlinezugangsgesetz des Landes Hessen“." in land.answer
     assert land.rules_not_in_sources == ["Onlinezugangsgesetz des Landes Hessen"]
     assert federal.outcome == Outcome.ANSWER and federal.rules_not_in_sources == []
 
@@ -247,7 +251,7 @@ def test_a_long_input_names_the_rule_outside_the_sources_in_its_own_block(
     out = laws.engine.ask(mail).as_dict()
     assert [part["outcome"] for part in out["parts"]] == ["answer", "abstain"]
     assert "Frage 2: 2. Wie viele Urlaubstage" in out["answer"]
-    assert "Ihre Frage betrifft „TVöD“" in out["answer"].split("Frage 2:")[1]
+    assert "gehört: „TVöD“." in out["answer"].split("Frage 2:")[1]
     assert out["rules_not_in_sources"] == ["TVöD"]
 
 
@@ -307,3 +311,21 @@ def test_passages_to_check_are_never_sure_and_an_abstention_never_more_than_low(
     with _calibrated(engine, 0.0, 0.0, sure=True):
         answered = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?").as_dict()
     assert answered["outcome"] == "answer" and answered["confidence_band"] == "hoch"
+
+
+def test_questions_leading_to_one_section_are_one_unless_the_asker_listed_them() -> None:
+    from assistant.answer.models import Part
+    from assistant.answer.outcomes import distinct_parts
+    from assistant.retrieval.query import ParsedQuery
+    from assistant.retrieval.results import Hit, SearchResult
+    from assistant.store.manifest import ChunkRecord
+
+    def part(asked: str) -> Part:
+        chunk = ChunkRecord("c1", "vwvfg", 0, "(1) …", "VwVfG › § 3a", {"section": "§ 3a"})
+        hits = [Hit(chunk, 1.0)]
+        return Part(asked, asked, SearchResult(hits, ParsedQuery(asked)), hits, Outcome.ANSWER, 0.9)
+
+    said_twice = distinct_parts([part("Reicht eine E-Mail?"), part("Anders gefragt: Mail ok?")])
+    assert [p.asked for p in said_twice] == ["Reicht eine E-Mail? Anders gefragt: Mail ok?"]
+    listed = distinct_parts([part("1) Schriftform?"), part("2) Welche Wege?")], [True, True])
+    assert [p.asked for p in listed] == ["1) Schriftform?", "2) Welche Wege?"]

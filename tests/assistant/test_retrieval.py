@@ -121,3 +121,38 @@ def test_two_letter_abbreviations_name_a_law_only_next_to_a_reference() -> None:
     assert parser.parse("Art. 20 Grundgesetz").refs == [("gg", "Art. 20")]
     assert parser.parse("Eine WG will sich ummelden, geht das online?").laws == []
     assert parser.parse("gg Art. 20").refs == []  # lower case: not the abbreviation
+
+
+REPEALING_LAW = """---
+Title: Gesetz über die Testgebühren
+jurabk: TestGebG
+slug: testgebg
+---
+
+# Gesetz über die Testgebühren (TestGebG)
+
+## § 1 Gebühren
+
+Für die Ausstellung einer Bescheinigung erhebt die Behörde eine Gebühr von zehn Euro.
+
+## § 2 (weggefallen)
+
+## § 3 Fälligkeit
+
+Die Gebühr wird mit der Bekanntgabe der Gebührenfestsetzung an den Schuldner fällig.
+"""
+
+
+def test_a_repealed_section_is_found_only_by_its_number(services: Services, tmp_path) -> None:
+    from ingest.pipeline import Ingestor
+
+    (tmp_path / "testgebg.md").write_text(REPEALING_LAW, encoding="utf-8")
+    Ingestor(services.index, services.settings).run([tmp_path / "testgebg.md"])
+    hits = services.retriever.search("Welche Gebühr kostet eine Bescheinigung?", 10).hits
+    sections = [h.chunk.metadata.get("section") for h in hits]
+    assert "§ 1" in sections and "§ 2" not in sections  # its few words match any question
+    asked = services.retriever.search("Was regelt § 2 TestGebG?", 10).hits
+    assert asked[0].chunk.metadata.get("section") == "§ 2" and asked[0].reference
+    answer = services.engine.ask("Was regelt § 2 TestGebG?", mode="extractive").as_dict()
+    assert answer["answer"] == "TestGebG § 2 ist weggefallen (aufgehoben). [1]"
+    assert answer["citations"][0]["quote"] == "(weggefallen)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.checks import answer_pieces, check_answer, cut_inside
+from evals.checks import answer_pieces, check_answer, cut_inside, out_of_order
 
 
 @pytest.mark.parametrize(
@@ -56,6 +56,7 @@ def test_answer_pieces_and_verbatim_quotes() -> None:
         "runs_into_item": 0,
         "headless_item": 0,
         "not_verbatim": 0,
+        "out_of_order": 0,
         "no_heading": 1,
     }
     assert check_answer(payload, {"c1": "A gilt."})["not_verbatim"] == 1
@@ -114,3 +115,18 @@ def test_a_statement_or_quote_opening_with_an_item_without_its_head_is_counted()
         ]
         == 1
     )
+
+
+def test_statements_quoted_against_their_sources_order_after_the_lead_are_counted() -> None:
+    source = "(1) Grundsatz gilt. (2) Verfahren folgt. (3) Ausnahme besteht."
+    other = "Ein anderes Gesetz sagt etwas."
+    sources = {1: source, 2: other}
+    in_order = "(3) Ausnahme besteht. [1] (1) Grundsatz gilt. [1] (2) Verfahren folgt. [1]"
+    assert out_of_order(in_order, sources) == 0
+    backwards = "(3) Ausnahme besteht. [1] (2) Verfahren folgt. [1] (1) Grundsatz gilt. [1]"
+    assert out_of_order(backwards, sources) == 1
+    mixed = "Ein anderes Gesetz sagt etwas. [2] (2) Verfahren folgt. [1] (1) Grundsatz gilt. [1]"
+    assert out_of_order(mixed, sources) == 1
+    # each block of a many-part answer leads anew
+    parts = "Frage 1: A?\n(2) Verfahren folgt. [1]\n\nFrage 2: B?\n(1) Grundsatz gilt. [1]"
+    assert out_of_order(parts, sources) == 0
