@@ -73,9 +73,18 @@ class AnswerComposition:
         )
 
     def _quotable(self, result: SearchResult, hits: list[Hit], first: int) -> list[Hit]:
-        """The first hits, a § chunk with no sentence to quote replaced by its best one that has."""
+        """The first hits, a § chunk with no sentence to quote replaced by its best one that has;
+        a § asked for by its number and nothing else ("Was regelt § 3a VwVfG?") from its start."""
         lexical = self.retriever.index.lexical()
+        if self._whole(result, hits):
+            opening = min([hits[0], *self._siblings(hits[0])], key=lambda h: h.chunk.position)
+            hits = [replace(hits[0], chunk=opening.chunk), *hits[1:]]
         return extractive.quotable(lexical, result, hits, self._spans, self._siblings, first)
+
+    def _whole(self, result: SearchResult, hits: list[Hit]) -> bool:
+        """A § asked for by its number and nothing about it: quoted alone, from its start."""
+        lexical = self.retriever.index.lexical()
+        return bool(hits) and hits[0].reference and extractive.asks_for_whole(lexical, result)
 
     def _siblings(self, hit: Hit) -> list[Hit]:
         """The other chunks of a hit's § (none for a chunk outside a law's §§)."""
@@ -97,8 +106,11 @@ class AnswerComposition:
 
     def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
         lexical = self.retriever.index.lexical()
+        sources = 1 if self._whole(p.result, p.hits) else extractive.MAX_SOURCES
         p.hits = self._quotable(p.result, p.hits, extractive.CONSIDERED_HITS)
-        text, citations = extractive.compose(lexical, p.result, p.hits, p.language, self._spans)
+        text, citations = extractive.compose(
+            lexical, p.result, p.hits, p.language, self._spans, sources
+        )
         if not citations:
             return self._answer(p, ABSTAIN_TEXT[p.language], [], outcome=Outcome.ABSTAIN)
         return self._answer(p, text, citations, mode="extractive", notice=notice)

@@ -90,6 +90,20 @@ def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int,
         yield i, sentence, a, b
 
 
+# the words of a question that names a § and asks nothing about it: "Was regelt § 3a VwVfG?"
+_WHOLE = (
+    "regelt regeln steht stehen besagt sagt sagen bestimmt bestimmen enthält beinhaltet inhalt "
+    "worum geht gehts bedeutet say says regulate regulates provide provides contain contains "
+    "cover covers".split()
+)
+
+
+def asks_for_whole(lexical: LexicalIndex, result: SearchResult) -> bool:
+    """The question names a § and asks nothing in particular about it."""
+    generic = {lexical.analyzer.stem(word) for word in _WHOLE}
+    return not set(lexical.analyzer.terms(result.parsed.topic)) - generic
+
+
 def quotable(
     lexical: LexicalIndex,
     result: SearchResult,
@@ -117,7 +131,7 @@ def quotable(
     return out
 
 
-def pick(candidates: list[Passage]) -> list[Passage]:
+def pick(candidates: list[Passage], max_sources: int = MAX_SOURCES) -> list[Passage]:
     """The lead passage and up to two more: no overlaps, at most two sources, bounded length."""
     if not candidates:
         return []
@@ -136,7 +150,7 @@ def pick(candidates: list[Passage]) -> list[Passage]:
             break
         sources = {p.hit_rank for p in chosen}
         if cand.hit_rank not in sources and (
-            len(sources) >= MAX_SOURCES or cand.score < SECOND_SOURCE * lead.score
+            len(sources) >= max_sources or cand.score < SECOND_SOURCE * lead.score
         ):
             continue
         inner = [p for p in chosen if _contains(cand, p)]
@@ -186,12 +200,13 @@ def compose(
     hits: list[Hit],
     language: str,
     spans_of: SpansOf,
+    max_sources: int = MAX_SOURCES,
 ) -> tuple[str, list[Citation]]:
     """Answer text (lead passage first, [n] after each) and the citations it uses."""
     if hits and hits[0].reference and repealed(hits[0].chunk.text):
         return _repealed(hits[0], language)
     terms = query_terms(lexical, result)
-    chosen = in_reading_order(pick(passages(lexical, terms, hits, spans_of)))
+    chosen = in_reading_order(pick(passages(lexical, terms, hits, spans_of), max_sources))
     order: dict[int, int] = {}
     for passage in chosen:
         order.setdefault(passage.hit_rank, len(order) + 1)

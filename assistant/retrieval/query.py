@@ -60,7 +60,8 @@ _SUBJECT = re.compile(r"^(?:gesetz|verordnung)\s+über\s+(?:den|die|das|dem)\s+(
 
 # a § or article reference: "§ 3a", "§§ 3", "Paragraph 12a", "Art. 37"
 SECTION_RE = re.compile(
-    r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel)\s*(\d+\s?[a-z]?)\b", re.IGNORECASE
+    r"(?:§{1,2}|paragraph(?:en)?|par\.|art\.?|artikel|section|sec\.)\s*(\d+\s?[a-z]?)\b",
+    re.IGNORECASE,
 )
 
 

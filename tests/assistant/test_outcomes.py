@@ -74,6 +74,12 @@ def test_a_section_reference_is_german_and_cites_that_section_first(laws: Servic
     assert first.heading == "Elektronische Kommunikation"
     assert not answer.answer.startswith("According to")
     assert first.quote.split(" … ")[0] in answer.answer
+    # asked for the § and nothing about it: quoted from its start, and only the § itself
+    assert answer.answer.startswith("(1) Die Übermittlung elektronischer Dokumente ist zulässig")
+    assert {c.section for c in answer.citations[:1]} == {"§ 3a"}
+    assert "[2]" not in answer.answer.split("Siehe auch")[0]
+    english = laws.engine.answer("What does section 3a VwVfG say?")
+    assert english.answer.startswith("According to the (German) sources: (1) Die Übermittlung")
 
 
 def test_every_outcome_keeps_abstained_for_compatibility(laws: Services) -> None:
