@@ -29,6 +29,7 @@ from assistant.retrieval.sections import (
     rrf,
     unit_of,
 )
+from assistant.retrieval.social import social, social_law
 from assistant.retrieval.stages import Stages, coverage_notice
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.scoring import LinearModel
@@ -236,6 +237,11 @@ class HybridRetriever(EvidenceGathering):
         features = unit_features(ev, units, law_of, scores, law_rank, named)
         if self.ranker is not None:
             scores = {unit: self.ranker.probability(f) for unit, f in features.items()}
+        if not social(parsed.text):  # SGB X's twin of a VwVfG rule answers only social matters
+            for unit in scores:
+                law = law_of.get(unit)
+                if social_law(law) and law not in named:
+                    scores[unit] *= w.social_elsewhere
         best = sorted(scores.values(), reverse=True)[:2] + [0.0, 0.0]
         ev.lead_score, ev.runner_score = best[0], best[1]
         top = max(scores.values(), default=0.0)

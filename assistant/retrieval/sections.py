@@ -41,6 +41,7 @@ class RankingWeights:
     law_routing: float = 1.0  # reciprocal-rank bonus of the unit's law among routed laws
     routed_laws: int = 3  # how many laws routing considers
     named_law: float = 0.15  # relative boost for units of a law the question names
+    social_elsewhere: float = 0.5  # a Sozialgesetzbuch unit's share when nothing is social
     thesaurus: float = 0.2  # query weight of a thesaurus synonym (0: no thesaurus)
     glossary: float = 0.5  # query weight of a German translation of an English word (0: none)
     register_k: int = RRF_K  # RRF constant of the register's rankings (smaller: sharper)

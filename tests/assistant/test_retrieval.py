@@ -10,6 +10,7 @@ from assistant.retrieval.hybrid import Filters, HybridRetriever
 from assistant.retrieval.query import QueryParser
 from assistant.retrieval.sections import RankingWeights
 from assistant.services import Services
+from tests.conftest import LAWS, require_shared
 
 
 def _top(services: Services, query: str, k: int = 5) -> list[tuple[str, str | None]]:
@@ -156,3 +157,48 @@ def test_a_repealed_section_is_found_only_by_its_number(services: Services, tmp_
     answer = services.engine.ask("Was regelt § 2 TestGebG?", mode="extractive").as_dict()
     assert answer["answer"] == "TestGebG § 2 ist weggefallen (aufgehoben). [1]"
     assert answer["citations"][0]["quote"] == "(weggefallen)"
+
+
+def test_social_administration_is_read_from_the_question() -> None:
+    from assistant.retrieval.social import social, social_law
+
+    assert social("Darf das Jobcenter den Bürgergeld-Bescheid vollautomatisch erlassen?")
+    assert social("Ein Kunde will das Gutachten vom ärztlichen Dienst in seiner Akte sehen.")
+    assert not social("Der Antrag auf Sondernutzungserlaubnis kommt vom Schwager der Kollegin.")
+    assert social_law("sgb10") and social_law("sgbx") and not social_law("vwvfg")
+
+
+def _excerpt(name: str, sections: list[tuple[str, str]]) -> str:
+    """A law's front matter and title with the text between pairs of § headings."""
+    text = (LAWS / name).read_text(encoding="utf-8")
+    head = text[: text.index("\n#", text.index("\n# ") + 1)]
+    parts = [text[text.index(start) : text.index(end)] for start, end in sections]
+    return head + "\n" + "\n".join(parts)
+
+
+def test_sgb_x_twins_of_vwvfg_rules_answer_only_social_questions(
+    services: Services, tmp_path
+) -> None:
+    from ingest.pipeline import Ingestor
+
+    require_shared("SGB X und VwVfG")
+    (tmp_path / "sgb_10.md").write_text(
+        _excerpt("sgb_10.md", [("##### § 16 ", "##### § 17 "), ("##### § 31a ", "##### § 32 ")]),
+        encoding="utf-8",
+    )
+    (tmp_path / "vwvfg.md").write_text(
+        _excerpt("vwvfg.md", [("#### § 20 ", "#### § 21 "), ("#### § 35a ", "#### § 36 ")]),
+        encoding="utf-8",
+    )
+    Ingestor(services.index, services.settings).run([tmp_path])
+
+    def scores(question: str) -> dict[tuple[str, str], float]:
+        hits = services.retriever.search(question, 10).hits
+        return {(h.chunk.doc_id, h.chunk.metadata.get("section", "")): h.score for h in hits}
+
+    general = scores("Darf der Bescheid über die Sondernutzungserlaubnis automatisch ergehen?")
+    social = scores("Darf der Bescheid des Jobcenters über das Bürgergeld automatisch ergehen?")
+    assert max(general, key=general.__getitem__) == ("vwvfg", "§ 35a")
+    # the SGB X twin is not held back where the question is social
+    twins = ("sgb_10", "§ 31a"), ("vwvfg", "§ 35a")
+    assert social[twins[0]] / social[twins[1]] > 1.5 * general[twins[0]] / general[twins[1]]
