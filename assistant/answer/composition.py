@@ -73,18 +73,19 @@ class AnswerComposition:
         )
 
     def _quotable(self, result: SearchResult, hits: list[Hit], first: int) -> list[Hit]:
-        """The first hits, a § chunk with no sentence to quote replaced by its best one that has;
-        a § asked for by its number and nothing else ("Was regelt § 3a VwVfG?") from its start."""
+        """The first hits, a § chunk with no sentence to quote replaced by its best one that has."""
         lexical = self.retriever.index.lexical()
-        if self._whole(result, hits):
-            opening = min([hits[0], *self._siblings(hits[0])], key=lambda h: h.chunk.position)
-            hits = [replace(hits[0], chunk=opening.chunk), *hits[1:]]
         return extractive.quotable(lexical, result, hits, self._spans, self._siblings, first)
 
-    def _whole(self, result: SearchResult, hits: list[Hit]) -> bool:
-        """A § asked for by its number and nothing about it: quoted alone, from its start."""
+    def _answerable(self, result: SearchResult, hits: list[Hit]) -> tuple[list[Hit], bool]:
+        """The hits to quote, and whether only the first may be quoted: a § asked for by its
+        number and nothing about it ("Was regelt § 3a VwVfG?") is quoted alone, from its start."""
         lexical = self.retriever.index.lexical()
-        return bool(hits) and hits[0].reference and extractive.asks_for_whole(lexical, result)
+        whole = bool(hits) and hits[0].reference and extractive.asks_for_whole(lexical, result)
+        if whole:
+            opening = min([hits[0], *self._siblings(hits[0])], key=lambda h: h.chunk.position)
+            hits = [replace(hits[0], chunk=opening.chunk), *hits[1:]]
+        return self._quotable(result, hits, extractive.CONSIDERED_HITS), whole
 
     def _siblings(self, hit: Hit) -> list[Hit]:
         """The other chunks of a hit's § (none for a chunk outside a law's §§)."""
@@ -106,8 +107,8 @@ class AnswerComposition:
 
     def _extractive(self, p: Prepared, notice: str | None = None) -> Answer:
         lexical = self.retriever.index.lexical()
-        sources = 1 if self._whole(p.result, p.hits) else extractive.MAX_SOURCES
-        p.hits = self._quotable(p.result, p.hits, extractive.CONSIDERED_HITS)
+        p.hits, whole = self._answerable(p.result, p.hits)
+        sources = 1 if whole else extractive.MAX_SOURCES
         text, citations = extractive.compose(
             lexical, p.result, p.hits, p.language, self._spans, sources
         )
@@ -119,7 +120,7 @@ class AnswerComposition:
         """One block per distinct question, each with its own outcome and citations."""
         lexical = self.retriever.index.lexical()
         p.parts = [
-            replace(part, hits=self._quotable(part.result, part.hits, extractive.CONSIDERED_HITS))
+            replace(part, hits=self._answerable(part.result, part.hits)[0])
             if part.outcome == Outcome.ANSWER
             else part
             for part in p.parts

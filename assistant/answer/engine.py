@@ -153,9 +153,8 @@ class AnswerEngine(LlmGeneration):
         language = detect_language(intake.cleaned if intake.long else question)
         queries = [resolution.resolved] if not intake.long else intake.queries
         asks = intake.asks if intake.long else [question]
-        listed = intake.listed if intake.long else None
         parts = distinct_parts(
-            [part(a, q, language) for a, q in zip(asks, queries, strict=True)], listed
+            [part(a, q, language) for a, q in zip(asks, queries, strict=True)], intake.listed
         )
         lead = parts[0]
         prepared = Prepared(

@@ -81,7 +81,7 @@ _ANNOUNCES_QUESTIONS = re.compile(
 )  # "Frage 2: Welche …?" is a question with its label, not an announcement
 # a paragraph that is one item of the asker's list: "1.", "b)", "- ", "Erstens:", "Frage 2:"
 _ENUMERATED = re.compile(
-    r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h]\)|[-•*]\s|(?:erstens|zweitens|drittens|viertens|"
+    _NUMBERED.pattern + r"|^\s*\([a-h]\)\s|^\s*(?:(?:erstens|zweitens|drittens|viertens|"
     r"fünftens|zum einen|zum anderen|zum dritten|firstly|secondly|thirdly)\b|"
     r"(?:und )?(?:schließlich|zuletzt|finally)\s*:|(?:frage|question)\s*\d{1,2}\s*[:.)])",
     re.IGNORECASE,
