@@ -11,6 +11,10 @@ The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
+A question placed in a Land ("bei uns in Bayern") whose leading passages never name that Land
+and whose evidence is mixed abstains rather than offering passages to check: councils, local
+elections, Land civil servants and building rules are Land law, which the passages it met are
+not; answered when the models are sure (the Land is then context: "Stadt in Sachsen, BMG …").
 A question about what no law text records (who holds an office now, current figures, how to
 set up software) that meets only law texts abstains, saying why; one about the present state
 also when the documents it meets are older than half a year (naming their date); so does a
@@ -29,6 +33,7 @@ from importlib import resources
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
+from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
 from assistant.scoring import LinearModel
 from assistant.store.lexical import LexicalIndex
@@ -53,6 +58,8 @@ FEATURES = (
     "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
     "land_rule",  # … a Land's ("E-Government-Gesetz unseres Landes"): the federal law of the
     # same name does not answer it, however well it matches
+    "land",  # it places itself in a Land ("bei uns in Bayern") that the three leading passages
+    # never name: municipal constitutions, local elections, Land civil servants are Land law
     "beyond_laws",  # it asks what law texts never record (office holders now, current
     # figures, software set-up) and the three leading passages are law texts, or what no source
     # gives (a document written for it, a product recommended)
@@ -89,14 +96,19 @@ class Calibration:
             answer_from = _either(self.documents_answer_from, answer_from)
         if features.get("reference"):
             return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
+        # an abstention names no source: its confidence never exceeds the abstention threshold
+        # (a rule-based one, "Wer ist gerade Minister?", may meet passages the models trust)
+        doubt = min(correct, relevant, abstain_below)
         if features.get("beyond_laws") or features.get("land_rule"):
-            return Outcome.ABSTAIN, min(correct, relevant), relevant
+            return Outcome.ABSTAIN, doubt, relevant
         if relevant < abstain_below or (
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
         ):
-            return Outcome.ABSTAIN, min(correct, relevant), relevant
+            return Outcome.ABSTAIN, doubt, relevant
         if correct >= answer_from and not features.get("other_rule"):
             return Outcome.ANSWER, correct, relevant
+        if features.get("land"):  # mixed evidence, none of it for the asker's Land
+            return Outcome.ABSTAIN, doubt, relevant
         return Outcome.CANDIDATES, correct, relevant
 
 
@@ -184,7 +196,16 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "other_rule": 1.0 if result.parsed.other_rules else 0.0,
         "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
+        "land": 1.0 if land_unmet(result) else 0.0,
     }
+
+
+def land_unmet(result: SearchResult) -> set[str]:
+    """The Länder the question places itself in ("*": its own, unnamed) when none of the three
+    leading passages names them; empty otherwise."""
+    codes = lands_named(result.parsed.text)
+    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
+    return codes if codes and not names_land(top_text, codes) else set()
 
 
 def beyond_laws_met(result: SearchResult, today: date | None = None) -> str | None:

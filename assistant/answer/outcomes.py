@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import beyond_laws_met, query_terms, stand_date
+from assistant.answer.confidence import beyond_laws_met, land_unmet, query_terms, stand_date
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP
+from assistant.retrieval.lands import land_names
 from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
 
@@ -87,6 +88,20 @@ BEYOND_LAWS_TEXT = {
         ),
     },
 }
+LAND_TEXT = {
+    "de": (
+        "Ihre Frage bezieht sich auf {land}; die Stellen, die ich in meinen Quellen finde, nennen "
+        "{land} nicht (Landesrecht dazu finde ich nicht).",
+        "Ihre Frage bezieht sich auf Ihr Bundesland; die Stellen, die ich in meinen Quellen finde, "
+        "nennen kein Land (Landesrecht dazu finde ich nicht).",
+    ),
+    "en": (
+        "Your question concerns {land}; the passages I find in my sources do not name {land} "
+        "(I find no Land law on it).",
+        "Your question concerns your federal state; the passages I find in my sources name no "
+        "state (I find no Land law on it).",
+    ),
+}
 PRESENT_DATED_TEXT = {
     "de": (
         "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); die nächstliegende Quelle "
@@ -112,7 +127,7 @@ def rules_lead(language: str, other_rules: list[str]) -> str:
 
 def abstain_text(language: str, result: SearchResult) -> str:
     """The hand-off, saying why when it can: the rule the sources lack that the question names,
-    or what the law texts it met do not record."""
+    what the law texts it met do not record, or the Land none of its passages names."""
     text = ABSTAIN_TEXT.get(language, ABSTAIN_TEXT["de"])
     lead = rules_lead(language, result.parsed.other_rules)
     beyond = beyond_laws_met(result)
@@ -121,7 +136,18 @@ def abstain_text(language: str, result: SearchResult) -> str:
         lead = texts.get(language, texts["de"])
         if beyond == PRESENT:
             lead = _dated_lead(language, result) or lead
+    if not lead:
+        lead = _land_lead(language, land_unmet(result))
     return f"{lead} {text}" if lead else text
+
+
+def _land_lead(language: str, codes: set[str]) -> str:
+    """'Ihre Frage bezieht sich auf Bayern; …' ("" when it names no Land)."""
+    if not codes:
+        return ""
+    names = land_names(codes, language)
+    text = LAND_TEXT.get(language, LAND_TEXT["de"])
+    return text[0].format(land=names) if names else text[1]
 
 
 def _dated_lead(language: str, result: SearchResult) -> str:

@@ -75,3 +75,68 @@ def _places(land: str) -> Places:
         if land.lower() in (n.lower() for n in names):
             return names
     return (land,)
+
+
+# the Länder as staff writing in English name them
+_ENGLISH = {
+    "BW": ("Baden-Württemberg", "Baden-Wuerttemberg"),
+    "BY": ("Bavaria", "Bavarian"),
+    "HE": ("Hesse", "Hessian"),
+    "MV": ("Mecklenburg-Western Pomerania",),
+    "NI": ("Lower Saxony",),
+    "NW": ("North Rhine-Westphalia", "North Rhine Westphalia"),
+    "RP": ("Rhineland-Palatinate",),
+    "SN": ("Saxony", "Saxon"),
+    "ST": ("Saxony-Anhalt",),
+    "TH": ("Thuringia", "Thuringian"),
+}
+# a city state's name is more often the city's ("gemeldet in Hamburg", "Berlins KI-Chat")
+_CITY_STATES = frozenset({"BE", "HB", "HH"})
+# two-letter abbreviations are words too ("HE", "SH"): only the unambiguous ones
+_SHORT_KEPT = frozenset({"NRW", "RLP", "BaWü", "LSA", "M-V", "Nds"})
+# a Land the asker lives in without its name: "bei uns im Bundesland", "in our state"
+_OWN_LAND = re.compile(
+    r"\b(?:unser(?:e[mns]?)?|eure[mns]?|ihre[mns]?)\s+(?:Bundes)?[Ll]and(?:es)?\b|\blandesweit\b"
+    r"|\bin\s+(?:our|my)\s+(?:federal\s+)?state\b|\b(?:our|my)\s+state'?s?\b|\bstatewide\b",
+    re.IGNORECASE,
+)
+
+
+def _land_pattern(code: str) -> re.Pattern[str]:
+    names, stem = LANDS[code]
+    spelled = [n for n in names if len(n) > 3 or n in _SHORT_KEPT] + list(_ENGLISH.get(code, ()))
+    words = "|".join(sorted(map(re.escape, spelled), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?<!Lower )(?:{words})(?![\w-])"
+        rf"|(?<![\w-])(?:{stem})(?:e|en|er|es|em)?(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+_LAND_PATTERNS = {code: _land_pattern(code) for code in LANDS if code not in _CITY_STATES}
+
+
+def lands_named(text: str) -> set[str]:
+    """The Länder a question places itself in ("bei uns in Bayern", "in Saxony", "hessische
+    Gemeinde"); "*" for its own Land unnamed ("unser Bundesland"); city states left out."""
+    named = {code for code, pattern in _LAND_PATTERNS.items() if pattern.search(text)}
+    if not named and _OWN_LAND.search(text):
+        named.add("*")
+    return named
+
+
+def names_land(text: str, codes: set[str]) -> bool:
+    """Whether text names one of the Länder (any, for "*")."""
+    wanted = _LAND_PATTERNS.keys() if "*" in codes else codes & _LAND_PATTERNS.keys()
+    return any(_LAND_PATTERNS[code].search(text) for code in wanted)
+
+
+def land_names(codes: set[str], language: str = "de") -> str:
+    """'Bayern', 'Bayern und Hessen' ("Bavaria" in English); "" for an unnamed one ("*")."""
+    shown = sorted(
+        (_ENGLISH.get(code, LANDS[code][0])[0] if language == "en" else LANDS[code][0][0])
+        for code in codes
+        if code in LANDS
+    )
+    joiner = " and " if language == "en" else " und "
+    return joiner.join(shown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.lands import ALL_PLACES, land_qualifier
+from assistant.retrieval.lands import ALL_PLACES, land_qualifier, lands_named, names_land
 from assistant.retrieval.query import QueryParser
 from assistant.store.lexical import LexicalIndex
 
@@ -72,3 +72,31 @@ def test_sources_hold_a_lands_rule_only_where_they_name_it_beside_the_land() -> 
     assert not lexical.mentioned_with(
         "E-Government-Gesetz", ("NRW", "Nordrhein-Westfalen"), {"fed"}
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Wir sind eine Gemeinde in NRW. Wie lange vorher laden wir zur Ratssitzung ein?", {"NW"}),
+        ("Bei uns in Niedersachsen werden zwei Gemeinden zusammengelegt.", {"NI"}),
+        ("Steueramt einer Stadt in Sachsen-Anhalt", {"ST"}),
+        ("Wie erreiche ich den Hessischen Datenschutzbeauftragten?", {"HE"}),
+        ("How many signatures does a Bavarian citizens' initiative need?", {"BY"}),
+        ("Is the rule different in Lower Saxony?", {"NI"}),
+        ("Gibt es da landesweit feste Sätze?", {"*"}),
+        ("Welche Dienste hat unser Bundesland freigegeben?", {"*"}),
+        # a city state's name is the city's; Landesrecht and "he" name no Land
+        ("Sie ist in Hamburg gemeldet. Muss sie sich bei uns anmelden?", set()),
+        ("Gilt Bundesrecht oder Landesrecht, wenn he says so?", set()),
+        ("Muss unser Landkreis das Nutzerkonto eines anderen Bundeslandes akzeptieren?", set()),
+    ],
+)
+def test_the_land_a_question_places_itself_in(text: str, codes: set[str]) -> None:
+    assert lands_named(text) == codes
+
+
+def test_passages_meet_a_land_only_when_they_name_it() -> None:
+    assert names_land("In Nordrhein-Westfalen gilt das EGovG NRW.", {"NW"})
+    assert not names_land("Die Länder regeln das Nähere durch Landesrecht.", {"NW"})
+    assert names_land("Das Bayerische Digitalgesetz (BayDiG) …", {"*"})
+    assert not names_land("Das Bayerische Digitalgesetz (BayDiG) …", {"NW"})

@@ -212,6 +212,27 @@ def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
     assert federal.outcome == Outcome.ANSWER and federal.rules_not_in_sources == []
 
 
+def test_a_question_placed_in_a_land_its_passages_never_name_abstains_when_unsure(
+    laws: Services,
+) -> None:
+    engine = laws.engine
+    placed = "Wir sind eine Gemeinde in Bayern. Wer entscheidet, ob ein Beteiligter befangen ist?"
+    english = "We are a Bavarian town. Who decides whether a participant is biased?"
+    with _calibrated(engine, 0.0, 1.01):  # relevant, never sure enough to answer
+        land, land_en = engine.answer(placed), engine.answer(english)
+        anywhere = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?")
+    assert land.outcome == Outcome.ABSTAIN and not land.citations
+    assert land.answer.startswith(
+        "Ihre Frage bezieht sich auf Bayern; die Stellen, die ich in meinen Quellen finde, "
+        "nennen Bayern nicht (Landesrecht dazu finde ich nicht)."
+    )
+    assert land_en.outcome == Outcome.ABSTAIN
+    assert land_en.answer.startswith("Your question concerns Bavaria;")
+    assert anywhere.outcome == Outcome.CANDIDATES
+    with _calibrated(engine, 0.0, 0.0):  # sure: the Land is only the asker's context
+        assert engine.answer(placed).outcome == Outcome.ANSWER
+
+
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
     engine = laws.engine
     # everything relevant, nothing sure enough to answer
@@ -307,13 +328,15 @@ def test_passages_to_check_are_never_sure_and_an_abstention_never_more_than_low(
 ) -> None:
     engine = laws.engine
     # models certain of everything; thresholds that send every question to candidates
-    with _calibrated(engine, 0.0, 1.01, sure=True):
+    with _calibrated(engine, 0.3, 1.01, sure=True):
         candidates = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?").as_dict()
         request = engine.answer("Welche Software für OZG-Onlinedienste könnt ihr empfehlen?")
     assert candidates["outcome"] == "candidates" and candidates["confidence"] > 0.9
     assert candidates["confidence_band"] == "mittel"
     abstained = request.as_dict()
     assert abstained["outcome"] == "abstain" and abstained["confidence_band"] == "niedrig"
+    # the models were sure, the rule abstained: the confidence says no more than the threshold
+    assert abstained["confidence"] <= 0.3
     with _calibrated(engine, 0.0, 0.0, sure=True):
         answered = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?").as_dict()
     assert answered["outcome"] == "answer" and answered["confidence_band"] == "hoch"
