@@ -53,7 +53,7 @@ class AnswerComposition:
         rules = part.result.parsed.other_rules
         if part.outcome == Outcome.CANDIDATES and part.hits:
             citations = self._candidates(part)
-            text = candidates_text(citations, p.language, rules)
+            text = candidates_text(citations, p.language, part.result)
             return self._answer(
                 p,
                 text,

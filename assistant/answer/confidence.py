@@ -11,10 +11,11 @@ The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
-A question placed in a Land ("bei uns in Bayern") whose leading passages never name that Land
-and whose evidence is mixed abstains rather than offering passages to check: councils, local
-elections, Land civil servants and building rules are Land law, which the passages it met are
-not; answered when the models are sure (the Land is then context: "Stadt in Sachsen, BMG …").
+A question placed in a Land ("bei uns in Bayern") that names no indexed law and whose leading
+passages never name that Land is never answered outright: councils, local elections, Land civil
+servants and building rules are Land law, which the passages it met are not. When the models
+are sure, its passages are offered to check (the Land may be mere context: "Stadt in Sachsen",
+a question about the Meldegesetz), saying they do not name the Land; else it abstains.
 A question about what no law text records (who holds an office now, current figures, how to
 set up software) that meets only law texts abstains, saying why; one about the present state
 also when the documents it meets are older than half a year (naming their date); so does a
@@ -105,10 +106,12 @@ class Calibration:
             features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
         ):
             return Outcome.ABSTAIN, doubt, relevant
-        if correct >= answer_from and not features.get("other_rule"):
-            return Outcome.ANSWER, correct, relevant
-        if features.get("land"):  # mixed evidence, none of it for the asker's Land
+        sure = correct >= answer_from and not features.get("other_rule")
+        land = bool(features.get("land"))  # no leading passage is about the asker's Land
+        if land and not sure:
             return Outcome.ABSTAIN, doubt, relevant
+        if sure and not land:
+            return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
 
 
@@ -202,7 +205,10 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
 
 def land_unmet(result: SearchResult) -> set[str]:
     """The Länder the question places itself in ("*": its own, unnamed) when none of the three
-    leading passages names them; empty otherwise."""
+    leading passages names them; empty otherwise, and when it names an indexed law ("Gilt das
+    Bundesmeldegesetz in Bayern?" asks about the federal law)."""
+    if result.parsed.laws:
+        return set()
     codes = lands_named(result.parsed.text)
     top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
     return codes if codes and not names_land(top_text, codes) else set()

@@ -164,11 +164,12 @@ def _dated_lead(language: str, result: SearchResult) -> str:
     return ""
 
 
-def candidates_text(
-    citations: list[Citation], language: str, other_rules: list[str] | None = None
-) -> str:
-    """The intro and one line per candidate: '[1] VwVfG § 20 Ausgeschlossene Personen'."""
-    lead = rules_lead(language, other_rules or [])
+def candidates_text(citations: list[Citation], language: str, result: SearchResult) -> str:
+    """The intro and one line per candidate: '[1] VwVfG § 20 Ausgeschlossene Personen', after
+    the rule outside the sources or the Land the passages do not name, if any."""
+    lead = rules_lead(language, result.parsed.other_rules) or _land_lead(
+        language, land_unmet(result)
+    )
     intro = CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])
     lines = [f"{lead} {intro}" if lead else intro]
     lines += [f"[{c.n}] {c.label()}" for c in citations]
@@ -228,7 +229,7 @@ def several_parts(
             text, cites = compose(lexical, part.result, part.hits, language, spans_of)
         elif part.outcome == Outcome.CANDIDATES:
             cites = candidates(part)
-            text = candidates_text(cites, language, part.result.parsed.other_rules)
+            text = candidates_text(cites, language, part.result)
         else:
             text, cites = abstain_text(language, part.result), []
         blocks.append((part.asked, text, cites))

@@ -229,8 +229,16 @@ def test_a_question_placed_in_a_land_its_passages_never_name_abstains_when_unsur
     assert land_en.outcome == Outcome.ABSTAIN
     assert land_en.answer.startswith("Your question concerns Bavaria;")
     assert anywhere.outcome == Outcome.CANDIDATES
-    with _calibrated(engine, 0.0, 0.0):  # sure: the Land is only the asker's context
-        assert engine.answer(placed).outcome == Outcome.ANSWER
+    with _calibrated(engine, 0.0, 1.01):  # a federal law named: the question is about it
+        federal = engine.answer("Gilt das Onlinezugangsgesetz auch für Gemeinden in Bayern?")
+    assert federal.outcome == Outcome.CANDIDATES
+    with _calibrated(engine, 0.0, 0.0):  # sure: the Land may be mere context; never "answer"
+        offered = engine.answer(placed)
+    assert offered.outcome == Outcome.CANDIDATES and offered.citations
+    assert offered.answer.startswith(
+        "Ihre Frage bezieht sich auf Bayern; die Stellen, die ich in meinen Quellen finde, "
+        "nennen Bayern nicht (Landesrecht dazu finde ich nicht). Fundstellen zum Prüfen"
+    )
 
 
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:

@@ -73,3 +73,20 @@ def test_the_sources_mention_a_name_only_as_a_whole_word() -> None:
 def test_a_genitive_informal_name_is_the_same_law() -> None:
     titles = [normalised(title) for _, _, title in LAWS]
     assert stands_for("Mindestlohngesetzes", titles)
+
+
+def test_an_indexed_laws_short_title_names_it_and_is_no_rule_outside_the_sources() -> None:
+    parser = QueryParser(
+        [
+            ("gewschg", "GewSchG", "Gesetz zum zivilrechtlichen Schutz vor Gewalttaten"),
+            ("sgb_10", "SGB 10", "Zehntes Buch Sozialgesetzbuch - Sozialverwaltungsverfahren"),
+            ("aufenthg_2004", "AufenthG 2004", "und die Integration von Ausländern"),
+        ]
+    )
+    named = parser.parse(
+        "Kann das Gericht nach dem Gewaltschutzgesetz ein Näherungsverbot erlassen?"
+    )
+    assert named.laws == ["gewschg"] and named.other_rules == []
+    assert parser.parse("Was sagt das SGB X zur Rücknahme?").laws == ["sgb10"]
+    assert parser.parse("Gilt das nach dem Aufenthaltsgesetz?").laws == ["aufenthg"]
+    assert parser.parse("Gilt das SGB XII?").laws == []  # another book
