@@ -19,6 +19,7 @@ SETS = (
     "laws_heldout_dev8",
     "laws_heldout_dev9",
     "laws_heldout_dev10",
+    "laws_land_dev",
     "laws_heldout_test",
 )
 TITLES = {
@@ -35,6 +36,7 @@ TITLES = {
     "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
     "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
     "laws_heldout_dev10": "laws: held-out dev10 (2026-12-04, session 19, blind: only measured)",
+    "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
 # only ever measured: misses never listed

@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
+from assistant.answer import confidence
 from assistant.answer.confidence import Calibration, beyond_laws_met, features
 from assistant.answer.engine import AnswerEngine
 from assistant.answer.outcomes import abstain_text
@@ -212,33 +214,32 @@ def test_a_lands_rule_the_sources_lack_abstains_however_sure_the_models_are(
     assert federal.outcome == Outcome.ANSWER and federal.rules_not_in_sources == []
 
 
-def test_a_question_placed_in_a_land_its_passages_never_name_abstains_when_unsure(
+def test_a_question_placed_in_a_land_its_passages_never_name_is_never_answered_outright(
     laws: Services,
 ) -> None:
     engine = laws.engine
     placed = "Wir sind eine Gemeinde in Bayern. Wer entscheidet, ob ein Beteiligter befangen ist?"
     english = "We are a Bavarian town. Who decides whether a participant is biased?"
-    with _calibrated(engine, 0.0, 1.01):  # relevant, never sure enough to answer
-        land, land_en = engine.answer(placed), engine.answer(english)
+    # answered from 0.5, a question placed in a Land only from LAND_ANSWER_FROM (here: never)
+    with _calibrated(engine, 0.0, 0.5), patch.object(confidence, "LAND_ANSWER_FROM", 1.01):
+        offered, offered_en = engine.answer(placed), engine.answer(english)
         anywhere = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?")
-    assert land.outcome == Outcome.ABSTAIN and not land.citations
-    assert land.answer.startswith(
-        "Ihre Frage bezieht sich auf Bayern; die Stellen, die ich in meinen Quellen finde, "
-        "nennen Bayern nicht (Landesrecht dazu finde ich nicht)."
-    )
-    assert land_en.outcome == Outcome.ABSTAIN
-    assert land_en.answer.startswith("Your question concerns Bavaria;")
-    assert anywhere.outcome == Outcome.CANDIDATES
-    with _calibrated(engine, 0.0, 1.01):  # a federal law named: the question is about it
         federal = engine.answer("Gilt das Onlinezugangsgesetz auch für Gemeinden in Bayern?")
-    assert federal.outcome == Outcome.CANDIDATES
-    with _calibrated(engine, 0.0, 0.0):  # sure: the Land may be mere context; never "answer"
-        offered = engine.answer(placed)
     assert offered.outcome == Outcome.CANDIDATES and offered.citations
     assert offered.answer.startswith(
         "Ihre Frage bezieht sich auf Bayern; die Stellen, die ich in meinen Quellen finde, "
         "nennen Bayern nicht (Landesrecht dazu finde ich nicht). Fundstellen zum Prüfen"
     )
+    assert offered_en.outcome == Outcome.CANDIDATES
+    assert offered_en.answer.startswith("Your question concerns Bavaria;")
+    assert anywhere.outcome == Outcome.ANSWER
+    assert federal.outcome == Outcome.ANSWER  # a federal law named: the question is about it
+    with _calibrated(engine, 0.0, 0.5, sure=True):  # very sure: the Land is context
+        assert engine.answer(placed).outcome == Outcome.ANSWER
+    with _calibrated(engine, 1.01, 0.0):  # the models abstain: the hand-off says why
+        land = engine.answer(placed)
+    assert land.outcome == Outcome.ABSTAIN and not land.citations
+    assert land.answer.startswith("Ihre Frage bezieht sich auf Bayern; die Stellen")
 
 
 def test_candidates_list_passages_without_composing_an_answer(laws: Services) -> None:
