@@ -165,7 +165,7 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
     if not hits:
         return {}
     terms = query_terms(lexical, result)
-    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in hits[:3])
+    top_text = _leading_text(result)
     own = {t: lexical.idf(t) for t in lexical.analyzer.terms(result.parsed.text)}
     unknown = sum(w for t, w in own.items() if t not in lexical.terms) / max(
         sum(own.values()), 1e-9
@@ -214,8 +214,12 @@ def land_unmet(result: SearchResult) -> set[str]:
     if result.parsed.laws:
         return set()
     codes = lands_named(result.parsed.text)
-    top_text = " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
-    return codes if codes and not names_land(top_text, codes) else set()
+    return codes if codes and not names_land(_leading_text(result), codes) else set()
+
+
+def _leading_text(result: SearchResult) -> str:
+    """Breadcrumbs and texts of the three leading passages."""
+    return " ".join(h.chunk.breadcrumb + " " + h.chunk.text for h in result.hits[:3])
 
 
 def beyond_laws_met(result: SearchResult, today: date | None = None) -> str | None:
