@@ -41,7 +41,7 @@ _STRONG_ANAPHORS = frozenset(
     "vergleichbares vergleichbarem comparable conversely".split()
 )
 # "so" before these points back: "so was", "so eine Rechnung" ("such a …")
-_SUCH = frozenset("was etwas ein eine einen einem einer".split())
+_SUCH = frozenset("was etwas ein eine einen einem einer eines".split())
 _ANAPHORS = _STRONG_ANAPHORS | frozenset(
     "da dies diese dieser dieses diesem diesen er ihn ihm ihnen sie dann vorher zuvor one "
     "ones".split()

@@ -11,7 +11,7 @@ from assistant.answer.confidence import beyond_laws_met, land_unmet, query_terms
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
-from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP
+from assistant.retrieval.beyond_laws import DRAFT, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.lands import land_names
 from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -52,12 +52,12 @@ OTHER_RULES_TEXT = {
 BEYOND_LAWS_TEXT = {
     PRESENT: {
         "de": (
-            "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen); den halten die "
-            "Gesetzestexte in meinen Quellen nicht fest."
+            "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen, laufende Programme); "
+            "den halten die Gesetzestexte in meinen Quellen nicht fest."
         ),
         "en": (
-            "Your question asks for a current state (office holders, figures), which the legal "
-            "texts among my sources do not record."
+            "Your question asks for a current state (office holders, figures, open "
+            "programmes), which the legal texts among my sources do not record."
         ),
     },
     SETUP: {
@@ -68,6 +68,16 @@ BEYOND_LAWS_TEXT = {
         "en": (
             "Your question is about setting up software, which the legal texts among my sources "
             "do not cover."
+        ),
+    },
+    OPERATE: {
+        "de": (
+            "Ihre Frage gilt dem Betrieb von Software oder dem Weg zu einer Stelle (Version, "
+            "Support, Erreichbarkeit); dazu sagen die Gesetzestexte in meinen Quellen nichts."
+        ),
+        "en": (
+            "Your question is about running software or reaching an office (versions, support, "
+            "contact), which the legal texts among my sources do not cover."
         ),
     },
     DRAFT: {
@@ -104,12 +114,14 @@ LAND_TEXT = {
 }
 PRESENT_DATED_TEXT = {
     "de": (
-        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); die nächstliegende Quelle "
-        "hat Stand {stand} ({title}), aktuelle Angaben finde ich in meinen Quellen nicht."
+        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber, laufende Programme); die "
+        "nächstliegende Quelle hat Stand {stand} ({title}), aktuelle Angaben finde ich in meinen "
+        "Quellen nicht."
     ),
     "en": (
-        "Your question asks for a current state (figures, office holders); the closest source is "
-        "dated {stand} ({title}), and I find no current information in my sources."
+        "Your question asks for a current state (figures, office holders, open programmes); the "
+        "closest source is dated {stand} ({title}), and I find no current information in my "
+        "sources."
     ),
 }
 

@@ -3,7 +3,9 @@ document to be written, a product to be recommended.
 
 Legal texts lay down rules. They never record who is minister today or how many services are
 online by now ("Wer ist gerade Bundesinnenminister?", "Gibt es aktuelle Zahlen?"), and they never
-say how to configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"). When
+say how to configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which
+version of a program to install, or how to reach a vendor's support or an office ("Wie erreiche
+ich den Landesdatenschutzbeauftragten am schnellsten?"). When
 such a question meets only law texts, those cannot answer it, however close its topic looks to
 a similarity search; the outcome abstains and says why. A document records the present only up
 to its date: a question about the present state abstains as well when the documents it meets
@@ -21,6 +23,7 @@ import re
 
 PRESENT = "present"  # who holds an office now, current figures
 SETUP = "setup"  # how to set up or configure software
+OPERATE = "operate"  # which version to run, a vendor's support, how to reach an office
 DRAFT = "draft"  # write a document for the asker
 RECOMMEND = "recommend"  # recommend a product or provider
 
@@ -44,6 +47,16 @@ _FIGURES = re.compile(
     r"|\b(?:current|latest)\s+(?:numbers?|figures?|statistics?|data)\b",
     re.IGNORECASE,
 )
+# what is on offer now: "Gibt es aktuell ein Förderprogramm …?", "Welche Dienste hat unser Land
+# inzwischen freigegeben?" (funding calls and roll-outs are news, not rules; "Welche Pflichten
+# gelten für Behörden, die bisher keine E-Akte führen?" asks about a rule)
+_ON_OFFER = re.compile(
+    r"\b(?:welche|which)\b[^?.!,]{0,60}\b(?:hat|haben|has|have)\b[^?.!,]{0,40}"
+    r"\b(?:inzwischen|mittlerweile|so far|by now)\b"
+    rf"|\b(?:gibt es|is there|are there)\s+(?:{_NOW}|currently|right now)\s+(?:\w+\s+){{0,3}}"
+    r"\w*(?:förder|funding|grant|aufruf)\w*",
+    re.IGNORECASE,
+)
 # who is responsible, entitled or obliged: a question about a rule
 _DUTY = re.compile(
     r"zuständig|verantwortlich|befugt|berechtigt|verpflichtet|responsible|in charge|entitled|"
@@ -59,6 +72,18 @@ _SETUP = re.compile(
     re.IGNORECASE,
 )
 
+# "Welche Mindestversion des Fachverfahrens …?", "Welche Version des XMeld-Standards …?", "Welche
+# Servicezeiten hat die Hotline des Herstellers?", "Wie verlängern wir das Zertifikat technisch?",
+# "Wie erreiche ich den Datenschutzbeauftragten?"; opening hours and phone numbers are not among
+# them: whether an authority must publish them is a rule (EGovG § 3)
+_OPERATE = re.compile(
+    r"\b(?:welche|which|what)\s+(?:[\w-]+\s+){0,2}(?:mindest)?version\b|\bmindestversion\b"
+    r"|\b(?:minimum|driver)\s+version\b|\bservicezeiten\b|\bhotline\s+des\s+herstellers\b"
+    r"|\bwie\s+(?:erreiche|erreichen|kontaktiere|kontaktieren)\s+(?:ich|wir|man)\b"
+    r"|\bhow\s+(?:do|can)\s+(?:i|we)\s+(?:reach|contact)\b"
+    r"|\bwie\s+\w+\s+(?:wir|ich|man)\s+(?:\w+\s+){0,3}technisch\b",
+    re.IGNORECASE,
+)
 
 # asking the assistant itself to do something; the words between may not open a clause of its
 # own ("Können Sie mir sagen, ob wir … schreiben dürfen?" asks about a rule)
@@ -90,13 +115,18 @@ _PRODUCT = re.compile(
 
 
 def beyond_laws(text: str) -> str | None:
-    """PRESENT, SETUP, DRAFT or RECOMMEND when a question asks what no law text records."""
+    """PRESENT, SETUP, OPERATE, DRAFT or RECOMMEND when a question asks what no law text
+    records."""
     if _SETUP.search(text):
         return SETUP
+    if _OPERATE.search(text):
+        return OPERATE
     if _DRAFT.search(text) and _DOCUMENT.search(text):
         return DRAFT
     if _RECOMMEND.search(text) and _PRODUCT.search(text):
         return RECOMMEND
-    if not _DUTY.search(text) and (_PERSON.search(text) or _FIGURES.search(text)):
+    if not _DUTY.search(text) and (
+        _PERSON.search(text) or _FIGURES.search(text) or _ON_OFFER.search(text)
+    ):
         return PRESENT
     return None

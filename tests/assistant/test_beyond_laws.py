@@ -1,5 +1,5 @@
-"""Which questions ask what no law text records: the present state, software set-up, a document
-to write, a product to recommend."""
+"""Which questions ask what no law text records: the present state, software set-up or
+operation, a document to write, a product to recommend."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from assistant.answer.confidence import beyond_laws_met
-from assistant.retrieval.beyond_laws import DRAFT, PRESENT, RECOMMEND, SETUP, beyond_laws
+from assistant.retrieval.beyond_laws import (
+    DRAFT,
+    OPERATE,
+    PRESENT,
+    RECOMMEND,
+    SETUP,
+    beyond_laws,
+)
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.manifest_records import ChunkRecord
@@ -25,6 +32,9 @@ from assistant.store.manifest_records import ChunkRecord
         "Gibt es aktuelle Zahlen zur Nutzung der BundID?",
         "For the council I need a current number: what percentage of towns use e-files?",
         "How many municipalities offer online registration so far?",
+        "Gibt es aktuell ein Förderprogramm für die Digitalisierung der Bauakten?",
+        "Welche Onlinedienste hat unser Land inzwischen zur Nachnutzung freigegeben?",
+        "Is there currently a federal funding call for broadband in business parks?",
     ],
 )
 def test_questions_about_the_present_state_are_recognised(question: str) -> None:
@@ -41,6 +51,24 @@ def test_questions_about_the_present_state_are_recognised(question: str) -> None
 )
 def test_questions_about_setting_up_software_are_recognised(question: str) -> None:
     assert beyond_laws(question) == SETUP
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welche Mindestversion der Kassensoftware muss bis zum Jahreswechsel laufen?",
+        "Welche Version des XPersonenstand-Standards setzen wir ab dem Stichtag ein?",
+        "Welche Servicezeiten hat die Hotline des Herstellers am Feiertag?",
+        "Unser Signaturzertifikat läuft ab. Wie erneuern wir das technisch?",
+        "Wie erreiche ich die Landesbeauftragte für Datenschutz am schnellsten?",
+        "Which driver version works with the card readers in the citizens' office?",
+        "How can we contact the vendor's support at the weekend?",
+    ],
+)
+def test_questions_about_running_software_or_reaching_an_office_are_recognised(
+    question: str,
+) -> None:
+    assert beyond_laws(question) == OPERATE
 
 
 @pytest.mark.parametrize(
@@ -90,6 +118,12 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
         "Who is responsible for the portal at the moment?",
         "Darf das Land ein zentrales Personenstandsregister einrichten?",
         "Was muss in der Bekanntmachung stehen, wenn wir ein Beschaffungssystem einrichten?",
+        # whether opening hours and phone numbers must be published is a rule (EGovG § 3)
+        "Müssen wir Öffnungszeiten und Telefonnummern im Internet veröffentlichen?",
+        "Welche Fassung des Gesetzes gilt für Anträge aus dem Vorjahr?",
+        "Gibt es eine Förderung, wenn wir Akten digitalisieren?",  # no "now": a rule may say
+        "Welche Pflichten gelten für Behörden, die bisher keine E-Akte führen?",
+        "Wie stellen wir sicher, dass die Akte technisch und organisatorisch geschützt ist?",
     ],
 )
 def test_questions_about_rules_are_not(question: str) -> None:
@@ -116,3 +150,12 @@ def test_the_present_is_recorded_by_a_recent_or_undated_document_never_by_a_law(
     assert _met(today, old, {"title": "ohne Datum"}) is None  # may be current
     assert _met(date(2024, 9, 1), old) is None
     assert _met(today) is None  # nothing found: the relevance decides
+
+
+def test_running_software_is_beyond_laws_only_when_law_texts_lead() -> None:
+    question = "Welche Mindestversion des Fachverfahrens muss installiert sein?"
+    parsed = ParsedQuery(question, beyond_laws=beyond_laws(question))
+    law = Hit(ChunkRecord("c1", "bmg", 0, "Text.", "BMG", {"law": "BMG", "section": "§ 33"}), 1.0)
+    guide = Hit(ChunkRecord("c2", "leitfaden", 0, "Text.", "Leitfaden", {}), 1.0)
+    assert beyond_laws_met(SearchResult([law, law, law], parsed)) == OPERATE
+    assert beyond_laws_met(SearchResult([guide, law, law], parsed)) is None

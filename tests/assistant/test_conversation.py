@@ -36,6 +36,7 @@ from assistant.answer.conversation import (
         "Und umgekehrt, wenn die Behörde den Bescheid nur elektronisch schickt?",
         "Wie viele Kommunen haben damals mitgemacht?",
         "Gibt es in Hessen ein vergleichbares Portal für Unternehmen?",
+        "Was kostet der Betrieb so eines Systems im Jahr?",  # "so eines" as "so ein"
     ],
 )
 def test_questions_that_cannot_stand_alone_are_follow_ups(question: str) -> None:
@@ -122,15 +123,15 @@ class Asked:
 
 
 def test_the_sources_never_veto_what_the_cues_call_a_follow_up() -> None:
-    question = "Seit wann gilt die Verordnung?"
+    question = "Wie lange dürfen wir die Mitschnitte speichern?"
     assert 0.5 <= followup_probability(question) < 0.7  # the old band would have asked
     leans_on = Asked(False)
-    assert resolve(question, "Was regelt die ERechV?", None, leans_on).followup
+    assert resolve(question, "Dürfen wir Ratssitzungen aufzeichnen?", None, leans_on).followup
     assert leans_on.calls == []
 
 
 def test_the_sources_may_make_an_unsure_question_a_follow_up() -> None:
-    question = "Wie lange dürfen wir die Mitschnitte speichern?"
+    question = "Wie lange dürfen wir Mitschnitte speichern?"
     assert UNSURE_FROM <= followup_probability(question) < 0.5
     previous = "Dürfen wir Ratssitzungen aufzeichnen?"
     rescued = resolve(question, previous, None, Asked(True))

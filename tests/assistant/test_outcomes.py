@@ -140,9 +140,9 @@ def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     assert not all(chunk.metadata.get("law") for chunk in leading)  # the starter document
     assert figure.outcome == Outcome.ABSTAIN and not figure.citations
     assert figure.answer.startswith(
-        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber); die nächstliegende Quelle "
-        "hat Stand 31.12.2022 (Onlinezugangsgesetz (OZG): Grundlagen, Frist 2022 und "
-        "Portalverbund), aktuelle Angaben finde ich in meinen Quellen nicht."
+        "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber, laufende Programme); die "
+        "nächstliegende Quelle hat Stand 31.12.2022 (Onlinezugangsgesetz (OZG): Grundlagen, "
+        "Frist 2022 und Portalverbund), aktuelle Angaben finde ich in meinen Quellen nicht."
     )
     leading = laws.manifest.chunks(setup.retrieved[:3]).values()
     assert all(chunk.metadata.get("law") for chunk in leading)
