@@ -1,20 +1,21 @@
-"""Questions no law text answers: the present state of the world, how to set up software, a
-document to be written, a product to be recommended.
+"""Questions no law text answers: the present state of the world, how to set up or run
+software, how to reach an office, a document to be written, a product to be recommended.
 
-Legal texts lay down rules. They never record who is minister today or how many services are
-online by now ("Wer ist gerade Bundesinnenminister?", "Gibt es aktuelle Zahlen?"), and they never
-say how to configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which
-version of a program to install, or how to reach a vendor's support or an office ("Wie erreiche
-ich den Landesdatenschutzbeauftragten am schnellsten?"). When
-such a question meets only law texts, those cannot answer it, however close its topic looks to
-a similarity search; the outcome abstains and says why. A document records the present only up
-to its date: a question about the present state abstains as well when the documents it meets
-are older than half a year, and the hand-off names their date. A question about who is
-responsible or obliged ("Wer ist jetzt zuständig?") asks for a rule and is none of them; nor is
-"Darf das Land ein Register einrichten?". Nor do law texts write a press release or a job advert
-for the asker ("Kannst du mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches
-Terminbuchungstool könnt ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail
-schreiben dürfen?" asks about a rule.
+Legal texts lay down rules. They never record who is minister today, how many services are
+online by now or which funding calls are open ("Wer ist gerade Bundesinnenminister?", "Gibt es
+aktuelle Zahlen?", "Gibt es aktuell ein Förderprogramm …?"), and they never say how to
+configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which version of
+a program to install, or how to reach a vendor's support or an office ("Wie erreiche ich den
+Landesdatenschutzbeauftragten am schnellsten?"). When such a question meets only law texts,
+those cannot answer it, however close its topic looks to a similarity search; the outcome
+abstains and says why. A document records the present only up to its date: a question about
+the present state abstains as well when the documents it meets are older than half a year, and
+the hand-off names their date. A question about who is responsible or obliged ("Wer ist jetzt
+zuständig?") asks for a rule and is none of them; nor is "Darf das Land ein Register
+einrichten?". Nor do law texts write a press release or a job advert for the asker ("Kannst du
+mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches Terminbuchungstool könnt
+ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?" asks
+about a rule.
 """
 
 from __future__ import annotations
