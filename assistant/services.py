@@ -89,9 +89,14 @@ class Services:
         glossary = Glossary(
             settings.glossary_path, settings.embedding_cache_path.parent / "glossary.sqlite3"
         )
-        for words in (thesaurus, glossary):
+        for words, package in ((thesaurus, "mythes-de"), (glossary, "dict-freedict-eng-deu")):
             if words.available:
                 threading.Thread(target=words.load, name="words", daemon=True).start()
+            elif words.path is not None:  # configured but not installed: answers are worse
+                log.warning(
+                    "%s fehlt (%s, Debian-Paket %s): Fragen werden ohne diese Wörter gesucht",
+                    type(words).__name__, words.path, package,
+                )
         retriever = HybridRetriever(
             index,
             register=RegisterCache(embeddings, EnrichmentStore(settings.enrichment_path)),
@@ -179,6 +184,15 @@ class Services:
         if path.is_relative_to(self.settings.uploads_dir.absolute()):
             path.unlink(missing_ok=True)
         return doc
+
+    def word_lists(self) -> dict[str, bool]:
+        """Whether the thesaurus and the English–German glossary are installed (without them
+        questions are searched with their own words only, and answers are measurably worse)."""
+        return {
+            "thesaurus": self.retriever.thesaurus is not None
+            and self.retriever.thesaurus.available,
+            "glossary": self.retriever.glossary is not None and self.retriever.glossary.available,
+        }
 
     def close(self) -> None:
         """Release files and connections."""

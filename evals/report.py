@@ -201,6 +201,20 @@ def _conversations(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _word_lists(results: dict[str, Any]) -> list[str]:
+    """A warning when the last run lacked the thesaurus or the glossary."""
+    words = results.get("word_lists") or {}
+    missing = [name for name in ("thesaurus", "glossary") if words.get(name) is False]
+    if not missing:
+        return []
+    sets = ", ".join(words.get("sets", [])) or "the last run"
+    return [
+        "",
+        f"**Run without {' and '.join(missing)}** ({sets}): these numbers are not the "
+        "product's (`make eval` installs both).",
+    ]
+
+
 def write_report(results: dict[str, Any], path: Path) -> None:
     """Write the Markdown report."""
     lines = [
@@ -208,6 +222,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "",
         f"Date {results.get('date')}, machine {results.get('machine')}. Produced by `make eval`.",
         "Tuning used the dev sets only; `laws_heldout_test` is frozen and only ever reported.",
+        *_word_lists(results),
         "",
         *_retrieval(results),
         *_outcomes(results),

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 import time
 from datetime import date
 from typing import Any
 
+from assistant.config import Settings
+from assistant.retrieval.glossary import Glossary
+from assistant.retrieval.thesaurus import Thesaurus
 from evals import conversations, laws, ocr, starter, xquad
 from evals.harness import RESULTS, ROOT
 from evals.report import write_report
@@ -21,12 +25,26 @@ def main() -> None:
         "--only", choices=["starter", "laws", "conversations", "xquad", "ocr"], action="append"
     )
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument(
+        "--allow-missing-word-lists",
+        action="store_true",
+        help="run although the thesaurus or glossary is not installed (recorded in the report)",
+    )
     args = parser.parse_args()
     selected = args.only or ["starter", "laws", "conversations", "xquad", "ocr"]
+    words = word_lists(Settings())
+    if not all(words.values()) and not args.allow_missing_word_lists:
+        missing = ", ".join(name for name, ok in words.items() if not ok)
+        sys.exit(
+            f"evals: {missing} not installed (Debian mythes-de, dict-freedict-eng-deu); "
+            "`make eval` installs them. Numbers without them are not the product's numbers "
+            "(--allow-missing-word-lists runs anyway and says so in the report)."
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {_cores()} cores",
+        "word_lists": {**words, "sets": selected},
     }
     previous = RESULTS / "eval.json"
     for name in selected:
@@ -53,6 +71,14 @@ def main() -> None:
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     write_report(results, ROOT / "evals" / "report.md")
     print(f"wrote {ROOT / 'evals' / 'report.md'} and {previous}")
+
+
+def word_lists(settings: Settings) -> dict[str, bool]:
+    """Whether the configured thesaurus and glossary are installed."""
+    return {
+        "thesaurus": Thesaurus(settings.thesaurus_path).available,
+        "glossary": Glossary(settings.glossary_path).available,
+    }
 
 
 def _cores() -> int:

@@ -256,8 +256,8 @@ class Assistant(Answers, Library):
             self.warmed.set()
 
     def ready(self) -> dict[str, Any]:
-        """Index, vector store and model reachable (StoreUnavailable otherwise), and how many
-        chunks have a dense vector."""
+        """Index, vector store and model reachable (StoreUnavailable otherwise), how many
+        chunks have a dense vector, and which word lists are installed."""
         self.services.vectors.ping()
         lexical = self.services.index.lexical()
         embedded, total = self.services.index.dense_coverage()
@@ -267,6 +267,7 @@ class Assistant(Answers, Library):
             "vectors": embedded,
             "vectors_missing": total - embedded,
             "warm": self.warmed.is_set(),
+            "word_lists": self.services.word_lists(),
         }
 
     @staticmethod

@@ -54,7 +54,11 @@ class WordMap:
     def _write(self, entries: dict[str, list[str]]) -> None:
         """Write the cache file whole, then move it into place (readers never see half)."""
         assert self.cache is not None
-        tmp = self.cache.with_name(f"{self.cache.name}.tmp-{os.getpid()}")
+        # per process and thread: two maps on one cache file (two services in one process) may
+        # parse at the same time and must not write into each other's file
+        tmp = self.cache.with_name(
+            f"{self.cache.name}.tmp-{os.getpid()}-{threading.get_ident()}"
+        )
         tmp.unlink(missing_ok=True)
         with closing(sqlite3.connect(tmp)) as conn:
             conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")

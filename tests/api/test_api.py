@@ -10,6 +10,8 @@ import httpx
 import pytest
 from openai import OpenAI
 
+from assistant.retrieval.glossary import DEFAULT_PATH as GLOSSARY
+from assistant.retrieval.thesaurus import DEFAULT_PATH as THESAURUS
 from tests.api.conftest import ADMIN_KEY, ASK_KEY, Server, start_server, stop_server
 from tests.conftest import SAMPLE_HOSTILE
 
@@ -40,6 +42,10 @@ def test_health_ready_and_docs(server: Server) -> None:
             time.sleep(0.5)
             ready = client.get("/readyz").json()
         assert ready["warm"] is True
+        assert ready["word_lists"] == {  # installed by `make test`, as by `make run`
+            "thesaurus": THESAURUS.exists(),
+            "glossary": GLOSSARY.exists() and GLOSSARY.with_suffix(".dict.dz").exists(),
+        }
         spec = client.get("/openapi.json").json()
         assert "/v1/ask" in spec["paths"] and "/v1/chat/completions" in spec["paths"]
         assert client.get("/docs").status_code == 200

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from assistant.config import Settings
 from assistant.retrieval.glossary import DEFAULT_PATH, Glossary, read_glossary, translations
 from assistant.services import Services
 
@@ -99,3 +103,53 @@ def test_english_questions_search_with_german_words_of_the_law(indexed: Services
     assert {"rechnung", "elektronisch"} <= words
     german = indexed.retriever.search(question, 5, language="de")
     assert not {w for w, _ in german.parsed.expansions} & {"rechnung", "elektronisch"}
+
+
+class _SlowMap(Glossary):
+    """A word map whose parsing takes a while, so two maps parse and write at the same time."""
+
+    def parse(self) -> dict[str, list[str]]:
+        time.sleep(0.2)
+        return {f"wort{i}": [f"verwandt{i}", "gebühr"] for i in range(20_000)}
+
+
+def test_two_maps_on_one_cache_file_parsing_at_once_both_get_every_entry(
+    tmp_path: Path,
+) -> None:
+    source = _dictd(tmp_path)
+    maps = [_SlowMap(source, tmp_path / "words.sqlite3") for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def load(words: Glossary) -> None:
+        try:
+            words.load()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load, args=(m,)) for m in maps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for words in maps:
+        assert words.lookup(["wort0", "wort19999"]) == {
+            "wort0": ["verwandt0", "gebühr"],
+            "wort19999": ["verwandt19999", "gebühr"],
+        }
+    assert list(tmp_path.glob("words.sqlite3.tmp-*")) == []
+
+
+def test_missing_word_lists_are_logged_and_reported(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    missing = settings.model_copy(
+        update={"thesaurus_path": tmp_path / "th_de_DE_v2.dat", "glossary_path": None}
+    )
+    with Services.build(missing) as services:
+        assert services.word_lists() == {"thesaurus": False, "glossary": False}
+    assert f"Thesaurus fehlt ({tmp_path / 'th_de_DE_v2.dat'}, Debian-Paket mythes-de)" in (
+        caplog.text
+    )
+    assert "Glossary fehlt" not in caplog.text  # switched off on purpose: nothing to warn about

@@ -27,7 +27,9 @@ def readyz(assistant: AssistantDep) -> Any:
     """Index, vector store and embedding model are loaded and reachable; `warm` says whether
     the background warm-up (out-of-scope examples, question register) is done — until then the
     first answers can take seconds. `vectors_missing` counts chunks without a dense vector
-    (deferred, or a collection that is not the index's: then every answer carries a notice)."""
+    (deferred, or a collection that is not the index's: then every answer carries a notice);
+    `word_lists` says whether the thesaurus and the English–German glossary are installed
+    (`false`: questions are searched with their own words only, and answers are worse)."""
     try:
         state = assistant.ready()
     except LotseError as exc:
