@@ -11,6 +11,9 @@ The `correct` probability is the confidence shown (as a band).
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
+A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
+land_subjects) that names no indexed law and whose leading passages never name such a matter is
+treated the same way, naming the kind of Land law.
 A question placed in a Land ("bei uns in Bayern") that names no indexed law and whose leading
 passages never name that Land is answered only when the models are very sure: councils, local
 elections, Land civil servants and building rules are Land law, which the passages it met are
@@ -36,6 +39,7 @@ from importlib import resources
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import DRAFT, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
+from assistant.retrieval.land_subjects import LandSubject, subject_by_id
 from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
 from assistant.scoring import LinearModel
@@ -69,8 +73,9 @@ FEATURES = (
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
-# a question about a rule the sources do not contain is never answered from them; its passages
-# are offered to check only when the sources clearly cover its topic anyway
+# a question about a rule the sources do not contain (or a matter only Land law rules) is never
+# answered from them; its passages are offered to check only when the sources clearly cover its
+# topic anyway
 OTHER_RULE_RELEVANT = 0.9
 # a question placed in a Land its leading passages never name is answered only from this
 # confidence on, else its passages are offered: chosen on the dev questions, above every
@@ -109,13 +114,14 @@ class Calibration:
         doubt = min(correct, relevant, abstain_below)
         if features.get("beyond_laws") or features.get("land_rule"):
             return Outcome.ABSTAIN, doubt, relevant
-        if relevant < abstain_below or (
-            features.get("other_rule") and relevant < OTHER_RULE_RELEVANT
-        ):
+        # a rule or a Land-law matter the sources lack: passages only when they surely cover
+        # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
+        outside = features.get("other_rule") or features.get("land_subject")
+        if relevant < abstain_below or (outside and relevant < OTHER_RULE_RELEVANT):
             return Outcome.ABSTAIN, doubt, relevant
         if features.get("land"):  # no leading passage is about the asker's Land
             answer_from = max(answer_from, LAND_ANSWER_FROM)
-        if correct >= answer_from and not features.get("other_rule"):
+        if correct >= answer_from and not outside:
             return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
 
@@ -205,6 +211,7 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
         "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
+        "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
     }
 
 
@@ -216,6 +223,15 @@ def land_unmet(result: SearchResult) -> set[str]:
         return set()
     codes = lands_named(result.parsed.text)
     return codes if codes and not names_land(_leading_text(result), codes) else set()
+
+
+def land_subject_unmet(result: SearchResult) -> LandSubject | None:
+    """The subject only Land law rules that the question names (and no indexed law) when none
+    of its three leading passages mentions it."""
+    subject = subject_by_id(result.parsed.land_subject) if result.parsed.land_subject else None
+    if subject is None or result.parsed.laws or subject.named_in(_leading_text(result)):
+        return None
+    return subject
 
 
 def _leading_text(result: SearchResult) -> str:

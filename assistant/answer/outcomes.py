@@ -7,12 +7,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import beyond_laws_met, land_unmet, query_terms, stand_date
+from assistant.answer.confidence import (
+    beyond_laws_met,
+    land_subject_unmet,
+    land_unmet,
+    query_terms,
+    stand_date,
+)
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import DRAFT, OPERATE, PRESENT, RECOMMEND, SETUP
-from assistant.retrieval.lands import land_names
+from assistant.retrieval.lands import land_names, lands_named
 from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
 
@@ -112,6 +118,17 @@ LAND_TEXT = {
         "state (I find no Land law on it).",
     ),
 }
+# a subject only Land law rules (land_subjects) that no leading passage mentions
+LAND_SUBJECT_TEXT = {
+    "de": (
+        "Ihre Frage gilt einer Sache, die das Landesrecht regelt – {label}{land}; dieses "
+        "Landesrecht gehört nicht zu meinen Quellen."
+    ),
+    "en": (
+        "Your question concerns a matter governed by Land law – {label}{land}; that Land law is "
+        "not among my sources."
+    ),
+}
 PRESENT_DATED_TEXT = {
     "de": (
         "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber, laufende Programme); die "
@@ -149,8 +166,22 @@ def abstain_text(language: str, result: SearchResult) -> str:
         if beyond == PRESENT:
             lead = _dated_lead(language, result) or lead
     if not lead:
+        lead = _land_subject_lead(language, result)
+    if not lead:
         lead = _land_lead(language, land_unmet(result))
     return f"{lead} {text}" if lead else text
+
+
+def _land_subject_lead(language: str, result: SearchResult) -> str:
+    """'Ihre Frage gilt einer Sache, die das Landesrecht regelt – das Feuerwehrgesetz des
+    Landes (hier: Bayern); …' ("" when the question names no such subject, or its passages do)."""
+    subject = land_subject_unmet(result)
+    if subject is None:
+        return ""
+    names = land_names(lands_named(result.parsed.text), language)
+    where = f" ({'here' if language == 'en' else 'hier'}: {names})" if names else ""
+    text = LAND_SUBJECT_TEXT.get(language, LAND_SUBJECT_TEXT["de"])
+    return text.format(label=subject.label, land=where)
 
 
 def _land_lead(language: str, codes: set[str]) -> str:
@@ -179,8 +210,10 @@ def _dated_lead(language: str, result: SearchResult) -> str:
 def candidates_text(citations: list[Citation], language: str, result: SearchResult) -> str:
     """The intro and one line per candidate: '[1] VwVfG § 20 Ausgeschlossene Personen', after
     the rule outside the sources or the Land the passages do not name, if any."""
-    lead = rules_lead(language, result.parsed.other_rules) or _land_lead(
-        language, land_unmet(result)
+    lead = (
+        rules_lead(language, result.parsed.other_rules)
+        or _land_subject_lead(language, result)
+        or _land_lead(language, land_unmet(result))
     )
     intro = CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])
     lines = [f"{lead} {intro}" if lead else intro]

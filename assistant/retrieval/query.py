@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.retrieval.beyond_laws import beyond_laws
 from assistant.retrieval.definitions import definition_term
+from assistant.retrieval.land_subjects import land_subject
 from assistant.retrieval.lands import Places, land_qualifier
 from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
@@ -150,6 +151,7 @@ class ParsedQuery:
     # the Land's names (every Land's when it names none), which sources holding it name beside it
     land_rules: dict[str, tuple[str, Places]] = field(default_factory=dict)
     beyond_laws: str | None = None  # it asks what no law text records (beyond_laws.PRESENT …)
+    land_subject: str | None = None  # a subject only Land law rules (land_subjects), by id
 
 
 class QueryParser:
@@ -236,6 +238,7 @@ class QueryParser:
             others = self._other_rules(text, mentions, parsed, spans)
             parsed.other_rules = [*parsed.land_rules, *others]
         parsed.beyond_laws = beyond_laws(text)
+        parsed.land_subject = land_subject(text)
         return parsed
 
     def _other_rules(

@@ -1,0 +1,122 @@
+"""Subjects only Land law rules: abstain, naming the kind of Land law, unless a source has it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.confidence import Calibration
+from assistant.config import Settings
+from assistant.domain import Outcome
+from assistant.retrieval.land_subjects import land_subject, land_subjects, subjects_named
+from assistant.scoring import LinearModel
+from assistant.services import Services
+from ingest.pipeline import Ingestor
+from tests.conftest import FIXTURE_LAWS, LAWS, needs_shared
+
+# a Land's municipal code in the team's own words (no Land's wording): it covers Bürgerbegehren
+MUSTERLAND = """---
+Title: Gemeindeordnung für das Musterland
+jurabk: GO ML
+---
+
+# Gemeindeordnung für das Musterland (GO ML)
+
+## § 21 Bürgerbegehren
+
+(1) Die Bürgerinnen und Bürger können beantragen, dass sie über eine Angelegenheit der
+Gemeinde selbst entscheiden (Bürgerbegehren). Ein Bürgerbegehren braucht die Unterschriften
+von sieben vom Hundert der Bürger, in Gemeinden über 20.000 Einwohnern von fünf vom Hundert.
+
+(2) Über die Zulässigkeit des Bürgerbegehrens entscheidet der Gemeinderat binnen zwei Monaten.
+"""
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Services]:
+    """The fixture laws (OZG, IFG, ERechV in short form) and the Musterland municipal code."""
+    folder = tmp_path_factory.mktemp("land-subjects")
+    for law in FIXTURE_LAWS.glob("*.md"):
+        shutil.copy(law, folder / law.name)
+    (folder / "go-musterland.md").write_text(MUSTERLAND, encoding="utf-8")
+    settings = Settings(
+        data_dir=folder / "data", embedding_cache=embedding_cache, collection="land-subjects"
+    )
+    services = Services.build(settings)
+    Ingestor(services.index, settings).run([folder])
+    # models fairly sure (0.82) that the sources cover every question and that an answer would
+    # be right: whatever abstains here abstains by the rule, not by doubt
+    services.engine.calibration = _models(1.5)
+    yield services
+    services.close()
+
+
+def _models(logit: float) -> Calibration:
+    """Both models at one probability for every question; abstain below 0.5, answer from 0.5."""
+    return Calibration(LinearModel({}, logit), LinearModel({}, logit), 0.5, 0.5)
+
+
+def test_matter_words_name_a_subject_and_bodies_or_places_do_not() -> None:
+    assert land_subject("Wie viele Unterschriften braucht ein Bürgerbegehren?") == (
+        "buergerbeteiligung"
+    )
+    assert land_subject("Dürfen wir die Hundesteuer für Listenhunde erhöhen?") == "kommunalabgaben"
+    assert land_subject("How high may the dog tax for a second dog be?") == "kommunalabgaben"
+    # bodies, offices and places are context in questions about federal law
+    assert land_subject("Der Stadtrat will die Gebühr für Anwohnerparkausweise erhöhen.") is None
+    assert land_subject("Unser Stadtarchiv will die alten Geburtenbücher haben.") is None
+    assert land_subject("Welche kommunale Steuerung braucht die Digitalisierung?") is None
+    assert all(s.label and s.terms for s in land_subjects())
+
+
+def test_a_land_matter_no_source_mentions_abstains_naming_the_land_law(sources: Services) -> None:
+    engine = sources.engine
+    german = engine.answer("Wie hoch darf die Hundesteuer für einen zweiten Hund sein?")
+    placed = engine.answer("Bei uns in Bayern: Wie hoch darf die Hundesteuer für Listenhunde sein?")
+    english = engine.answer("How high may the dog tax for a second dog be?")
+    assert german.outcome == Outcome.ABSTAIN and not german.citations and german.abstained
+    assert german.answer.startswith(
+        "Ihre Frage gilt einer Sache, die das Landesrecht regelt – das Kommunalabgabengesetz des "
+        "Landes (kommunale Steuern, Beiträge, Benutzungsgebühren); dieses Landesrecht gehört "
+        "nicht zu meinen Quellen."
+    )
+    assert placed.outcome == Outcome.ABSTAIN
+    assert "Benutzungsgebühren) (hier: Bayern); dieses Landesrecht" in placed.answer
+    assert english.outcome == Outcome.ABSTAIN
+    assert english.answer.startswith("Your question concerns a matter governed by Land law –")
+    # sources that surely cover the question anyway (the matter may be context): passages to
+    # check, after the same lead, never a composed answer
+    engine.calibration = _models(10.0)
+    try:
+        sure = engine.answer("Wie hoch darf die Hundesteuer für einen zweiten Hund sein?")
+    finally:
+        engine.calibration = _models(1.5)
+    assert sure.outcome == Outcome.CANDIDATES and sure.citations
+    assert sure.answer.startswith("Ihre Frage gilt einer Sache, die das Landesrecht regelt")
+    assert "Fundstellen zum Prüfen" in sure.answer
+
+
+def test_sources_that_hold_the_land_law_answer_and_a_named_law_is_asked_about(
+    sources: Services,
+) -> None:
+    engine = sources.engine
+    held = engine.answer("Wie viele Unterschriften braucht ein Bürgerbegehren bei uns?")
+    assert held.outcome == Outcome.ANSWER
+    assert held.citations[0].law == "GO ML" and held.citations[0].section == "§ 21"
+    named = engine.answer("Gibt das Informationsfreiheitsgesetz Zugang zu den Hundesteuerakten?")
+    assert named.outcome == Outcome.ANSWER and "Landesrecht" not in named.answer
+
+
+@needs_shared
+def test_no_matter_word_is_also_federal_law_vocabulary() -> None:
+    # a word the federal laws use ("Beschlussfähigkeit", "Direktauftrag") neither shows that a
+    # question is about Land law nor that passages cover it
+    shared = {
+        (path.name, subject)
+        for path in sorted(LAWS.glob("*.md"))
+        for subject in subjects_named(path.read_text(encoding="utf-8"))
+    }
+    assert shared == set()
