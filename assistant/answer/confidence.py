@@ -21,10 +21,10 @@ not. Else its passages are offered to check, saying they do not name the Land (t
 mere context: "Stadt in Sachsen", a question about the Meldegesetz); it abstains only as any
 question does.
 A question about what no law text records (who holds an office now, current figures, how to
-set up or run software, how to reach an office) that meets only law texts abstains, saying
-why; one about the present state also when the documents it meets are older than half a year
-(naming their date); so does a request no source fulfils (write a document, recommend a
-product).
+set up or run software, how to reach an office, what others experienced) that meets only law
+texts abstains, saying why; one about the present state also when the documents it meets are
+older than half a year (naming their date); so does a request no source fulfils (write a
+document, recommend a product).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from assistant.domain import Outcome
-from assistant.retrieval.beyond_laws import DRAFT, OPERATE, PRESENT, RECOMMEND, SETUP
+from assistant.retrieval.beyond_laws import DRAFT, EXPERIENCE, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
 from assistant.retrieval.land_subjects import LandSubject, subject_by_id
 from assistant.retrieval.lands import lands_named, names_land
@@ -242,14 +242,16 @@ def _leading_text(result: SearchResult) -> str:
 def beyond_laws_met(result: SearchResult, today: date | None = None) -> str | None:
     """What the question asks that the sources never record: a document to be written or a
     product to be recommended (DRAFT, RECOMMEND) always, software set-up or operation (SETUP,
-    OPERATE) when its three leading passages are law texts, the present state (PRESENT) when
-    none of them records it (law texts never do, a document only up to its date); None
-    otherwise."""
+    OPERATE) or others' experience (EXPERIENCE) when its three leading passages are law texts,
+    the present state (PRESENT) when none of them records it (law texts never do, a document
+    only up to its date); None otherwise."""
     kind = result.parsed.beyond_laws
     leading = result.hits[:3]
     if kind in (DRAFT, RECOMMEND):
         return kind
-    if kind in (SETUP, OPERATE) and all(hit.chunk.metadata.get("law") for hit in leading):
+    if kind in (SETUP, OPERATE, EXPERIENCE) and all(
+        hit.chunk.metadata.get("law") for hit in leading
+    ):
         return kind
     if kind == PRESENT and leading and not any(_records_present(h, today) for h in leading):
         return kind

@@ -17,7 +17,7 @@ from assistant.answer.confidence import (
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.domain import Outcome
-from assistant.retrieval.beyond_laws import DRAFT, OPERATE, PRESENT, RECOMMEND, SETUP
+from assistant.retrieval.beyond_laws import DRAFT, EXPERIENCE, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.lands import land_names, lands_named
 from assistant.retrieval.results import SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -84,6 +84,16 @@ BEYOND_LAWS_TEXT = {
         "en": (
             "Your question is about running software or reaching an office (versions, support, "
             "contact), which the legal texts among my sources do not cover."
+        ),
+    },
+    EXPERIENCE: {
+        "de": (
+            "Ihre Frage gilt Erfahrungen aus der Praxis (was andere Verwaltungen erlebt oder "
+            "als erste getan haben); die halten die Gesetzestexte in meinen Quellen nicht fest."
+        ),
+        "en": (
+            "Your question asks about practical experience (what other administrations went "
+            "through or did first), which the legal texts among my sources do not record."
         ),
     },
     DRAFT: {

@@ -1,21 +1,22 @@
-"""Questions no law text answers: the present state of the world, how to set up or run
-software, how to reach an office, a document to be written, a product to be recommended.
+"""Questions no law text answers: the present state of the world, how to set up or run software,
+how to reach an office, a document to be written, a product to be recommended.
 
 Legal texts lay down rules. They never record who is minister today, how many services are
 online by now or which funding calls are open ("Wer ist gerade Bundesinnenminister?", "Gibt es
-aktuelle Zahlen?", "Gibt es aktuell ein Förderprogramm …?"), and they never say how to
-configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which version of
-a program to install, or how to reach a vendor's support or an office ("Wie erreiche ich den
-Landesdatenschutzbeauftragten am schnellsten?"). When such a question meets only law texts,
-those cannot answer it, however close its topic looks to a similarity search; the outcome
-abstains and says why. A document records the present only up to its date: a question about
-the present state abstains as well when the documents it meets are older than half a year, and
-the hand-off names their date. A question about who is responsible or obliged ("Wer ist jetzt
-zuständig?") asks for a rule and is none of them; nor is "Darf das Land ein Register
-einrichten?". Nor do law texts write a press release or a job advert for the asker ("Kannst du
-mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches Terminbuchungstool könnt
-ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail schreiben dürfen?" asks
-about a rule.
+aktuelle Zahlen?", "Gibt es aktuell ein Förderprogramm …?"), and they never say how to configure
+a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which version of a program
+to install, or how to reach a vendor's support or an office ("Wie erreiche ich den
+Landesdatenschutzbeauftragten am schnellsten?"), nor what other municipalities experienced or
+did first ("Gibt es Erfahrungswerte …?", "Which German city was the first …?"). When such a
+question meets only law texts, those cannot answer it, however close its topic looks to a
+similarity search; the outcome abstains and says why. A document records the present only up to
+its date: a question about the present state abstains as well when the documents it meets are
+older than half a year, and the hand-off names their date. A question about who is responsible
+or obliged ("Wer ist jetzt zuständig?") asks for a rule and is none of them; nor is "Darf das
+Land ein Register einrichten?". Nor do law texts write a press release or a job advert for the
+asker ("Kannst du mir eine Stellenanzeige entwerfen?") or recommend a product ("Welches
+Terminbuchungstool könnt ihr empfehlen?"); "Können Sie mir sagen, ob wir Bescheide per E-Mail
+schreiben dürfen?" asks about a rule.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import re
 PRESENT = "present"  # who holds an office now, current figures
 SETUP = "setup"  # how to set up or configure software
 OPERATE = "operate"  # which version to run, a vendor's support, how to reach an office
+EXPERIENCE = "experience"  # what others experienced or did first: practice, not rules
 DRAFT = "draft"  # write a document for the asker
 RECOMMEND = "recommend"  # recommend a product or provider
 
@@ -86,6 +88,20 @@ _OPERATE = re.compile(
     re.IGNORECASE,
 )
 
+# "Gibt es Erfahrungswerte, wie lange so eine Migration dauert?", "Welche Erfahrungen haben andere
+# Kommunen gemacht?", "Which German city was the first to …?", "typische Stolpersteine", "best
+# practice": practice and history, which case studies may record and law texts never do
+_EXPERIENCE = re.compile(
+    r"\berfahrungs?werte?\b|\berfahrungen\s+(?:mit|gemacht|anderer|aus\s+anderen)\b"
+    r"|\b(?:andere|anderen)\s+(?:kommunen|städte|städten|gemeinden|landkreise|verwaltungen|"
+    r"behörden)\b[^?.!]{0,60}\b(?:gemacht|umgesetzt|gelöst|erfahrung\w*|gelernt)\b"
+    r"|\bwelche\s+(?:stadt|kommune|gemeinde|verwaltung|behörde)\b[^?.!]{0,60}\bals\s+erste\b"
+    r"|\bwhich\s+(?:german\s+)?(?:city|town|municipality|authority)\s+was\s+the\s+first\b"
+    r"|\bwhat\s+(?:have|did)\s+other\s+(?:cities|towns|municipalities)\b"
+    r"|\bbest[- ]practices?\b|\bstolperstein\w*|\blessons\s+learned\b",
+    re.IGNORECASE,
+)
+
 # asking the assistant itself to do something; the words between may not open a clause of its
 # own ("Können Sie mir sagen, ob wir … schreiben dürfen?" asks about a rule)
 _YOU = (
@@ -116,12 +132,14 @@ _PRODUCT = re.compile(
 
 
 def beyond_laws(text: str) -> str | None:
-    """PRESENT, SETUP, OPERATE, DRAFT or RECOMMEND when a question asks what no law text
-    records."""
+    """PRESENT, SETUP, OPERATE, EXPERIENCE, DRAFT or RECOMMEND when a question asks what no
+    law text records."""
     if _SETUP.search(text):
         return SETUP
     if _OPERATE.search(text):
         return OPERATE
+    if _EXPERIENCE.search(text):
+        return EXPERIENCE
     if _DRAFT.search(text) and _DOCUMENT.search(text):
         return DRAFT
     if _RECOMMEND.search(text) and _PRODUCT.search(text):

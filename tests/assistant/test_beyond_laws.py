@@ -1,5 +1,5 @@
 """Which questions ask what no law text records: the present state, software set-up or
-operation, a document to write, a product to recommend."""
+operation, others' experience, a document to write, a product to recommend."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from assistant.answer.confidence import beyond_laws_met
 from assistant.retrieval.beyond_laws import (
     DRAFT,
+    EXPERIENCE,
     OPERATE,
     PRESENT,
     RECOMMEND,
@@ -69,6 +70,33 @@ def test_questions_about_running_software_or_reaching_an_office_are_recognised(
     question: str,
 ) -> None:
     assert beyond_laws(question) == OPERATE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gibt es Erfahrungswerte, wie lange die Einführung eines DMS dauert?",
+        "Welche Erfahrungen haben andere Kommunen mit dem digitalen Bauantrag gemacht?",
+        "Welche Stadt hat als erste die Hundeanmeldung komplett digital angeboten?",
+        "Was sind die typischen Stolpersteine bei der Umstellung auf die E-Akte?",
+        "Which German town was the first to offer residence registration online?",
+        "What did other municipalities do about queues at the citizens' office?",
+    ],
+)
+def test_questions_about_others_experience_are_recognised(question: str) -> None:
+    assert beyond_laws(question) == EXPERIENCE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welche Erfahrung muss ein Datenschutzbeauftragter nachweisen?",  # a rule's requirement
+        "Müssen andere Behörden die Daten auch löschen?",
+        "Welche Stadt ist für die Ummeldung zuständig, die alte oder die neue?",
+    ],
+)
+def test_rules_about_experience_or_other_authorities_are_no_experience(question: str) -> None:
+    assert beyond_laws(question) is None
 
 
 @pytest.mark.parametrize(
@@ -159,3 +187,13 @@ def test_running_software_is_beyond_laws_only_when_law_texts_lead() -> None:
     guide = Hit(ChunkRecord("c2", "leitfaden", 0, "Text.", "Leitfaden", {}), 1.0)
     assert beyond_laws_met(SearchResult([law, law, law], parsed)) == OPERATE
     assert beyond_laws_met(SearchResult([guide, law, law], parsed)) is None
+
+
+def test_others_experience_is_beyond_laws_only_when_law_texts_lead() -> None:
+    question = "Welche Erfahrungen haben andere Kommunen mit der E-Akte gemacht?"
+    parsed = ParsedQuery(question, beyond_laws=beyond_laws(question))
+    egovg = {"law": "EGovG", "section": "§ 6"}
+    law = Hit(ChunkRecord("c1", "egovg", 0, "Text.", "EGovG", egovg), 1.0)
+    study = Hit(ChunkRecord("c2", "fallstudie", 0, "Text.", "Fallstudie", {}), 1.0)
+    assert beyond_laws_met(SearchResult([law, law, law], parsed)) == EXPERIENCE
+    assert beyond_laws_met(SearchResult([study, law, law], parsed)) is None
