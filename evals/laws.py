@@ -69,6 +69,11 @@ HELDOUT_DEV9 = _in_and_out("dev9")
 # 40 laws, 12 English, about 25 with a neighbouring-§ trap; 40 out-of-corpus, 32 close to digital
 # administration, 6 English) before that session measured anything on laws; only measured.
 HELDOUT_DEV10 = _in_and_out("dev10")
+# In session 26 a blind helper wrote dev11 from the law texts alone (60 in-corpus questions over
+# 36 laws, 8 English, 12 placed in a Land as context, about 17 with a neighbouring-§ trap; 40
+# out-of-corpus, a third of them on Land law, 7 English), after that session's changes were
+# decided, to measure them on questions no one had seen; only measured.
+HELDOUT_DEV11 = _in_and_out("dev11")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -85,6 +90,7 @@ SETS = {
     "laws_heldout_dev8": HELDOUT_DEV8,
     "laws_heldout_dev9": HELDOUT_DEV9,
     "laws_heldout_dev10": HELDOUT_DEV10,
+    "laws_heldout_dev11": HELDOUT_DEV11,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

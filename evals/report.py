@@ -19,6 +19,7 @@ SETS = (
     "laws_heldout_dev8",
     "laws_heldout_dev9",
     "laws_heldout_dev10",
+    "laws_heldout_dev11",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -36,6 +37,7 @@ TITLES = {
     "laws_heldout_dev8": "laws: held-out dev8 (2026-12-03, session 17, blind: only measured)",
     "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
     "laws_heldout_dev10": "laws: held-out dev10 (2026-12-04, session 19, blind: only measured)",
+    "laws_heldout_dev11": "laws: held-out dev11 (2026-12-06, session 26, blind: only measured)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -45,6 +47,7 @@ BLIND = (
     "laws_heldout_dev8",
     "laws_heldout_dev9",
     "laws_heldout_dev10",
+    "laws_heldout_dev11",
     "laws_heldout_test",
 )
 
@@ -140,6 +143,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev11",
         "laws_heldout_dev10",
         "laws_heldout_dev9",
         "laws_heldout_dev8",
@@ -229,7 +233,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev10, starter blind — "
+        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, starter blind — "
         "are not listed)",
         "",
     ]
@@ -289,8 +293,9 @@ def plot_calibration(results: dict[str, Any], path: Path) -> None:
         xlim=(0, 1),
         ylim=(0, 1),
     )
-    left.legend(fontsize=7)
-    right.legend(fontsize=7)
+    for axes in (left, right):
+        if axes.get_legend_handles_labels()[0]:  # nothing measured: no legend
+            axes.legend(fontsize=7)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
