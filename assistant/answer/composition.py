@@ -8,13 +8,13 @@ from typing import Any
 from assistant.answer import extractive
 from assistant.answer.models import Answer, Citation, Part, Prepared
 from assistant.answer.outcomes import (
-    ABSTAIN_TEXT,
     MAX_CANDIDATES,
     abstain_text,
     candidate_citations,
     candidates_text,
     several_parts,
 )
+from assistant.answer.wording import ABSTAIN_TEXT
 from assistant.domain import Outcome
 from assistant.redaction import Redactor
 from assistant.retrieval.hybrid import HybridRetriever

@@ -12,8 +12,9 @@ from assistant.answer.generation import LlmGeneration
 from assistant.answer.intake import MAX_INPUT_CHARS, check_question, take
 from assistant.answer.language import detect_language
 from assistant.answer.models import Answer, AskResult, Part, Prepared
-from assistant.answer.outcomes import ABSTAIN_TEXT, distinct_parts
+from assistant.answer.outcomes import distinct_parts
 from assistant.answer.validity import ValidityNotes
+from assistant.answer.wording import ABSTAIN_TEXT
 from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
 from assistant.redaction import Redactor

@@ -10,7 +10,7 @@ from assistant.answer import llm
 from assistant.answer.composition import AnswerComposition
 from assistant.answer.llm import fallback_notice
 from assistant.answer.models import Answer, Prepared
-from assistant.answer.outcomes import ABSTAIN_TEXT
+from assistant.answer.wording import ABSTAIN_TEXT
 from assistant.domain import Outcome
 from assistant.errors import InvalidRequest
 
