@@ -43,6 +43,22 @@ from ingest.uploads import store_upload
 log = logging.getLogger(__name__)
 
 
+def word_maps(settings: Settings) -> tuple[Thesaurus, Glossary]:
+    """The configured thesaurus and glossary, cached beside the embedding cache (shared by data
+    dirs that share that cache); nothing is read yet."""
+    folder = settings.embedding_cache_path.parent
+    return (
+        Thesaurus(settings.thesaurus_path, folder / "thesaurus.sqlite3"),
+        Glossary(settings.glossary_path, folder / "glossary.sqlite3"),
+    )
+
+
+def word_lists(settings: Settings) -> dict[str, bool]:
+    """Whether the configured thesaurus and glossary are installed."""
+    thesaurus, glossary = word_maps(settings)
+    return {"thesaurus": thesaurus.available, "glossary": glossary.available}
+
+
 @dataclass
 class Services:
     """The core objects of one process."""
@@ -82,20 +98,16 @@ class Services:
             llm_rerank=settings.llm_rerank,
             candidates=settings.rerank_candidates,
         )
-        # read once next to the embedding cache (shared by data dirs that share that cache)
-        thesaurus = Thesaurus(
-            settings.thesaurus_path, settings.embedding_cache_path.parent / "thesaurus.sqlite3"
-        )
-        glossary = Glossary(
-            settings.glossary_path, settings.embedding_cache_path.parent / "glossary.sqlite3"
-        )
-        for words, package in ((thesaurus, "mythes-de"), (glossary, "dict-freedict-eng-deu")):
+        thesaurus, glossary = word_maps(settings)
+        for words in (thesaurus, glossary):
             if words.available:
                 threading.Thread(target=words.load, name="words", daemon=True).start()
             elif words.path is not None:  # configured but not installed: answers are worse
                 log.warning(
                     "%s fehlt (%s, Debian-Paket %s): Fragen werden ohne diese Wörter gesucht",
-                    type(words).__name__, words.path, package,
+                    type(words).__name__,
+                    words.path,
+                    words.package,
                 )
         retriever = HybridRetriever(
             index,
@@ -188,11 +200,7 @@ class Services:
     def word_lists(self) -> dict[str, bool]:
         """Whether the thesaurus and the English–German glossary are installed (without them
         questions are searched with their own words only, and answers are measurably worse)."""
-        return {
-            "thesaurus": self.retriever.thesaurus is not None
-            and self.retriever.thesaurus.available,
-            "glossary": self.retriever.glossary is not None and self.retriever.glossary.available,
-        }
+        return word_lists(self.settings)
 
     def close(self) -> None:
         """Release files and connections."""

@@ -11,8 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.config import Settings
-from assistant.retrieval.glossary import Glossary
-from assistant.retrieval.thesaurus import Thesaurus
+from assistant.services import word_lists, word_maps
 from evals import conversations, laws, ocr, starter, xquad
 from evals.harness import RESULTS, ROOT
 from evals.report import write_report
@@ -32,12 +31,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     selected = args.only or ["starter", "laws", "conversations", "xquad", "ocr"]
-    words = word_lists(Settings())
+    settings = Settings()
+    words = word_lists(settings)
     if not all(words.values()) and not args.allow_missing_word_lists:
         missing = ", ".join(name for name, ok in words.items() if not ok)
+        packages = ", ".join(m.package for m in word_maps(settings))
         sys.exit(
-            f"evals: {missing} not installed (Debian mythes-de, dict-freedict-eng-deu); "
-            "`make eval` installs them. Numbers without them are not the product's numbers "
+            f"evals: {missing} not installed (Debian {packages}); `make eval` installs them. "
+            "Numbers without them are not the product's numbers "
             "(--allow-missing-word-lists runs anyway and says so in the report)."
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -71,14 +72,6 @@ def main() -> None:
     previous.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     write_report(results, ROOT / "evals" / "report.md")
     print(f"wrote {ROOT / 'evals' / 'report.md'} and {previous}")
-
-
-def word_lists(settings: Settings) -> dict[str, bool]:
-    """Whether the configured thesaurus and glossary are installed."""
-    return {
-        "thesaurus": Thesaurus(settings.thesaurus_path).available,
-        "glossary": Glossary(settings.glossary_path).available,
-    }
 
 
 def _cores() -> int:

@@ -98,6 +98,7 @@ class Glossary(WordMap):
     """German translations of the words of English questions that occur in the corpus."""
 
     max_per_word = MAX_PER_WORD
+    package = "dict-freedict-eng-deu"
 
     def __init__(self, path: Path | None = DEFAULT_PATH, cache: Path | None = None) -> None:
         super().__init__(path, cache)

@@ -53,6 +53,7 @@ class Thesaurus(WordMap):
     """Synonyms of question words that occur in the corpus, keyed by analysed term."""
 
     max_per_word = MAX_PER_WORD
+    package = "mythes-de"
 
     def __init__(self, path: Path | None = DEFAULT_PATH, cache: Path | None = None) -> None:
         super().__init__(path, cache)

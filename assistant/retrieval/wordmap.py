@@ -19,6 +19,7 @@ class WordMap:
     SQLite cache that later processes only query (no load at start)."""
 
     max_per_word = 6  # related words a question word may bring
+    package = ""  # the Debian package that installs the data file
 
     def __init__(self, path: Path | None, cache: Path | None = None) -> None:
         self.path = path
