@@ -74,6 +74,11 @@ HELDOUT_DEV10 = _in_and_out("dev10")
 # out-of-corpus, a third of them on Land law, 7 English), after that session's changes were
 # decided, to measure them on questions no one had seen; only measured.
 HELDOUT_DEV11 = _in_and_out("dev11")
+# In session 27 a helper who saw neither the system nor the register wrote dev12 from the law texts
+# alone: 80 in-corpus questions over 38 of the 85 laws that had no register before that session
+# (10 English, 11 placed in a Land) and 30 out-of-corpus ones near those laws' topics. It measured
+# the register of all 119 laws and was then read: dev.
+HELDOUT_DEV12 = _in_and_out("dev12")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -91,6 +96,7 @@ SETS = {
     "laws_heldout_dev9": HELDOUT_DEV9,
     "laws_heldout_dev10": HELDOUT_DEV10,
     "laws_heldout_dev11": HELDOUT_DEV11,
+    "laws_heldout_dev12": HELDOUT_DEV12,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

@@ -20,6 +20,7 @@ SETS = (
     "laws_heldout_dev9",
     "laws_heldout_dev10",
     "laws_heldout_dev11",
+    "laws_heldout_dev12",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -38,6 +39,7 @@ TITLES = {
     "laws_heldout_dev9": "laws: held-out dev9 (2026-12-04, session 18, blind: only measured)",
     "laws_heldout_dev10": "laws: held-out dev10 (2026-12-04, session 19, blind: only measured)",
     "laws_heldout_dev11": "laws: held-out dev11 (2026-12-06, session 26, blind: only measured)",
+    "laws_heldout_dev12": "laws: held-out dev12 (session 27, laws without a register before; read)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -143,6 +145,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev12",
         "laws_heldout_dev11",
         "laws_heldout_dev10",
         "laws_heldout_dev9",
