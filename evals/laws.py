@@ -79,6 +79,12 @@ HELDOUT_DEV11 = _in_and_out("dev11")
 # (10 English, 11 placed in a Land) and 30 out-of-corpus ones near those laws' topics. It measured
 # the register of all 119 laws and was then read: dev.
 HELDOUT_DEV12 = _in_and_out("dev12")
+# Later in session 27, after that session's changes were decided, a helper who saw only the law
+# texts wrote dev13: 60 in-corpus questions over 51 laws (half everyday municipal law, half the
+# rest of the corpus; 8 English, about 15 with a neighbouring-§ trap) and 40 out-of-corpus ones
+# (Land law, federal or EU law outside the corpus, digital-administration practice, facts; 6
+# English); only measured.
+HELDOUT_DEV13 = _in_and_out("dev13")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -97,6 +103,7 @@ SETS = {
     "laws_heldout_dev10": HELDOUT_DEV10,
     "laws_heldout_dev11": HELDOUT_DEV11,
     "laws_heldout_dev12": HELDOUT_DEV12,
+    "laws_heldout_dev13": HELDOUT_DEV13,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

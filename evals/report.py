@@ -21,6 +21,7 @@ SETS = (
     "laws_heldout_dev10",
     "laws_heldout_dev11",
     "laws_heldout_dev12",
+    "laws_heldout_dev13",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -40,6 +41,7 @@ TITLES = {
     "laws_heldout_dev10": "laws: held-out dev10 (2026-12-04, session 19, blind: only measured)",
     "laws_heldout_dev11": "laws: held-out dev11 (2026-12-06, session 26, blind: only measured)",
     "laws_heldout_dev12": "laws: held-out dev12 (session 27, laws without a register before; read)",
+    "laws_heldout_dev13": "laws: held-out dev13 (2026-12-06, session 27, blind: only measured)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -50,6 +52,7 @@ BLIND = (
     "laws_heldout_dev9",
     "laws_heldout_dev10",
     "laws_heldout_dev11",
+    "laws_heldout_dev13",
     "laws_heldout_test",
 )
 
@@ -145,6 +148,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev13",
         "laws_heldout_dev12",
         "laws_heldout_dev11",
         "laws_heldout_dev10",
@@ -236,8 +240,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, starter blind — "
-        "are not listed)",
+        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, dev13, "
+        "starter blind — are not listed)",
         "",
     ]
     for name in (n for n in SETS if n not in BLIND):
