@@ -23,21 +23,10 @@ from evals.metrics import retrieval_scores
 from evals.starter import doc_matches
 
 RANKER = ROOT / "assistant" / "data" / "ranker.json"
-# every readable dev set (session 27: dev3–dev7 and dev12 added, and the starter questions asked
-# on the combined index of documents and laws — fitted without them the ranker let laws crowd the
-# documents out there: follow-up dev sets' gold document in the top 5 0.91–0.96 → 0.80–0.87);
-# 5-fold CV over these 850 questions: hit@1 / MRR@10 0.679 / 0.779 (fused ranks 0.526 / 0.649);
-# never the test or a blind set
 SETS = (
     ("laws", SHARED / "evals" / "dev_laws_qa.jsonl", law_matches),
     ("laws", ROOT / "evals" / "gold" / "laws_heldout_dev.jsonl", law_matches),
     ("starter", ROOT / "evals" / "gold" / "starter_qa.jsonl", doc_matches),
-    *(
-        ("laws", ROOT / "evals" / "gold" / f"laws_heldout_{name}.jsonl", law_matches)
-        for name in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev12")
-    ),
-    ("combined", ROOT / "evals" / "gold" / "starter_qa.jsonl", doc_matches),
-    ("combined", ROOT / "evals" / "gold" / "starter_dev2.jsonl", doc_matches),
 )
 
 
@@ -132,8 +121,7 @@ def main() -> None:
     model = _fit(xs, ys, args.c)
     data = json.loads(RANKER.read_text(encoding="utf-8")) if RANKER.exists() else {"models": {}}
     data["note"] = (
-        "Fitted by `python -m evals.ranker` on the dev questions "
-        "(laws dev, held-out dev, dev3–dev7, dev12, starter; starter on the combined index)."
+        "Fitted by `python -m evals.ranker` on the dev questions (laws dev, held-out dev, starter)."
     )
     data["models"][model_id] = {
         "weights": {n: round(float(w), 4) for n, w in zip(FEATURES, model.coef, strict=True)},
