@@ -77,7 +77,7 @@ HELDOUT_DEV11 = _in_and_out("dev11")
 # In session 27 a helper who saw neither the system nor the register wrote dev12 from the law texts
 # alone: 80 in-corpus questions over 38 of the 85 laws that had no register before that session
 # (10 English, 11 placed in a Land) and 30 out-of-corpus ones near those laws' topics. It measured
-# the register of all 119 laws and was then read: dev.
+# the register for every law and was then read: dev.
 HELDOUT_DEV12 = _in_and_out("dev12")
 # Later in session 27, after that session's changes were decided, a helper who saw only the law
 # texts wrote dev13: 60 in-corpus questions over 51 laws (half everyday municipal law, half the
