@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.retrieval.register import bundled_entries
 from assistant.services import Services
 from evals.checks import check_answer
 from evals.metrics import (
@@ -42,6 +44,20 @@ def eval_services(name: str, **overrides: Any) -> Services:
     }
     settings = Settings(**values)
     return Services.build(settings)
+
+
+def withhold_register(services: Services, half: int | None) -> None:
+    """Leave one half of the laws (a fixed split by name) out of the question register, as
+    a law uploaded or never enriched is (None: the whole register)."""
+    register = services.retriever.register
+    if register is None:
+        return
+    laws = {entry.law for entry in bundled_entries()}
+    register.withheld = frozenset(law for law in laws if half is not None and _half_of(law) == half)
+
+
+def _half_of(law: str) -> int:
+    return int(hashlib.md5(law.encode("utf-8")).hexdigest(), 16) % 2
 
 
 def ingest(services: Services, paths: list[Path], log: Callable[[str], None]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ class Evidence:
     records: dict[str, ChunkRecord] = field(default_factory=dict)
     register: dict[tuple[str, str], float] = field(default_factory=dict)
     register_best: float = 0.0
+    registered: frozenset[str] = frozenset()  # the laws the register has questions for
     referenced: list[str] = field(default_factory=list)
     mentioning: list[str] = field(default_factory=list)
     vector: np.ndarray | None = None  # the question's dense vector
@@ -66,6 +67,9 @@ def unit_features(
                 "law_rr": 0.0,
                 "named": 0.0,
                 "defines": 0.0,
+                # a law no register question points at (uploaded or never enriched) while
+                # others' do: its register evidence is missing, not weak
+                "unregistered": 0.0,
             },
         )
         if dense is not None:
@@ -77,6 +81,7 @@ def unit_features(
         f["defines"] = max(f["defines"], float(cid in ev.defined))
         law = law_of.get(unit)
         if law:
+            f["unregistered"] = float(bool(ev.registered) and law not in ev.registered)
             key = (law, unit[1])
             if key in ev.register_sim:
                 f["register"] = ev.register_sim[key] - top_register

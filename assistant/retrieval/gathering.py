@@ -82,9 +82,9 @@ class EvidenceGathering:
         if self.register is None or not (w.register_dense or w.register_lexical):
             return
         assert ev.vector is not None
-        match = self.register.get(catalog.laws).match(
-            query, ev.vector, temperature=w.register_temperature
-        )
+        register = self.register.get(catalog.laws)
+        match = register.match(query, ev.vector, temperature=w.register_temperature)
+        ev.registered = register.laws
         ev.register_best = match.best
         ev.register_sim = dict(match.dense)
         ev.register_rank = {key: r for r, (key, _) in enumerate(match.dense)}

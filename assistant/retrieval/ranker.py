@@ -28,6 +28,7 @@ FEATURES = (
     "law_rr",  # rank of the unit's law in law routing
     "named",  # the question names the unit's law
     "defines",  # the unit defines the term a "Was ist …?" question asks about
+    "unregistered",  # no register question points at the unit's law, others' do
 )
 MISSING_SIMILARITY = -0.15  # relative similarity used when a list does not contain the unit
 

@@ -76,6 +76,7 @@ class QuestionRegister:
         self, entries: Iterable[RegisterEntry], embeddings: CachedEmbeddings, laws: set[str]
     ) -> None:
         self.entries = [e for e in entries if e.law in laws]
+        self.laws = frozenset(e.law for e in self.entries)  # the laws with questions
         self.sections: list[SectionKey] = sorted({(e.law, e.section) for e in self.entries})
         where = {key: i for i, key in enumerate(self.sections)}
         self._section_of = np.asarray(
@@ -136,11 +137,14 @@ class RegisterCache:
         self._current: QuestionRegister | None = None
         self._token: tuple[frozenset[str], int] | None = None
         self._lock = threading.Lock()
+        # laws whose questions are left out (the evals fit the models with some laws
+        # unregistered, as an uploaded law or one never enriched is)
+        self.withheld: frozenset[str] = frozenset()
 
     def get(self, laws: set[str]) -> QuestionRegister:
         """The register for these law keys (rebuilt when laws or generated questions change)."""
         stamp = self.generated.stamp() if self.generated is not None else 0
-        token = (frozenset(laws), stamp)
+        token = (frozenset(laws) - self.withheld, stamp)
         with self._lock:
             if self._current is None or token != self._token:
                 if self._bundled is None:
@@ -151,7 +155,7 @@ class RegisterCache:
                         RegisterEntry(law, section, question, "llm")
                         for law, section, question in self.generated.entries()
                     ]
-                self._current = QuestionRegister(entries, self.embeddings, set(laws))
+                self._current = QuestionRegister(entries, self.embeddings, set(token[0]))
                 self._token = token
             return self._current
 

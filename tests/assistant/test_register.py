@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from assistant.retrieval.register import DocumentQuestions, QuestionRegister, RegisterEntry
 from assistant.retrieval.results import Filters
 from assistant.services import Services
+from ingest.pipeline import Ingestor
 from tests.conftest import ROOT
 
 QUESTION = "Darf ich den Bauantrag meines Schwagers selbst bearbeiten?"
@@ -92,3 +94,30 @@ def test_a_search_reads_the_documents_register_only_for_what_the_asker_sees(
     typed = retriever._documents_best(evidence, Filters(doc_type=["legal_framework"]))  # type: ignore[arg-type]
     assert best > 0.85 and hidden < best  # the other document's questions are further away
     assert typed == 0.0  # the register knows no document types
+
+
+def test_a_law_without_register_questions_is_marked_unregistered_not_weak(
+    services: Services, law_dir: Path
+) -> None:
+    """Its units say that the register evidence is missing (a law uploaded or never enriched)
+    rather than weak, so the section ranker can tell the two apart."""
+    Ingestor(services.index, services.settings).run([law_dir])
+    retriever = services.retriever
+    assert retriever.register is not None
+    question = "Welche Verwaltungsleistungen müssen Bund und Länder online anbieten?"
+
+    def searched() -> dict[str, dict[str, float]]:
+        result = retriever.search(question, 10)
+        assert result.units
+        return {doc: f for (doc, _), f in result.units}
+
+    whole = searched()
+    assert {f["unregistered"] for f in whole.values()} == {0.0}
+    retriever.register.withheld = frozenset({"ozg"})
+    part = searched()
+    assert part["ozg"]["unregistered"] == 1.0 and part["ozg"]["register_rr"] == 0.0
+    assert part["ifg"]["unregistered"] == 0.0
+    # the ranker does not take missing register evidence for doubt: the law still leads
+    assert retriever.search(question, 10).hits[0].chunk.doc_id == "ozg"
+    retriever.register.withheld = frozenset({"ozg", "ifg", "erechv"})  # none has questions
+    assert {f["unregistered"] for f in searched().values()} == {0.0}
