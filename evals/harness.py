@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.retrieval.register import bundled_entries
 from assistant.services import Services
 from evals.checks import check_answer
 from evals.metrics import (
@@ -52,7 +51,7 @@ def withhold_register(services: Services, half: int | None) -> None:
     register = services.retriever.register
     if register is None:
         return
-    laws = {entry.law for entry in bundled_entries()}
+    laws = services.retriever.catalog().laws
     register.withheld = frozenset(law for law in laws if half is not None and _half_of(law) == half)
 
 

@@ -2,7 +2,7 @@
 
 Every dev question is searched with fused ranks only; each candidate unit's evidence
 (assistant.retrieval.ranker.FEATURES) is labelled by whether it is a gold § or document. A
-scikit-learn logistic regression is fitted; 5-fold cross-validation over questions reports what
+listwise logistic model is fitted (scipy); 5-fold cross-validation over questions reports what
 it would change against the fused ranks. The frozen test set is never read here.
 """
 

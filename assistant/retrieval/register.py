@@ -144,7 +144,8 @@ class RegisterCache:
     def get(self, laws: set[str]) -> QuestionRegister:
         """The register for these law keys (rebuilt when laws or generated questions change)."""
         stamp = self.generated.stamp() if self.generated is not None else 0
-        token = (frozenset(laws) - self.withheld, stamp)
+        registered = frozenset(laws) - self.withheld
+        token = (registered, stamp)
         with self._lock:
             if self._current is None or token != self._token:
                 if self._bundled is None:
@@ -155,7 +156,7 @@ class RegisterCache:
                         RegisterEntry(law, section, question, "llm")
                         for law, section, question in self.generated.entries()
                     ]
-                self._current = QuestionRegister(entries, self.embeddings, set(token[0]))
+                self._current = QuestionRegister(entries, self.embeddings, set(registered))
                 self._token = token
             return self._current
 
