@@ -92,13 +92,17 @@ def file_path(doc_id: str) -> str:
 
 def heading_of(breadcrumb: str, meta: dict[str, Any]) -> str | None:
     """Where in its document a chunk stands: the § title (for a § the law gives none, such as
-    VwGO § 70, the heading it stands under), the heading path, or the title."""
+    VwGO § 70, the heading it stands under; in a law without headings, as KAEAnO, the law's
+    title), the heading path, or the title."""
     if meta.get("section"):
         if meta.get("section_title"):
             return str(meta["section_title"])
         above = [p.strip() for p in breadcrumb.split(" › ")[1:]]
         above = [p for p in above if p and p != meta["section"] and not p.startswith("Seite ")]
-        return above[-1] if above else None
+        if above:
+            return above[-1]
+        law_title = meta.get("law_title") or meta.get("title")
+        return str(law_title) if law_title else None
     parts = [p.strip() for p in breadcrumb.split(" › ")[1:]]
     parts = [p for p in parts if p and not p.startswith("Seite ")]
     if parts:

@@ -106,8 +106,8 @@ def test_llm_marker_check_without_a_server(indexed: Services) -> None:
 def test_a_section_without_a_title_is_placed_by_the_heading_it_stands_under() -> None:
     """VwGO § 70 has no title of its own: its citation names the Abschnitt it stands in."""
     require_shared("VwGO (§§ ohne Überschrift)")
-    citations = {}
-    for name, section in (("vwgo.md", "§ 70"), ("vwvfg.md", "§ 3a")):
+    citations, records = {}, {}
+    for name, section in (("vwgo.md", "§ 70"), ("vwvfg.md", "§ 3a"), ("kaeano.md", "§ 2")):
         document = load_document(LAWS / name, LoadLimits())
         chunks = Chunker().split_document(document, name[:-3], "legal_framework", name)
         chunk = next(c for c in chunks if c.metadata.get("section") == section)
@@ -115,6 +115,7 @@ def test_a_section_without_a_title_is_placed_by_the_heading_it_stands_under() ->
             chunk.chunk_id, chunk.doc_id, 0, chunk.text, chunk.breadcrumb, chunk.metadata
         )
         citations[section] = Citation.from_hit(1, Hit(record, 1.0), chunk.text[:80])
+        records[section] = record
     untitled, titled = citations["§ 70"], citations["§ 3a"]
     assert (
         untitled.heading
@@ -124,7 +125,11 @@ def test_a_section_without_a_title_is_placed_by_the_heading_it_stands_under() ->
     assert untitled.label() == f"VwGO § 70 ({untitled.heading})"
     assert titled.heading == "Elektronische Kommunikation" and not titled.heading_above
     assert titled.label() == "VwVfG § 3a Elektronische Kommunikation"
-    assert Hit(record, 1.0).source()["heading_above"] is False
+    assert Hit(records["§ 3a"], 1.0).source()["heading_above"] is False
+    # KAEAnO has neither § titles nor headings: the § stands under the law's own title
+    headless = citations["§ 2"]
+    assert headless.heading is not None and headless.heading.startswith("Anordnung über die Zul")
+    assert headless.heading_above and headless.label() == f"KAEAnO § 2 ({headless.heading})"
 
 
 def test_a_list_item_whose_head_is_in_the_chunk_before_is_never_quoted_alone(

@@ -56,7 +56,8 @@ class SearchIn(BaseModel):
 
 HEADING_ABOVE = (
     "true when the § has no title of its own and heading names the heading it stands under "
-    "(shown in brackets: 'VwGO § 70 (8. Abschnitt - …)')"
+    "(shown in brackets: 'VwGO § 70 (8. Abschnitt - …)'), or the law's title when the law has "
+    "no headings at all ('KAEAnO § 2 (Anordnung über die Zulässigkeit von …)')"
 )
 
 
