@@ -1,5 +1,5 @@
-"""Questions no law text answers: the present state of the world, how to set up or run software,
-how to reach an office, a document to be written, a product to be recommended.
+"""Questions no law text answers: the present state of the world, how to set up, run or repair
+software, how to reach an office, a document to be written, a product to be recommended.
 
 Legal texts lay down rules. They never record who is minister today, how many services are
 online by now or which funding calls are open ("Wer ist gerade Bundesinnenminister?", "Gibt es
@@ -25,7 +25,7 @@ import re
 
 PRESENT = "present"  # who holds an office now, current figures
 SETUP = "setup"  # how to set up or configure software
-OPERATE = "operate"  # which version to run, a vendor's support, how to reach an office
+OPERATE = "operate"  # which version to run, an error to fix, a vendor's support, an office
 EXPERIENCE = "experience"  # what others experienced or did first: practice, not rules
 DRAFT = "draft"  # write a document for the asker
 RECOMMEND = "recommend"  # recommend a product or provider
@@ -77,14 +77,20 @@ _SETUP = re.compile(
 
 # "Welche Mindestversion des Fachverfahrens …?", "Welche Version des XMeld-Standards …?", "Welche
 # Servicezeiten hat die Hotline des Herstellers?", "Wie verlängern wir das Zertifikat technisch?",
-# "Wie erreiche ich den Datenschutzbeauftragten?"; opening hours and phone numbers are not among
-# them: whether an authority must publish them is a rule (EGovG § 3)
+# "Wie erreiche ich den Datenschutzbeauftragten?", "Das Portal zeigt eine Fehlermeldung, woran
+# liegt das?"; opening hours and phone numbers are not among them: whether an authority must
+# publish them is a rule (EGovG § 3)
 _OPERATE = re.compile(
     r"\b(?:welche|which|what)\s+(?:[\w-]+\s+){0,2}(?:mindest)?version\b|\bmindestversion\b"
     r"|\b(?:minimum|driver)\s+version\b|\bservicezeiten\b|\bhotline\s+des\s+herstellers\b"
     r"|\bwie\s+(?:erreiche|erreichen|kontaktiere|kontaktieren)\s+(?:ich|wir|man)\b"
     r"|\bhow\s+(?:do|can)\s+(?:i|we)\s+(?:reach|contact)\b"
-    r"|\bwie\s+\w+\s+(?:wir|ich|man)\s+(?:\w+\s+){0,3}technisch\b",
+    r"|\bwie\s+\w+\s+(?:wir|ich|man)\s+(?:\w+\s+){0,3}technisch\b"
+    # troubleshooting: an error message, what causes it, how to fix it ("Wie beheben wir …"
+    # stays out: a Formfehler in a notice is healed by a rule, VwVfG § 45)
+    r"|\bfehlermeldung\w*|\berror\s+(?:message|code)s?\b|\bworan\s+(?:liegt|kann)\s+(?:das|es)\b"
+    r"|\bwhat\s+causes\s+(?:this|that|it|the\s+(?:error|problem|issue|message))\b"
+    r"|\bhow\s+(?:do|can|should)\s+(?:i|we|you)\s+(?:fix|troubleshoot)\b",
     re.IGNORECASE,
 )
 

@@ -64,6 +64,9 @@ def test_questions_about_setting_up_software_are_recognised(question: str) -> No
         "Wie erreiche ich die Landesbeauftragte für Datenschutz am schnellsten?",
         "Which driver version works with the card readers in the citizens' office?",
         "How can we contact the vendor's support at the weekend?",
+        "Beim Hochladen ins Ratsinformationssystem kommt eine Fehlermeldung. Woran liegt das?",
+        "The signature pad shows error code 0x17 at every login, what causes this?",
+        "Our scanner stopped saving searchable PDFs after the update, how do we fix it?",
     ],
 )
 def test_questions_about_running_software_or_reaching_an_office_are_recognised(
@@ -152,6 +155,9 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
         "Gibt es eine Förderung, wenn wir Akten digitalisieren?",  # no "now": a rule may say
         "Welche Pflichten gelten für Behörden, die bisher keine E-Akte führen?",
         "Wie stellen wir sicher, dass die Akte technisch und organisatorisch geschützt ist?",
+        # healing a defect of a notice is a rule (VwVfG § 45), not troubleshooting
+        "Wie beheben wir einen Formfehler im Bescheid nachträglich?",
+        "How do we remedy a missing hearing before the decision?",
     ],
 )
 def test_questions_about_rules_are_not(question: str) -> None:
