@@ -24,6 +24,7 @@ from assistant.providers.embeddings import (
 )
 from assistant.providers.llm import build_chat_model
 from assistant.providers.rerank import build_reranker
+from assistant.retrieval.adapter import query_adapter
 from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.ranker import ranker_model
@@ -118,6 +119,7 @@ class Services:
             ranker=ranker_model(embeddings.backend.model_id),
             off_topic=OffTopic(embeddings),
             documents=DocumentQuestions(embeddings),
+            adapter=query_adapter(embeddings.backend.model_id),
         )
         sentences = SentenceStore(settings.sentences_path)
         engine = AnswerEngine(

@@ -181,6 +181,11 @@ def main() -> None:
     parser.add_argument(
         "--documents", action="store_true", help="only the documents' threshold, models kept"
     )
+    parser.add_argument(
+        "--thresholds",
+        action="store_true",
+        help="models kept, every threshold chosen anew (after a change to retrieval)",
+    )
     args = parser.parse_args()
     if args.documents:
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
@@ -195,8 +200,17 @@ def main() -> None:
     rows, relevant, correct, names = collect()
     x_rel = np.asarray([[r[n] for n in RELEVANT] for r in rows])
     y_rel = np.asarray(relevant)
-    rel = _fit(x_rel, y_rel, list(RELEVANT), balanced=True)
-    p_rel = _out_of_fold(x_rel, y_rel, balanced=True)
+    x_cor = np.asarray([[r[n] for n in CORRECT] for r in rows])
+    y_all = np.asarray([c or 0 for c in correct])
+    if args.thresholds:  # the bundled models, read on this retrieval's evidence
+        kept_entry = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        kept_entry = kept_entry["models"][kept_entry["default"]]
+        rel, cor = kept_entry["relevant"], kept_entry["correct"]
+        p_rel = np.asarray([LinearModel.from_json(rel).probability(r) for r in rows])
+        p_all = np.asarray([LinearModel.from_json(cor).probability(r) for r in rows])
+    else:
+        rel = _fit(x_rel, y_rel, list(RELEVANT), balanced=True)
+        p_rel = _out_of_fold(x_rel, y_rel, balanced=True)
     set_names = np.asarray(names)
     # every out-of-corpus dev question abstains with a margin, unless that would turn away more
     # than IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set (the realistic out-of-corpus
@@ -214,10 +228,9 @@ def main() -> None:
     )
     # every question, out-of-corpus ones as not correct (session 15: on dev, out of fold, 11 % →
     # 7 % of them answered, in-corpus answered 0.798 → 0.775)
-    x_cor = np.asarray([[r[n] for n in CORRECT] for r in rows])
-    y_all = np.asarray([c or 0 for c in correct])
-    cor = _fit(x_cor, y_all, list(CORRECT), balanced=False)
-    p_all = _out_of_fold(x_cor, y_all, balanced=False)
+    if not args.thresholds:
+        cor = _fit(x_cor, y_all, list(CORRECT), balanced=False)
+        p_all = _out_of_fold(x_cor, y_all, balanced=False)
     inside = [i for i, c in enumerate(correct) if c is not None]
     p_cor, y_cor = p_all[inside], y_all[inside]
     hard = np.asarray([names[i] == THRESHOLD_SET for i in inside])

@@ -26,6 +26,7 @@ class Evidence:
     mentioning: list[str] = field(default_factory=list)
     vector: np.ndarray | None = None  # the question's dense vector
     dense_rank: dict[str, int] = field(default_factory=dict)
+    adapted_rank: dict[str, int] = field(default_factory=dict)  # of the adapted question vector
     lexical_rank: dict[str, int] = field(default_factory=dict)
     title_rank: dict[str, int] = field(default_factory=dict)
     defined: set[str] = field(default_factory=set)
@@ -58,6 +59,7 @@ def unit_features(
                 "fused": fused.get(unit, 0.0) / top_fused,
                 "dense": MISSING_SIMILARITY,
                 "dense_rr": 0.0,
+                "adapted_rr": 0.0,
                 "lexical": 0.0,
                 "lexical_rr": 0.0,
                 "title_rr": 0.0,
@@ -75,6 +77,7 @@ def unit_features(
         if dense is not None:
             f["dense"] = max(f["dense"], dense - top_dense)
         f["dense_rr"] = max(f["dense_rr"], reciprocal(ev.dense_rank.get(cid)))
+        f["adapted_rr"] = max(f["adapted_rr"], reciprocal(ev.adapted_rank.get(cid)))
         f["lexical"] = max(f["lexical"], ev.lexical.get(cid, 0.0) / top_lexical)
         f["lexical_rr"] = max(f["lexical_rr"], reciprocal(ev.lexical_rank.get(cid)))
         f["title_rr"] = max(f["title_rr"], reciprocal(ev.title_rank.get(cid)))

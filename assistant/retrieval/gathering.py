@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.retrieval.adapter import QueryAdapter
 from assistant.retrieval.definitions import defines
 from assistant.retrieval.evidence import Evidence
 from assistant.retrieval.query import ParsedQuery, QueryParser
@@ -28,6 +29,7 @@ class EvidenceGathering:
     index: Index
     weights: RankingWeights
     register: RegisterCache | None
+    adapter: QueryAdapter | None
     parser: Callable[[], QueryParser]
 
     def _evidence(
@@ -62,6 +64,7 @@ class EvidenceGathering:
             for weight, ranked in ((w.dense, dense_hits), (w.lexical, lex_hits)):
                 for rank, (cid, _) in enumerate(ranked):
                     ev.fused[cid] = ev.fused.get(cid, 0.0) + rrf(rank, weight * share)
+        self._add_adapted(ev, filters, allowed)
         for rank, cid in enumerate(_by_title(lexical, parsed, ev.fused)):
             ev.fused[cid] += rrf(rank, w.title)
             ev.title_rank[cid] = rank
@@ -73,6 +76,19 @@ class EvidenceGathering:
                     ev.fused[cid] += rrf(0, w.definition)
                     ev.defined.add(cid)
         return ev
+
+    def _add_adapted(self, ev: Evidence, filters: Filters, allowed: set[str] | None) -> None:
+        """A second dense search with the question's vector carried towards legal wording."""
+        w = self.weights
+        if self.adapter is None or not w.adapted or ev.vector is None:
+            return
+        vector = self.adapter.apply(ev.vector)
+        if vector is None:
+            return
+        hits = self.index.nearest(vector, w.candidates, filters.chroma_where(), allowed)
+        for rank, (cid, _) in enumerate(hits):
+            ev.fused[cid] = ev.fused.get(cid, 0.0) + rrf(rank, w.adapted)
+            ev.adapted_rank[cid] = rank
 
     def _add_register(
         self, query: str, ev: Evidence, catalog: SectionCatalog, allowed: set[str] | None

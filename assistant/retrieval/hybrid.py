@@ -12,6 +12,7 @@ import threading
 
 import numpy as np
 
+from assistant.retrieval.adapter import QueryAdapter
 from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.gathering import EvidenceGathering
 from assistant.retrieval.glossary import Glossary
@@ -58,6 +59,7 @@ class HybridRetriever(EvidenceGathering):
         ranker: LinearModel | None = None,
         off_topic: OffTopic | None = None,
         documents: DocumentQuestions | None = None,
+        adapter: QueryAdapter | None = None,
     ):
         self.index = index
         self.weights = weights or RankingWeights()
@@ -68,6 +70,7 @@ class HybridRetriever(EvidenceGathering):
         self.ranker = ranker
         self.off_topic = off_topic
         self.documents = documents
+        self.adapter = adapter
         self._doc_ids: frozenset[str] = frozenset()
         self._parsers: dict[frozenset[str], QueryParser] = {}  # by the laws hidden from the asker
         self._laws: list[tuple[str, str, str]] = []

@@ -19,6 +19,7 @@ FEATURES = (
     "fused",  # reciprocal-rank fusion score of the unit, relative to the best unit
     "dense",  # best dense similarity of the unit's chunks minus the best overall
     "dense_rr",  # 1 / (1 + dense rank of its best chunk), 0 when not among the candidates
+    "adapted_rr",  # … in the dense search with the adapted question vector (see adapter.py)
     "lexical",  # best BM25 score relative to the best overall
     "lexical_rr",
     "title_rr",  # rank of the § title match

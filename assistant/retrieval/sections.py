@@ -32,6 +32,7 @@ class RankingWeights:
     """Weights of the section ranking (chosen on the dev questions, see evals/report.md)."""
 
     dense: float = 1.5
+    adapted: float = 1.5  # the dense search with the adapted question vector (0: none)
     lexical: float = 1.0
     title: float = 0.3
     definition: float = 1.0

@@ -1,0 +1,145 @@
+"""Fit the query adapter (assistant/data/adapter.npz) on the question register.
+
+Each register question (written by the team from the law texts, never from an evaluation
+question) is a positive pair with the chunks of the § it points at; every other chunk of the 119
+laws is a negative. A square matrix W, started at the identity, is fitted so that the softmax
+over all chunks of (W·question)·chunk / τ puts its mass on the §'s chunks (Adam, mini-batches,
+fixed seed). The dev questions only report what it does to the dense search alone (the section of
+the best chunk); the frozen test and blind sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from typing import Any
+
+import numpy as np
+
+from assistant.retrieval.adapter import ADAPTER_FILE
+from assistant.retrieval.register import bundled_entries
+from assistant.store.dense import DenseMatrix
+from assistant.store.manifest import law_key_of
+from evals.harness import ROOT, eval_services, load_jsonl
+from evals.ranker import LAW_SETS
+
+OUT = ROOT / "assistant" / "data" / ADAPTER_FILE
+TEMPERATURE = 0.02
+STEPS = 1500
+BATCH = 512
+LEARNING_RATE = 1e-3
+
+
+def _normalised(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def collect() -> dict[str, Any]:
+    """Chunk vectors with their (doc, §), register questions and dev questions, embedded."""
+    with eval_services("laws") as services:
+        index = services.index
+        matrix = DenseMatrix.build(("fit", 0), index.vectors.all_vectors())
+        if not matrix.ids:
+            raise SystemExit("no dense vectors in evals/.data/laws: run `make eval` once first")
+        records = index.manifest.chunks(matrix.ids)
+        sections: list[tuple[str, str]] = []
+        doc_of_law: dict[str, str] = {}
+        for cid in matrix.ids:
+            record = records[cid]
+            sections.append((record.doc_id, record.metadata.get("section") or ""))
+            if record.metadata.get("law"):
+                doc_of_law[law_key_of(record.metadata["law"])] = record.doc_id
+        entries = bundled_entries()
+        questions = index.embeddings.embed_passages([e.question for e in entries], kind="query")
+        targets = [(doc_of_law.get(e.law, ""), e.section) for e in entries]
+        dev = [
+            q
+            for path in LAW_SETS
+            for q in load_jsonl(path)
+            if q.get("gold") and q.get("kind") not in ("followup", "out_of_corpus")
+        ]
+        dev_vectors = index.embeddings.embed_passages([q["q"] for q in dev], kind="query")
+        return {
+            "model_id": services.embeddings.backend.model_id,
+            "chunks": matrix.vectors,
+            "sections": sections,
+            "questions": _normalised(questions),
+            "targets": targets,
+            "dev": [[tuple(g) for g in q["gold"]] for q in dev],
+            "dev_vectors": _normalised(dev_vectors),
+        }
+
+
+def fit(chunks: np.ndarray, of_chunk: np.ndarray, questions: np.ndarray, target: np.ndarray,
+        steps: int = STEPS, seed: int = 0) -> np.ndarray:
+    """The matrix W (multi-positive softmax cross-entropy over all chunks, Adam)."""
+    dim = chunks.shape[1]
+    w = np.eye(dim, dtype=np.float32)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    rng = np.random.default_rng(seed)
+    for step in range(1, steps + 1):
+        batch = rng.choice(len(questions), min(BATCH, len(questions)), replace=False)
+        q = questions[batch]
+        logits = (q @ w.T) @ chunks.T / TEMPERATURE
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        on_target = p * (of_chunk[None, :] == target[batch][:, None])
+        mass = on_target.sum(axis=1, keepdims=True) + 1e-12
+        grad_logits = (p - on_target / mass) / len(batch)
+        grad = ((grad_logits @ chunks).T @ q) / TEMPERATURE
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        w -= LEARNING_RATE * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    return w
+
+
+def dense_scores(vectors: np.ndarray, chunks: np.ndarray, of_chunk: np.ndarray,
+                 gold: list[set[int]]) -> dict[str, float]:
+    """hit@1, hit@5 and MRR@10 of the § ranking by each §'s best chunk."""
+    order = np.argsort(of_chunk, kind="stable")
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(of_chunk[order])) + 1])
+    section_ids = of_chunk[order][starts]
+    best = np.maximum.reduceat(vectors @ chunks[order].T, starts, axis=1)
+    hit1 = hit5 = rr = 0.0
+    for row, wanted in zip(best, gold, strict=True):
+        ranked = section_ids[np.argsort(-row)[:10]]
+        found = [i for i, s in enumerate(ranked) if s in wanted]
+        if found:
+            hit1 += found[0] == 0
+            hit5 += found[0] < 5
+            rr += 1.0 / (1 + found[0])
+    n = max(len(gold), 1)
+    return {"hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3), "mrr@10": round(rr / n, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    args = parser.parse_args()
+    data = collect()
+    number: dict[tuple[str, str], int] = {}
+    of_chunk = np.array([number.setdefault(s, len(number)) for s in data["sections"]])
+    known = [i for i, t in enumerate(data["targets"]) if t in number]
+    target = np.array([number[data["targets"][i]] for i in known])
+    questions = data["questions"][known]
+    print(f"{len(known)} register questions for {len(set(target.tolist()))} sections, "
+          f"{len(of_chunk)} chunks")
+    w = fit(data["chunks"], of_chunk, questions, target, args.steps)
+    gold = [{number[g] for g in golds if g in number} for golds in data["dev"]]
+    before = dense_scores(data["dev_vectors"], data["chunks"], of_chunk, gold)
+    after = dense_scores(_normalised(data["dev_vectors"] @ w.T), data["chunks"], of_chunk, gold)
+    print(f"dense search alone on {len(gold)} dev questions: {before} -> {after}")
+    if args.dry_run:
+        return
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, model_id=np.array(data["model_id"]), matrix=w.astype(np.float16))
+    OUT.write_bytes(buffer.getvalue())
+    print(f"wrote {OUT} ({len(buffer.getvalue()) // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()
