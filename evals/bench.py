@@ -109,6 +109,7 @@ def query_latency(log: Any) -> dict[str, Any]:
             ("without register", questions, {"register_dense": 0.0, "register_lexical": 0.0}),
             ("without thesaurus", questions, {"thesaurus": 0.0}),
             ("without law routing", questions, {"law_routing": 0.0}),
+            ("without the adapted question vector", questions, {"adapted": 0.0}),
             ("English questions (search)", english, {}),
             ("English questions without glossary (search)", english, {"glossary": 0.0}),
         ):
