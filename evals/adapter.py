@@ -21,6 +21,7 @@ from assistant.retrieval.register import bundled_entries
 from assistant.store.dense import DenseMatrix
 from assistant.store.manifest import law_key_of
 from evals.harness import ROOT, eval_services, load_jsonl
+from evals.metrics import retrieval_scores
 from evals.ranker import LAW_SETS
 
 OUT = ROOT / "assistant" / "data" / ADAPTER_FILE
@@ -103,17 +104,12 @@ def dense_scores(vectors: np.ndarray, chunks: np.ndarray, of_chunk: np.ndarray,
     starts = np.concatenate([[0], np.flatnonzero(np.diff(of_chunk[order])) + 1])
     section_ids = of_chunk[order][starts]
     best = np.maximum.reduceat(vectors @ chunks[order].T, starts, axis=1)
-    hit1 = hit5 = rr = 0.0
+    ranks: list[int | None] = []
     for row, wanted in zip(best, gold, strict=True):
         ranked = section_ids[np.argsort(-row)[:10]]
-        found = [i for i, s in enumerate(ranked) if s in wanted]
-        if found:
-            hit1 += found[0] == 0
-            hit5 += found[0] < 5
-            rr += 1.0 / (1 + found[0])
-    n = max(len(gold), 1)
-    return {"hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3), "mrr@10": round(rr / n, 3)}
-
+        ranks.append(next((i + 1 for i, s in enumerate(ranked) if s in wanted), None))
+    scores = retrieval_scores(ranks)
+    return {k: round(scores[k], 3) for k in ("hit@1", "hit@5", "mrr@10")}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -210,11 +210,12 @@ def main() -> None:
     x_cor = np.asarray([[r[n] for n in CORRECT] for r in rows])
     y_all = np.asarray([c or 0 for c in correct])
     if args.thresholds:  # the bundled models, read on this retrieval's evidence
-        kept_entry = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        kept_entry = kept_entry["models"][kept_entry["default"]]
-        rel, cor = kept_entry["relevant"], kept_entry["correct"]
-        p_rel = np.asarray([LinearModel.from_json(rel).probability(r) for r in rows])
-        p_all = np.asarray([LinearModel.from_json(cor).probability(r) for r in rows])
+        bundled = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        rel = bundled["models"][bundled["default"]]["relevant"]
+        cor = bundled["models"][bundled["default"]]["correct"]
+        relevance, correctness = LinearModel.from_json(rel), LinearModel.from_json(cor)
+        p_rel = np.asarray([relevance.probability(r) for r in rows])
+        p_all = np.asarray([correctness.probability(r) for r in rows])
     else:
         rel = _fit(x_rel, y_rel, list(RELEVANT), balanced=True)
         p_rel = _out_of_fold(x_rel, y_rel, balanced=True)
