@@ -8,39 +8,36 @@ over assistant.answer.confidence.features:
   not correct, over the ranking signals and the relevance signals, so that the confidence shown
   is the chance the answer names a right source, not that chance given the question is in scope
   → the confidence, and `answer` from `answer_from` on, else "Fundstellen zum Prüfen".
-Thresholds are chosen on out-of-fold probabilities of the dev questions (5-fold cross-validation,
-so they are not fitted to what the models have seen): every out-of-corpus dev question abstains
-with a margin unless more than IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set would,
-and `answer_from` balances the two targets on the held-out dev questions (everyday questions,
-the hardest dev sets): the threshold whose worse margin — answered share above ANSWERED, share
-of answers naming no gold source below NO_GOLD — is largest. The frozen test set is never read here.
+Both are fitted on the fitting sets over their own indexes and, since session 32, on the same
+questions over two other indexes (evals/calibration_rows.py: the 15 core laws alone, where a
+question about another law is out-of-corpus; starter corpus and laws together); `correct` is then
+rescaled (Platt) to how often the first kind names a gold source, its shown confidence.
+Thresholds are chosen on out-of-fold probabilities of the dev questions over their own indexes
+(5-fold cross-validation, a question's rows in one fold, so they are not fitted to what the
+models have seen): every out-of-corpus dev question abstains with a margin unless more than
+IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set would, and `answer_from` balances the two
+targets on the held-out dev questions (everyday questions, the hardest dev sets): the threshold
+whose worse margin — answered share above ANSWERED, share of answers naming no gold source below
+NO_GOLD — is largest. An index of documents keeps its own pair of models (`documents_models`,
+the pair it had before the refit unless --documents-refit) and gets its own thresholds on the
+starter dev sets. The frozen test set is never read here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.answer.confidence import features
-from assistant.answer.language import detect_language
 from assistant.scoring import LinearModel
-from assistant.services import Services
-from assistant.store.lexical import LexicalIndex
-from evals.harness import ROOT, SHARED, GoldMatcher, eval_services, load_jsonl
-from evals.laws import HELDOUT_DEV3, HELDOUT_DEV4, HELDOUT_DEV_ALL, law_matches, load_set
-from evals.metrics import leading_units
+from evals.calibration_rows import SETS, Rows, ask, collect, collect_other_indexes
+from evals.harness import ROOT, eval_services, load_jsonl
+from evals.logistic import fit, out_of_fold, recalibrated
 from evals.starter import doc_matches
 
 CALIBRATION = ROOT / "assistant" / "data" / "calibration.json"
-SETS = {
-    "starter": ((ROOT / "evals" / "gold" / "starter_qa.jsonl",), "starter", doc_matches),
-    "laws": ((SHARED / "evals" / "dev_laws_qa.jsonl",), "laws", law_matches),
-    "laws_heldout_dev": ((*HELDOUT_DEV_ALL, HELDOUT_DEV3, *HELDOUT_DEV4), "laws", law_matches),
-}
 # an index of documents (no law's register): its own abstention threshold over the same model
 DOCUMENT_SETS = {
     "starter": ROOT / "evals" / "gold" / "starter_qa.jsonl",
@@ -53,69 +50,22 @@ THRESHOLD_SET = "laws_heldout_dev"
 OOC_MARGIN = 0.05
 IN_CORPUS_ABSTAIN = 0.04  # at most this share of in-corpus dev questions abstains (target ≤ 0.05)
 # the features of each model, chosen by cross-validated AUC on the dev questions
-RELEVANT = ("dense", "coverage", "unknown", "english", "register", "off_topic")
+RELEVANT = (
+    "dense",
+    "coverage",
+    "unknown",
+    "english",
+    "register",
+    "off_topic",
+    # session 32: how long the question is, and register and dense similarity as it grows (the
+    # register speaks for long everyday questions, less for short generic ones: "Was ist das
+    # OZG?"); whether it names the leading §'s law
+    "long",
+    "register_long",
+    "dense_long",
+    "named",
+)
 CORRECT = ("lead_logit", "dense_peak", *RELEVANT)
-
-
-def collect() -> tuple[list[dict[str, float]], list[int], list[int | None], list[str]]:
-    """Features, in-corpus labels, (in-corpus only) names-a-gold-source labels, set names."""
-    rows: list[dict[str, float]] = []
-    relevant: list[int] = []
-    correct: list[int | None] = []
-    names: list[str] = []
-    by_index: dict[str, list[tuple[str, tuple[Path, ...], Any]]] = {}
-    for name, (paths, index, matches) in SETS.items():
-        by_index.setdefault(index, []).append((name, paths, matches))
-    for index, sets in by_index.items():
-        with eval_services(index) as services:
-            lexical = services.index.lexical()
-            for name, paths, matches in sets:
-                for q in load_set(paths):
-                    if q.get("kind") == "followup":
-                        continue
-                    asked = _ask(services, lexical, q, matches)
-                    if asked is None:
-                        continue
-                    rows.append(asked[0])
-                    relevant.append(1 if q["gold"] else 0)
-                    correct.append(int(asked[1]) if q["gold"] else None)
-                    names.append(name)
-    return rows, relevant, correct, names
-
-
-def _ask(
-    services: Services, lexical: LexicalIndex, q: dict[str, Any], matches: GoldMatcher
-) -> tuple[dict[str, float], bool] | None:
-    """The doubt features of a question and whether a gold source is among the two an answer
-    names; None for an explicit § reference (always answered) or no hits."""
-    language = detect_language(q["q"])
-    result = services.retriever.search(q["q"], 10, language=language)
-    if not result.hits or result.hits[0].reference:
-        return None
-    named = leading_units([h.source() for h in result.hits])
-    return features(lexical, result, language), any(matches(item, q) for item in named)
-
-
-def _fit(x: np.ndarray, y: np.ndarray, names: list[str], balanced: bool) -> dict[str, Any]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(
-        C=1.0, class_weight="balanced" if balanced else None, max_iter=5000
-    ).fit(x, y)
-    return {
-        "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)},
-        "bias": round(float(model.intercept_[0]), 4),
-    }
-
-
-def _out_of_fold(x: np.ndarray, y: np.ndarray, balanced: bool) -> np.ndarray:
-    """Probabilities each question gets from a model fitted without it (5 folds)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    model = LogisticRegression(C=1.0, class_weight="balanced" if balanced else None, max_iter=5000)
-    folds = StratifiedKFold(5, shuffle=True, random_state=3)
-    return np.asarray(cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1])
 
 
 def _balanced_threshold(
@@ -139,15 +89,17 @@ def _balanced_threshold(
 def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
     """`documents_abstain_below` and `documents_answer_from` for the fitted models, by the law
     rules on the pooled starter-corpus dev sets (an index of documents, searched with the
-    documents' register); an out-of-corpus question answered counts as naming no gold."""
-    relevant = LinearModel.from_json(entry["relevant"])
-    correct = LinearModel.from_json(entry["correct"])
+    documents' register); an out-of-corpus question answered counts as naming no gold. Read with
+    the documents' own models where the entry has them."""
+    models = entry.get("documents_models") or entry
+    relevant = LinearModel.from_json(models["relevant"])
+    correct = LinearModel.from_json(models["correct"])
     rows: list[tuple[float, float, bool, bool, str]] = []  # p_rel, p_cor, inside, gold, set
     with eval_services("starter") as services:
         lexical = services.index.lexical()
         for name, path in DOCUMENT_SETS.items():
             for q in load_jsonl(path):
-                asked = _ask(services, lexical, q, doc_matches)
+                asked = ask(services, lexical, q, doc_matches)
                 if asked is None:
                     continue
                 signals, hit = asked
@@ -181,12 +133,30 @@ def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
     return abstain_below, best
 
 
+def _report_other(other: Rows, p_rel: np.ndarray, p_all: np.ndarray) -> None:
+    """How well the out-of-fold probabilities over the other indexes separate in- from
+    out-of-corpus questions (their thresholds are the main rows')."""
+    y = np.asarray(other.relevant, dtype=bool)
+    if not len(y):
+        return
+    print(
+        f"other indexes: {len(y)} rows ({y.sum()} in-corpus); mean relevance probability "
+        f"in-corpus {p_rel[y].mean():.3f}, out-of-corpus {p_rel[~y].mean():.3f}; mean "
+        f"confidence in-corpus {p_all[y].mean():.3f}, out-of-corpus {p_all[~y].mean():.3f}"
+    )
+
+
 def main() -> None:
     """Fit, choose thresholds, write calibration.json for the bundled model."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     parser.add_argument(
         "--documents", action="store_true", help="only the documents' threshold, models kept"
+    )
+    parser.add_argument(
+        "--documents-refit",
+        action="store_true",
+        help="the fresh models serve indexes of documents too (else those keep theirs)",
     )
     parser.add_argument(
         "--thresholds",
@@ -204,21 +174,33 @@ def main() -> None:
             CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
             print(f"wrote {CALIBRATION}")
         return
-    rows, relevant, correct, names = collect()
-    x_rel = np.asarray([[r[n] for n in RELEVANT] for r in rows])
-    y_rel = np.asarray(relevant)
-    x_cor = np.asarray([[r[n] for n in CORRECT] for r in rows])
-    y_all = np.asarray([c or 0 for c in correct])
+    main_rows = collect()
+    rows, correct, names = main_rows.features, main_rows.correct, main_rows.names
+    # the models see the questions over the other indexes too; thresholds only the main rows
+    other = Rows() if args.thresholds else collect_other_indexes()
+    n = len(main_rows)
+    every = main_rows.features + other.features
+    groups = main_rows.questions + other.questions
+    x_rel = np.asarray([[r[f] for f in RELEVANT] for r in every])
+    y_rel = np.asarray(main_rows.relevant + other.relevant)
+    x_cor = np.asarray([[r[f] for f in CORRECT] for r in every])
+    y_all = np.asarray([c or 0 for c in main_rows.correct + other.correct])
     if args.thresholds:  # the bundled models, read on this retrieval's evidence
         bundled = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         rel = bundled["models"][bundled["default"]]["relevant"]
         cor = bundled["models"][bundled["default"]]["correct"]
         relevance, correctness = LinearModel.from_json(rel), LinearModel.from_json(cor)
-        p_rel = np.asarray([relevance.probability(r) for r in rows])
-        p_all = np.asarray([correctness.probability(r) for r in rows])
+        p_rel = np.asarray([relevance.probability(r) for r in every])
+        p_all = np.asarray([correctness.probability(r) for r in every])
     else:
-        rel = _fit(x_rel, y_rel, list(RELEVANT), balanced=True)
-        p_rel = _out_of_fold(x_rel, y_rel, balanced=True)
+        rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
+        p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
+    if not args.thresholds:
+        cor = fit(x_cor, y_all, list(CORRECT), balanced=False)
+        p_all = out_of_fold(x_cor, y_all, groups, balanced=False)
+        _report_other(other, p_rel[n:], p_all[n:])
+        cor, p_all = recalibrated(cor, p_all, y_all, n)
+    p_rel, p_all, y_rel, y_all = p_rel[:n], p_all[:n], y_rel[:n], y_all[:n]
     set_names = np.asarray(names)
     # every out-of-corpus dev question abstains with a margin, unless that would turn away more
     # than IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set (the realistic out-of-corpus
@@ -234,11 +216,8 @@ def main() -> None:
             ),
         )
     )
-    # every question, out-of-corpus ones as not correct (session 15: on dev, out of fold, 11 % →
-    # 7 % of them answered, in-corpus answered 0.798 → 0.775)
-    if not args.thresholds:
-        cor = _fit(x_cor, y_all, list(CORRECT), balanced=False)
-        p_all = _out_of_fold(x_cor, y_all, balanced=False)
+    # `correct` is fitted on every question, out-of-corpus ones as not correct (session 15: on
+    # dev, out of fold, 11 % → 7 % of them answered, in-corpus answered 0.798 → 0.775)
     inside = [i for i, c in enumerate(correct) if c is not None]
     p_cor, y_cor = p_all[inside], y_all[inside]
     hard = np.asarray([names[i] == THRESHOLD_SET for i in inside])
@@ -270,6 +249,14 @@ def main() -> None:
     if args.dry_run:
         return
     data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    bundled = data["models"][data["default"]]
+    # an index of documents keeps the models it had (session 32: the refit for law indexes, read
+    # at the starter corpus's committed answered floor, answered more of its out-of-corpus
+    # questions) unless --documents-refit
+    documents = bundled.get("documents_models") or {
+        "relevant": bundled["relevant"],
+        "correct": bundled["correct"],
+    }
     data["models"][data["default"]] = {
         "relevant": rel,
         "correct": cor,
@@ -277,6 +264,8 @@ def main() -> None:
         "answer_from": answer_from,
         "fitted_on": sorted(SETS),
     }
+    if not args.documents_refit and documents != {"relevant": rel, "correct": cor}:
+        data["models"][data["default"]]["documents_models"] = documents
     below, documents_from = documents_thresholds(data["models"][data["default"]])
     data["models"][data["default"]].update(
         documents_abstain_below=round(below, 4), documents_answer_from=documents_from

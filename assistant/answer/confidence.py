@@ -1,48 +1,20 @@
-"""Honest doubt: calibrated confidence and the outcome (answer, candidates, abstain).
+"""Signals of doubt: what the calibrated models read about a search (assistant/answer/doubt.py).
 
-Two logistic models over retrieval signals, fitted on the dev questions by evals/calibrate.py
-and stored per embedding model in assistant/data/calibration.json:
-- `relevant`: do the sources cover the question at all? Below its threshold: abstain.
-- `correct`: is a right source among the two an answer names (the § it quotes first and the next
-  one, "Siehe auch")? Fitted on in- and out-of-corpus questions alike (the latter never name
-  one), over the ranking and the relevance signals. Above its threshold: answer; else the most
-  likely passages are offered to check ("Fundstellen zum Prüfen").
-The `correct` probability is the confidence shown (as a band).
-A question that names a rule the sources do not contain (and no indexed law) abstains, saying
-which rule; only when the sources clearly cover its topic anyway are their passages offered —
-never for a Land's rule the sources lack (the federal law of the same name does not answer it).
-A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
-land_subjects) that names no indexed law and whose leading passages never name such a matter is
-treated the same way, naming the kind of Land law.
-A question placed in a Land ("bei uns in Bayern") that names no indexed law and whose leading
-passages never name that Land is answered only when the models are very sure: councils, local
-elections, Land civil servants and building rules are Land law, which the passages it met are
-not. Else its passages are offered to check, saying they do not name the Land (the Land may be
-mere context: "Stadt in Sachsen", a question about the Meldegesetz); it abstains only as any
-question does.
-A question about what no law text records (who holds an office now, current figures, how to
-set up or run software, how to reach an office, what others experienced) that meets only law
-texts abstains, saying why; one about the present state also when the documents it meets are
-older than half a year (naming their date); so does a request no source fulfils (write a
-document, recommend a product).
+Retrieval signals (dense and register similarity, coverage, the section ranker's score, the
+question's length), and the rules' findings: a rule or a Land's rule the sources do not contain,
+a matter only Land law rules, a Land the leading passages never name, what no law text records.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
 
-from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import DRAFT, EXPERIENCE, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
 from assistant.retrieval.land_subjects import LandSubject, subject_by_id
 from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
-from assistant.scoring import LinearModel
 from assistant.store.lexical import LexicalIndex
 
 FEATURES = (
@@ -51,13 +23,15 @@ FEATURES = (
     "coverage",  # share of the question's idf mass found in the top three passages
     "unknown",  # share of the question's idf mass the corpus has never seen
     "english",
-    "register",  # best similarity to a register question, centred (0 without a register)
+    "register",  # best similarity to a register question, centred (0 without a register, and
+    # where the leading source is a law without register questions: one's own upload)
     "margin",  # how far the leading § is ahead of the next one (relative)
     "routed",  # the leading hit's law is the law the question was routed to
     "reference",  # the question cites the leading § explicitly
     "dense_peak",  # how far the best dense similarity stands above the bulk of candidates
     "register_peak",  # … and the best register question's
     "off_topic",  # similarity to the closest example of what the sources do not cover, centred
+    # (0 where the leading source is a law without register questions: one's own upload)
     "agreement",  # how many single signals (dense, BM25, title, register) rank the lead first
     "lead_score",  # the section ranker's score of the leading unit
     "score_margin",  # … minus the second unit's
@@ -67,83 +41,20 @@ FEATURES = (
     # same name does not answer it, however well it matches
     "land",  # it places itself in a Land ("bei uns in Bayern") that the three leading passages
     # never name: municipal constitutions, local elections, Land civil servants are Land law
+    "long",  # the question's length in words, up to LONG_WORDS, as a share of it
+    "register_long",  # register × long: the register speaks for long everyday questions
+    "dense_long",  # dense × long
+    "named",  # the question names the law the leading § is from
     "beyond_laws",  # it asks what law texts never record (office holders now, current
     # figures, software set-up) and the three leading passages are law texts, or what no source
     # gives (a document written for it, a product recommended)
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
-# a question about a rule the sources do not contain (or a matter only Land law rules) is never
-# answered from them; its passages are offered to check only when the sources clearly cover its
-# topic anyway
-OTHER_RULE_RELEVANT = 0.9
-# a question placed in a Land its leading passages never name is answered only from this
-# confidence on, else its passages are offered: chosen on the dev questions, above every
-# out-of-corpus one placed in a Land (at most 0.84), keeping the surest in-corpus ones where the
-# Land is context (laws_land_dev: 6 of its 16 right answers)
-LAND_ANSWER_FROM = 0.9
+LONG_WORDS = 30  # a question this long or longer counts as fully long ("long" = 1)
 # a document dated within this span may record the present state ("aktuelle Zahlen"); an older
 # one records its own date's, and a question about the present then abstains, naming that date
 PRESENT_WITHIN = timedelta(days=183)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Both models and the thresholds between outcomes."""
-
-    relevant: LinearModel
-    correct: LinearModel
-    abstain_below: float  # relevant probability
-    answer_from: float  # correct probability
-    # where no law's register was searched (an index of documents): its own thresholds
-    documents_abstain_below: float | None = None
-    documents_answer_from: float | None = None
-
-    def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
-        """Outcome, confidence (correct probability) and relevance probability."""
-        relevant = self.relevant.probability(features)
-        correct = self.correct.probability(features)
-        abstain_below, answer_from = self.abstain_below, self.answer_from
-        if features.get("documents_only"):
-            abstain_below = _either(self.documents_abstain_below, abstain_below)
-            answer_from = _either(self.documents_answer_from, answer_from)
-        if features.get("reference"):
-            return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
-        # an abstention names no source: its confidence never exceeds the abstention threshold
-        # (a rule-based one, "Wer ist gerade Minister?", may meet passages the models trust)
-        doubt = min(correct, relevant, abstain_below)
-        if features.get("beyond_laws") or features.get("land_rule"):
-            return Outcome.ABSTAIN, doubt, relevant
-        # a rule or a Land-law matter the sources lack: passages only when they surely cover
-        # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
-        outside = features.get("other_rule") or features.get("land_subject")
-        if relevant < abstain_below or (outside and relevant < OTHER_RULE_RELEVANT):
-            return Outcome.ABSTAIN, doubt, relevant
-        if features.get("land"):  # no leading passage is about the asker's Land
-            answer_from = max(answer_from, LAND_ANSWER_FROM)
-        if correct >= answer_from and not outside:
-            return Outcome.ANSWER, correct, relevant
-        return Outcome.CANDIDATES, correct, relevant
-
-
-@lru_cache(maxsize=8)
-def calibration(model_id: str) -> Calibration:
-    """The calibration fitted for an embedding model (the bundled model's when unknown)."""
-    path = resources.files("assistant") / "data" / "calibration.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    entry = data["models"].get(model_id) or data["models"][data["default"]]
-    return Calibration(
-        LinearModel.from_json(entry["relevant"]),
-        LinearModel.from_json(entry["correct"]),
-        float(entry["abstain_below"]),
-        float(entry["answer_from"]),
-        entry.get("documents_abstain_below"),
-        entry.get("documents_answer_from"),
-    )
-
-
-def _either(value: float | None, default: float) -> float:
-    return default if value is None else value
 
 
 def query_terms(lexical: LexicalIndex, result: SearchResult) -> dict[str, float]:
@@ -166,8 +77,11 @@ def coverage(lexical: LexicalIndex, terms: dict[str, float], text: str) -> float
     return sum(w for t, w in terms.items() if t in present) / total
 
 
-def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict[str, float]:
-    """The signals both models read."""
+def features(
+    lexical: LexicalIndex, result: SearchResult, language: str, words: int | None = None
+) -> dict[str, float]:
+    """The signals both models read (`words`: the length of the question as asked, when the
+    query searched is another: a follow-up joined to its anchor, a long input's condensed part)."""
     hits = result.hits
     if not hits:
         return {}
@@ -183,24 +97,36 @@ def features(lexical: LexicalIndex, result: SearchResult, language: str) -> dict
     lead_law = lead.chunk.metadata.get("law")
     routed = bool(result.laws) and bool(lead_law) and _key(str(lead_law)) == result.laws[0]
     register = result.signals.get("register", 0.0)
+    # neutral where the leading source is a law without register questions (one's own upload)
+    unregistered = result.signals.get("lead_unregistered")
+    register_c = (register - DENSE_CENTER) * DENSE_SCALE if register and not unregistered else 0.0
+    dense_c = (result.top_dense - DENSE_CENTER) * DENSE_SCALE
+    words = len(result.parsed.text.split()) if words is None else words
+    length = min(words, LONG_WORDS) / LONG_WORDS
     return {
-        "dense": (result.top_dense - DENSE_CENTER) * DENSE_SCALE,
+        "long": length,
+        "register_long": register_c * length,
+        "dense_long": dense_c * length,
+        "dense": dense_c,
         "lead_dense": ((lead.dense or result.top_dense - 0.05) - DENSE_CENTER) * DENSE_SCALE,
         "coverage": coverage(lexical, terms, top_text),
         "unknown": unknown,
         "english": 1.0 if language == "en" else 0.0,
-        "register": (register - DENSE_CENTER) * DENSE_SCALE if register else 0.0,
+        "register": register_c,
         # the documents' register was searched and no law's: an index of documents
         "documents_only": 1.0
         if result.signals.get("document_register") and not result.signals.get("law_register")
         else 0.0,
         "margin": min(margin, 1.0),
         "routed": 1.0 if routed else 0.0,
+        # the question names the law the leading § is from ("Gilt das OZG auch für …?")
+        "named": 1.0 if lead_law and _key(str(lead_law)) in result.parsed.laws else 0.0,
         "reference": 1.0 if lead.reference else 0.0,
         "dense_peak": result.signals.get("dense_peak", 0.0) * DENSE_SCALE,
         "register_peak": result.signals.get("register_peak", 0.0) * DENSE_SCALE,
+        # the examples of what the bundled sources lack say nothing about a law of one's own
         "off_topic": (result.signals.get("off_topic", 0.0) - DENSE_CENTER) * DENSE_SCALE
-        if result.signals.get("off_topic")
+        if result.signals.get("off_topic") and not unregistered
         else 0.0,
         "agreement": _agreement(result),
         "lead_score": result.signals.get("lead_score", 0.0),

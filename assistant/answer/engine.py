@@ -6,8 +6,9 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from assistant.answer.confidence import Calibration, calibration, features
+from assistant.answer.confidence import features
 from assistant.answer.conversation import is_followup, resolve
+from assistant.answer.doubt import Calibration, calibration
 from assistant.answer.generation import LlmGeneration
 from assistant.answer.intake import MAX_INPUT_CHARS, check_question, take
 from assistant.answer.language import detect_language
@@ -127,12 +128,16 @@ class AnswerEngine(LlmGeneration):
             raise InvalidRequest("mode", "muss 'extractive' oder 'llm' sein")
         intake = take(question)
         resolution = resolve(question, None, None)
-        searched: dict[tuple[str, str], Part] = {}  # each query is searched once per question
+        # the doubt models read how long the person's question is, not the query searched for it
+        # (a follow-up joined to its anchor is longer, and must not seem surer for that alone);
+        # a long input's parts are read by their condensed queries, which keep its facts
+        searched: dict[tuple[str, str, int | None], Part] = {}  # each search once per question
 
         def part(asked: str, query: str, language: str) -> Part:
-            if (query, language) not in searched:
-                searched[query, language] = self._part(asked, query, filters, language)
-            return replace(searched[query, language], asked=asked)
+            key = (query, language, None if intake.long else len(asked.split()))
+            if key not in searched:
+                searched[key] = self._part(asked, query, filters, language, key[2])
+            return replace(searched[key], asked=asked)
 
         if not intake.long:
             previous, anchor = self._previous(conversation_id, history)
@@ -185,12 +190,14 @@ class AnswerEngine(LlmGeneration):
         )
         return prepared
 
-    def _part(self, asked: str, query: str, filters: Filters | None, language: str) -> Part:
+    def _part(
+        self, asked: str, query: str, filters: Filters | None, language: str, words: int | None
+    ) -> Part:
         result = self.retriever.search(query, 10, filters, language)
         hits = result.hits[:ANSWER_HITS]
         if not hits:
             return Part(asked, query, result, hits, Outcome.ABSTAIN, 0.0)
-        signals = features(self.retriever.index.lexical(), result, language)
+        signals = features(self.retriever.index.lexical(), result, language, words)
         outcome, confidence, _ = self.calibration.decide(signals)
         return Part(asked, query, result, hits, outcome, confidence)
 

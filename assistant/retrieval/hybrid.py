@@ -151,6 +151,11 @@ class HybridRetriever(EvidenceGathering):
             signals={
                 "register": evidence.register_best,
                 "law_register": law_register,
+                # the leading hit is from a law without register questions (one's own upload):
+                # the laws' register says nothing about it
+                "lead_unregistered": 1.0
+                if law_register and hits and not _registered(hits[0], evidence.registered)
+                else 0.0,
                 "document_register": document_register,
                 "off_topic": (
                     self.off_topic.similarity(evidence.vector)
@@ -309,3 +314,10 @@ def _held(lexical: LexicalIndex, parsed: ParsedQuery, rule: str, allowed: set[st
         name, places = parsed.land_rules[rule]
         return lexical.mentioned_with(name, places, allowed)
     return lexical.mentions(rule, allowed)
+
+
+def _registered(hit: Hit, registered: frozenset[str]) -> bool:
+    """Whether a hit is a document or a law with questions in the register searched (a document
+    about an indexed law, such as the starter corpus's, is read with the laws' register)."""
+    law = hit.chunk.metadata.get("law")
+    return not law or law_key_of(str(law)) in registered

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.confidence import Calibration
+from assistant.answer.doubt import Calibration
 from assistant.config import Settings
 from assistant.domain import Outcome
 from assistant.retrieval.land_subjects import land_subject, land_subjects, subjects_named

@@ -12,8 +12,9 @@ from unittest.mock import patch
 
 import pytest
 
-from assistant.answer import confidence
-from assistant.answer.confidence import Calibration, beyond_laws_met, features
+from assistant.answer import doubt
+from assistant.answer.confidence import beyond_laws_met, features
+from assistant.answer.doubt import Calibration
 from assistant.answer.engine import AnswerEngine
 from assistant.answer.outcomes import abstain_text
 from assistant.config import Settings
@@ -23,6 +24,13 @@ from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
 from tests.conftest import LAWS, ROOT, require_shared
+
+DOG_TAX_BYLAW = (
+    "---\nTitle: Hundesteuersatzung Musterstadt\njurabk: HStS Musterstadt\n---\n"
+    "# Hundesteuersatzung Musterstadt (HStS Musterstadt)\n\n## § 1 Steuersatz\n\n"
+    "Für jeden Hund erhebt die Stadt Musterstadt 120 Euro Hundesteuer im Jahr.\n"
+)
+DOG_TAX_QUESTION = "Wie hoch ist die Steuer für einen Hund nach der Hundesteuersatzung?"
 
 
 @pytest.fixture(scope="module")
@@ -220,8 +228,9 @@ def test_a_question_placed_in_a_land_its_passages_never_name_is_never_answered_o
     engine = laws.engine
     placed = "Wir sind eine Gemeinde in Bayern. Wer entscheidet, ob ein Beteiligter befangen ist?"
     english = "We are a Bavarian town. Who decides whether a participant is biased?"
-    # answered from 0.5, a question placed in a Land only from LAND_ANSWER_FROM (here: never)
-    with _calibrated(engine, 0.0, 0.5), patch.object(confidence, "LAND_ANSWER_FROM", 1.01):
+    # models sure of every question: one placed in a Land is answered only from
+    # LAND_ANSWER_FROM (here: never), whatever the models say
+    with _calibrated(engine, 0.0, 0.5, sure=True), patch.object(doubt, "LAND_ANSWER_FROM", 1.01):
         offered, offered_en = engine.answer(placed), engine.answer(english)
         anywhere = engine.answer("Wer entscheidet, ob ein Beteiligter befangen ist?")
         federal = engine.answer("Gilt das Onlinezugangsgesetz auch für Gemeinden in Bayern?")
@@ -318,10 +327,13 @@ def test_an_index_of_documents_abstains_by_its_own_threshold(
         assert signals["documents_only"] == float(only_documents)
         assert signals["register"] != 0.0  # a register was searched either way
         fitted = engine.calibration
+        half, sure = LinearModel({}, 0.0), LinearModel({}, 10.0)  # relevance 0.5, correct
         engine.calibration = replace(
             fitted,
-            relevant=LinearModel({}, 0.0),  # relevance 0.5 for every question
-            correct=LinearModel({}, 10.0),
+            relevant=half,
+            correct=sure,
+            documents_relevant=half,
+            documents_correct=sure,
             abstain_below=0.4,
             documents_abstain_below=0.6,
         )
@@ -330,6 +342,56 @@ def test_an_index_of_documents_abstains_by_its_own_threshold(
         finally:
             engine.calibration = fitted
         assert (outcome == Outcome.ABSTAIN) == only_documents, outcome
+
+
+def test_an_index_of_documents_is_read_by_its_own_models(
+    laws: Services, documents: Services
+) -> None:
+    """The bundled calibration has a pair for indexes of documents; the laws' pair reads the
+    rest (here: models certain of one, doubtful of the other, same thresholds)."""
+    assert laws.engine.calibration.documents_relevant is not None  # bundled
+    question = "Bis wann mussten Bund und Länder ihre Verwaltungsleistungen online anbieten?"
+    sure, never = LinearModel({}, 10.0), LinearModel({}, -10.0)
+    for laws_model, documents_model in ((sure, never), (never, sure)):
+        for services, model in ((laws, laws_model), (documents, documents_model)):
+            fitted = services.engine.calibration
+            services.engine.calibration = Calibration(
+                laws_model, laws_model, 0.5, 0.5, 0.5, 0.5, documents_model, documents_model
+            )
+            try:
+                outcome = services.engine.answer(question).outcome
+            finally:
+                services.engine.calibration = fitted
+            assert outcome == (Outcome.ANSWER if model is sure else Outcome.ABSTAIN), outcome
+
+
+def test_register_and_off_topic_examples_say_nothing_about_a_law_of_ones_own(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    """A leading law with register questions, or a document about one, is read with them; a
+    law one uploaded has none, and the examples of what the bundled sources lack (dog tax) say
+    nothing about it either: both signals are neutral, and its own bylaw answers."""
+    require_shared("das echte OZG")
+    shutil.copy(LAWS / "ozg.md", tmp_path / "ozg.md")
+    (tmp_path / "hsts.md").write_text(DOG_TAX_BYLAW, encoding="utf-8")
+    for services in _indexed(tmp_path, embedding_cache, "own-law-test"):
+        lexical = services.index.lexical()
+        law = services.engine.search("Bis wann mussten Verwaltungsleistungen online sein?", 10)
+        own = services.engine.search(DOG_TAX_QUESTION, 10)
+        document = services.engine.search(
+            "Wie viele Leistungsbündel hat der OZG-Umsetzungskatalog?", 10
+        )
+        assert law.hits[0].chunk.metadata.get("law") == "OZG"
+        assert law.signals["lead_unregistered"] == 0.0
+        assert features(lexical, law, "de")["register"] != 0.0
+        assert document.hits[0].source()["doc_id"] == "ozg-grundlagen"
+        assert document.signals["lead_unregistered"] == 0.0
+        assert own.hits[0].source()["doc_id"] == "hsts"
+        assert own.signals["register"] != 0.0 and own.signals["off_topic"] != 0.0
+        assert own.signals["lead_unregistered"] == 1.0
+        signals = features(lexical, own, "de")
+        assert signals["register"] == signals["register_long"] == signals["off_topic"] == 0.0
+        assert services.engine.answer(DOG_TAX_QUESTION).outcome == Outcome.ANSWER
 
 
 def test_passages_to_check_are_never_sure_and_an_abstention_never_more_than_low(

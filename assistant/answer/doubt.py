@@ -1,0 +1,126 @@
+"""Honest doubt: calibrated confidence and the outcome (answer, candidates, abstain).
+
+Two logistic models over retrieval signals, fitted on the dev questions by evals/calibrate.py
+and stored per embedding model in assistant/data/calibration.json, over the signals of
+assistant/answer/confidence.py:
+- `relevant`: do the sources cover the question at all? Below its threshold: abstain.
+- `correct`: is a right source among the two an answer names (the § it quotes first and the next
+  one, "Siehe auch")? Fitted on in- and out-of-corpus questions alike (the latter never name
+  one), over the ranking and the relevance signals. Above its threshold: answer; else the most
+  likely passages are offered to check ("Fundstellen zum Prüfen").
+The `correct` probability is the confidence shown (as a band). An index of documents (no law's
+register searched) may have its own pair of models and thresholds.
+A question that names a rule the sources do not contain (and no indexed law) abstains, saying
+which rule; only when the sources clearly cover its topic anyway are their passages offered —
+never for a Land's rule the sources lack (the federal law of the same name does not answer it).
+A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
+land_subjects) that names no indexed law and whose leading passages never name such a matter is
+treated the same way, naming the kind of Land law.
+A question placed in a Land ("bei uns in Bayern") that names no indexed law and whose leading
+passages never name that Land is answered only when the models are very sure: councils, local
+elections, Land civil servants and building rules are Land law, which the passages it met are
+not. Else its passages are offered to check, saying they do not name the Land (the Land may be
+mere context: "Stadt in Sachsen", a question about the Meldegesetz); it abstains only as any
+question does.
+A question about what no law text records (who holds an office now, current figures, how to
+set up or run software, how to reach an office, what others experienced) that meets only law
+texts abstains, saying why; one about the present state also when the documents it meets are
+older than half a year (naming their date); so does a request no source fulfils (write a
+document, recommend a product).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from assistant.domain import Outcome
+from assistant.scoring import LinearModel
+
+# a question about a rule the sources do not contain (or a matter only Land law rules) is never
+# answered from them; its passages are offered to check only when the sources clearly cover its
+# topic anyway
+OTHER_RULE_RELEVANT = 0.9
+# a question placed in a Land its leading passages never name is answered only from this
+# confidence on, else its passages are offered: chosen on the dev questions, above every
+# out-of-corpus one placed in a Land (at most 0.84), keeping the surest in-corpus ones where the
+# Land is context (laws_land_dev: 6 of its 16 right answers)
+LAND_ANSWER_FROM = 0.9
+
+@dataclass(frozen=True)
+class Calibration:
+    """Both models and the thresholds between outcomes."""
+
+    relevant: LinearModel
+    correct: LinearModel
+    abstain_below: float  # relevant probability
+    answer_from: float  # correct probability
+    # where no law's register was searched (an index of documents): its own thresholds
+    documents_abstain_below: float | None = None
+    documents_answer_from: float | None = None
+    # … and its own models (session 32: the models refitted for law indexes answered more of the
+    # starter corpus's out-of-corpus questions at its committed answered floor)
+    documents_relevant: LinearModel | None = None
+    documents_correct: LinearModel | None = None
+
+    def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
+        """Outcome, confidence (correct probability) and relevance probability."""
+        relevant_model, correct_model = self.relevant, self.correct
+        abstain_below, answer_from = self.abstain_below, self.answer_from
+        if features.get("documents_only"):
+            relevant_model = self.documents_relevant or relevant_model
+            correct_model = self.documents_correct or correct_model
+            abstain_below = _either(self.documents_abstain_below, abstain_below)
+            answer_from = _either(self.documents_answer_from, answer_from)
+        relevant = relevant_model.probability(features)
+        correct = correct_model.probability(features)
+        if features.get("reference"):
+            return Outcome.ANSWER, max(correct, 0.9), max(relevant, 0.9)
+        # an abstention names no source: its confidence never exceeds the abstention threshold
+        # (a rule-based one, "Wer ist gerade Minister?", may meet passages the models trust)
+        doubt = min(correct, relevant, abstain_below)
+        if features.get("beyond_laws") or features.get("land_rule"):
+            return Outcome.ABSTAIN, doubt, relevant
+        # a rule or a Land-law matter the sources lack: passages only when they surely cover
+        # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
+        outside = features.get("other_rule") or features.get("land_subject")
+        if relevant < abstain_below or (outside and relevant < OTHER_RULE_RELEVANT):
+            return Outcome.ABSTAIN, doubt, relevant
+        if features.get("land"):  # no leading passage is about the asker's Land
+            answer_from = max(answer_from, LAND_ANSWER_FROM)
+        if correct >= answer_from and not outside:
+            return Outcome.ANSWER, correct, relevant
+        return Outcome.CANDIDATES, correct, relevant
+
+
+@lru_cache(maxsize=8)
+def calibration(model_id: str) -> Calibration:
+    """The calibration fitted for an embedding model (the bundled model's when unknown)."""
+    path = resources.files("assistant") / "data" / "calibration.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entry = data["models"].get(model_id) or data["models"][data["default"]]
+    return Calibration(
+        LinearModel.from_json(entry["relevant"]),
+        LinearModel.from_json(entry["correct"]),
+        float(entry["abstain_below"]),
+        float(entry["answer_from"]),
+        entry.get("documents_abstain_below"),
+        entry.get("documents_answer_from"),
+        *_documents_models(entry.get("documents_models")),
+    )
+
+
+def _documents_models(
+    models: dict[str, Any] | None,
+) -> tuple[LinearModel | None, LinearModel | None]:
+    """An index of documents' own pair of models, if the calibration has one."""
+    if not models:
+        return None, None
+    return LinearModel.from_json(models["relevant"]), LinearModel.from_json(models["correct"])
+
+
+def _either(value: float | None, default: float) -> float:
+    return default if value is None else value
