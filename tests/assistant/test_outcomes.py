@@ -13,7 +13,7 @@ from unittest.mock import patch
 import pytest
 
 from assistant.answer import doubt
-from assistant.answer.confidence import beyond_laws_met, features
+from assistant.answer.confidence import LONG_WORDS, beyond_laws_met, features
 from assistant.answer.doubt import Calibration
 from assistant.answer.engine import AnswerEngine
 from assistant.answer.outcomes import abstain_text
@@ -429,3 +429,19 @@ def test_questions_leading_to_one_section_are_one_unless_the_asker_listed_them()
     assert [p.asked for p in said_twice] == ["Reicht eine E-Mail? Anders gefragt: Mail ok?"]
     listed = distinct_parts([part("1) Schriftform?"), part("2) Welche Wege?")], [True, True])
     assert [p.asked for p in listed] == ["1) Schriftform?", "2) Welche Wege?"]
+
+
+def test_the_models_read_the_length_of_what_was_asked_not_of_the_query_searched(
+    laws: Services,
+) -> None:
+    """A follow-up joined to its anchor is searched as a longer query; its doubt signals keep the
+    length of the question as asked, so that joining alone never makes the sources seem surer."""
+    lexical = laws.index.lexical()
+    joined = "Was regelt das Onlinezugangsgesetz? Und gilt das auch für Gemeinden?"
+    result = laws.engine.search(joined, 10)
+    as_searched = features(lexical, result, "de")
+    as_asked = features(lexical, result, "de", words=5)
+    assert as_searched["long"] == pytest.approx(len(joined.split()) / LONG_WORDS)
+    assert as_asked["long"] == pytest.approx(5 / LONG_WORDS)
+    assert as_asked["register_long"] == pytest.approx(as_searched["register"] * 5 / LONG_WORDS)
+    assert as_asked["dense_long"] == pytest.approx(as_searched["dense"] * 5 / LONG_WORDS)
