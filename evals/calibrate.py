@@ -195,7 +195,6 @@ def main() -> None:
     else:
         rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
         p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
-    if not args.thresholds:
         cor = fit(x_cor, y_all, list(CORRECT), balanced=False)
         p_all = out_of_fold(x_cor, y_all, groups, balanced=False)
         _report_other(other, p_rel[n:], p_all[n:])

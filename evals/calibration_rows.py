@@ -73,6 +73,11 @@ def ask(
     return features(lexical, result, language), any(matches(item, q) for item in named)
 
 
+def _questions(paths: tuple[Path, ...]) -> list[dict[str, Any]]:
+    """A set's questions that stand alone (its follow-ups are the conversations' eval)."""
+    return [q for q in load_set(paths) if q.get("kind") != "followup"]
+
+
 def collect() -> Rows:
     """Rows of the fitting sets, each over its own index."""
     rows = Rows()
@@ -83,9 +88,7 @@ def collect() -> Rows:
         with eval_services(index) as services:
             lexical = services.index.lexical()
             for name, paths, matches in sets:
-                for q in load_set(paths):
-                    if q.get("kind") == "followup":
-                        continue
+                for q in _questions(paths):
                     asked = ask(services, lexical, q, matches)
                     if asked is not None:
                         rows.add(asked[0], bool(q["gold"]), asked[1], name, q["q"])
@@ -102,9 +105,7 @@ def collect_other_indexes() -> Rows:
         for name, (paths, index, _) in SETS.items():
             if index != "laws":
                 continue
-            for q in load_set(paths):
-                if q.get("kind") == "followup":
-                    continue
+            for q in _questions(paths):
                 asked = ask(services, lexical, q, law_matches)
                 if asked is not None:
                     inside = any(law in core for law, _ in q["gold"])

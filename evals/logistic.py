@@ -8,13 +8,16 @@ from typing import Any
 import numpy as np
 
 
-def fit(x: np.ndarray, y: np.ndarray, names: list[str], balanced: bool) -> dict[str, Any]:
-    """Weights by feature name and bias of a logistic regression (balanced: class weights)."""
+def _regression(balanced: bool) -> Any:
+    """The doubt models' logistic regression (balanced: class weights)."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(
-        C=1.0, class_weight="balanced" if balanced else None, max_iter=5000
-    ).fit(x, y)
+    return LogisticRegression(C=1.0, class_weight="balanced" if balanced else None, max_iter=5000)
+
+
+def fit(x: np.ndarray, y: np.ndarray, names: list[str], balanced: bool) -> dict[str, Any]:
+    """Weights by feature name and bias of a logistic regression (balanced: class weights)."""
+    model = _regression(balanced).fit(x, y)
     return {
         "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)},
         "bias": round(float(model.intercept_[0]), 4),
@@ -24,13 +27,11 @@ def fit(x: np.ndarray, y: np.ndarray, names: list[str], balanced: bool) -> dict[
 def out_of_fold(x: np.ndarray, y: np.ndarray, groups: list[str], balanced: bool) -> np.ndarray:
     """Probabilities each row gets from a model fitted without its question (5 folds; a
     question's rows over other indexes stay in its fold)."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 
-    model = LogisticRegression(C=1.0, class_weight="balanced" if balanced else None, max_iter=5000)
     folds = StratifiedGroupKFold(5, shuffle=True, random_state=3)
     probabilities = cross_val_predict(
-        model, x, y, groups=groups, cv=folds, method="predict_proba"
+        _regression(balanced), x, y, groups=groups, cv=folds, method="predict_proba"
     )
     return np.asarray(probabilities[:, 1])
 

@@ -95,7 +95,8 @@ def features(
     runner = next((h.score for h in hits[1:] if h.score < lead.score - 1e-9), 0.0)
     margin = (lead.score - runner) / lead.score if lead.score > 0 else 0.0
     lead_law = lead.chunk.metadata.get("law")
-    routed = bool(result.laws) and bool(lead_law) and _key(str(lead_law)) == result.laws[0]
+    lead_key = _key(str(lead_law)) if lead_law else None
+    routed = bool(result.laws) and lead_key == result.laws[0]
     register = result.signals.get("register", 0.0)
     # neutral where the leading source is a law without register questions (one's own upload)
     unregistered = result.signals.get("lead_unregistered")
@@ -120,7 +121,7 @@ def features(
         "margin": min(margin, 1.0),
         "routed": 1.0 if routed else 0.0,
         # the question names the law the leading § is from ("Gilt das OZG auch für …?")
-        "named": 1.0 if lead_law and _key(str(lead_law)) in result.parsed.laws else 0.0,
+        "named": 1.0 if lead_key and lead_key in result.parsed.laws else 0.0,
         "reference": 1.0 if lead.reference else 0.0,
         "dense_peak": result.signals.get("dense_peak", 0.0) * DENSE_SCALE,
         "register_peak": result.signals.get("register_peak", 0.0) * DENSE_SCALE,
