@@ -82,8 +82,9 @@ class IngestReport:
 
 # Bump when loaders or chunking change their output: documents are then re-chunked (only
 # texts that actually changed are embedded again, thanks to the embedding cache).
-INGEST_VERSION = "8"  # 5: Markdown tables as sentences; 6: their cells joined by commas; 7: OCR
-# 8: validity front matter (valid_from, valid_until, superseded_by, version, series)
+INGEST_VERSION = "9"  # 5: Markdown tables as sentences; 6: their cells joined by commas; 7: OCR
+# 8: validity front matter (valid_from, valid_until, superseded_by, version, series); 9: table
+# cells that are phrases set off from their column header by a colon
 NO_TEXT = "kein Text gefunden"
 
 

@@ -24,6 +24,8 @@ class Evidence:
     registered: frozenset[str] = frozenset()  # the laws the register has questions for
     referenced: list[str] = field(default_factory=list)
     mentioning: list[str] = field(default_factory=list)
+    # how squarely a mentioning chunk is about the § (0 heading, 1 document title, 2 text)
+    mention_depth: dict[str, int] = field(default_factory=dict)
     vector: np.ndarray | None = None  # the question's dense vector
     dense_rank: dict[str, int] = field(default_factory=dict)
     adapted_rank: dict[str, int] = field(default_factory=dict)  # of the adapted question vector

@@ -125,19 +125,35 @@ class EvidenceGathering:
             found = catalog.chunks_of(law, section)
             ev.referenced.extend(c for c in found if allowed is None or c in allowed)
             if not found:
-                ev.mentioning.extend(self._mentions(law, section, allowed))
+                for cid, depth in self._mentions(law, section, allowed):
+                    ev.mentioning.append(cid)
+                    ev.mention_depth[cid] = min(depth, ev.mention_depth.get(cid, depth))
         missing = [c for c in ev.referenced + ev.mentioning if c not in ev.records]
         ev.records.update(self.index.manifest.chunks(missing))
 
-    def _mentions(self, law: str, section: str, allowed: set[str] | None) -> list[str]:
-        """Chunks that cite '§ n <law>' (for laws that are not themselves indexed)."""
-        pattern = _mention_pattern(self.parser().aliases(law), section)
+    def _mentions(
+        self, law: str, section: str, allowed: set[str] | None
+    ) -> list[tuple[str, int]]:
+        """Chunks that cite '§ n <law>' (for laws that are not themselves indexed), with how
+        squarely they are about it (0: their own heading, 1: their document's title, 2: their
+        text only), the squarest first."""
+        names = self.parser().aliases(law)
+        pattern = _mention_pattern(names, section)
         number = section.split(" ", 1)[-1]
-        return [
-            cid
-            for cid, text in self.index.manifest.chunks_containing(number)
-            if (allowed is None or cid in allowed) and pattern.search(text)
-        ][:CANDIDATES]
+        sign = re.compile(rf"(?:§§?|Art\.?|Artikel)\s*{re.escape(number)}(?![0-9a-z])")
+        named = re.compile(rf"\b(?:{_names(names)})\b", re.IGNORECASE)
+        found: list[tuple[str, int]] = []
+        for cid, text in self.index.manifest.chunks_containing(number):
+            if allowed is not None and cid not in allowed:
+                continue
+            breadcrumb = text.split("\n", 1)[0]
+            # the chunk's own heading names the § in a document about the law ("VwVfG § 3a:
+            # … › Elektronische Verwaltungsakte (§ 37, § 41)")
+            if sign.search(breadcrumb.rsplit("›", 1)[-1]) and named.search(breadcrumb):
+                found.append((cid, 0))
+            elif pattern.search(text):
+                found.append((cid, 1 if pattern.search(breadcrumb) else 2))
+        return sorted(found, key=lambda item: item[1])[:CANDIDATES]
 
 
 def _by_title(lexical: LexicalIndex, parsed: ParsedQuery, fused: dict[str, float]) -> list[str]:
@@ -146,9 +162,14 @@ def _by_title(lexical: LexicalIndex, parsed: ParsedQuery, fused: dict[str, float
     return sorted(titles, key=lambda cid: -titles[cid])[:TITLE_CANDIDATES]
 
 
+def _names(names: list[str]) -> str:
+    """A law's names as regular-expression alternatives, the longest first."""
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
+
+
 def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
     number = re.escape(section.split(" ", 1)[-1])
-    law = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
+    law = _names(names)
     sign = r"(?:§§?|Art\.?|Artikel)" if section.startswith("Art") else r"§§?"
     return re.compile(
         rf"{sign}\s*{number}(?![0-9a-z])[^§\n]{{0,40}}?\b(?:{law})|(?:{law})[^§\n]{{0,20}}{sign}\s*"

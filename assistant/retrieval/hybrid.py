@@ -255,7 +255,13 @@ class HybridRetriever(EvidenceGathering):
         top = max(scores.values(), default=0.0)
         for order, cid in enumerate(ev.referenced):
             scores[units[cid]] = top + 1.0 - order * 1e-3
-        for order, cid in enumerate(ev.mentioning):
+        # texts citing a § of a law that is not indexed: those whose heading names it first,
+        # then those whose document's title does, each by how well they match the question
+        mentions = sorted(
+            ev.mentioning,
+            key=lambda c: (ev.mention_depth.get(c, 2), -scores.get(units[c], 0.0)),
+        )
+        for order, cid in enumerate(mentions):
             scores[units[cid]] = scores.get(units[cid], 0.0) + top * 0.5 / (1 + order)
         hits = [
             Hit(

@@ -30,12 +30,17 @@ def table_rows(text: str) -> list[list[str]]:
     return rows
 
 
+PHRASE_WORDS = 3  # a cell of more words is a phrase: its header is set off with a colon
+
+
 def _end(text: str) -> str:
     return text if text.endswith((".", "!", "?", ":")) else f"{text}."
 
 
 def render_table(text: str) -> list[str]:
-    """One sentence per row: first cell as label, the others with their column headers."""
+    """One sentence per row: first cell as label, the others with their column headers
+    ('Berlin: Rang 1, Punkte 80.'; where a cell is a phrase, 'E-Vergabe – Wirkung: Plattformen
+    müssen …; Fundstelle: § 10 VgV.', so that no header runs into its cell's first word)."""
     rows = table_rows(text)
     if len(rows) < 2:
         return []
@@ -48,11 +53,16 @@ def render_table(text: str) -> list[str]:
         if len(row) == 2 and row[0] and row[1]:
             lines.append(_end(f"{row[0]}: {row[1]}"))
             continue
-        parts = [
-            f"{header[i]} {cell}".strip() if i < len(header) and header[i] else cell
+        named = [
+            (header[i] if i < len(header) else "", cell)
             for i, cell in enumerate(row[1:], start=1)
             if cell
         ]
         label = row[0] or (header[0] if header else "")
+        if any(len(cell.split()) > PHRASE_WORDS for _, cell in named):
+            parts = [f"{head}: {cell}" if head else cell for head, cell in named]
+            lines.append(_end(f"{label} – {'; '.join(parts)}" if label else "; ".join(parts)))
+            continue
+        parts = [f"{head} {cell}".strip() for head, cell in named]
         lines.append(_end(f"{label}: {', '.join(parts)}" if parts else label))
     return lines

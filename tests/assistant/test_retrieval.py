@@ -202,3 +202,37 @@ def test_sgb_x_twins_of_vwvfg_rules_answer_only_social_questions(
     # the SGB X twin is not held back where the question is social
     twins = ("sgb_10", "§ 31a"), ("vwvfg", "§ 35a")
     assert social[twins[0]] / social[twins[1]] > 1.5 * general[twins[0]] / general[twins[1]]
+
+
+GUIDE = """# VwVfG kompakt: Elektronische Verwaltung
+
+## Vorab: Welches Gesetz gilt?
+
+Das Verwaltungsverfahrensgesetz des Bundes gilt für Gemeinden nur, wenn sie Bundesrecht ausführen.
+
+## Elektronische Verwaltungsakte (§ 37)
+
+Ein Verwaltungsakt darf auch elektronisch erlassen werden (§ 37 Abs. 2). Aus ihm muss die
+erlassende Behörde hervorgehen.
+"""
+REPORT = """# Erfahrungsbericht Musterstadt
+
+## Bekanntgabe
+
+Unsere Bescheide verweisen in der Fußzeile auf § 37 Abs. 2 VwVfG und auf die Bekanntgabe am
+dritten Tag; Rückfragen kamen vor allem zur Portalanmeldung.
+"""
+
+
+def test_a_section_of_a_law_not_indexed_leads_with_the_text_whose_heading_names_it(
+    services: Services, tmp_path
+) -> None:
+    from ingest.pipeline import Ingestor
+
+    (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
+    (tmp_path / "report.md").write_text(REPORT, encoding="utf-8")
+    Ingestor(services.index, services.settings).run([tmp_path / "report.md", tmp_path / "guide.md"])
+    hits = services.retriever.search("Was steht in § 37 VwVfG?", 5).hits
+    # the guide about the VwVfG says "§ 37" in its heading, the report names it in passing
+    assert hits[0].chunk.doc_id == "guide" and "§ 37" in hits[0].chunk.breadcrumb
+    assert "report" in [h.chunk.doc_id for h in hits]

@@ -32,3 +32,13 @@ def test_loader_renders_tables_without_pipes(tmp_path: Path) -> None:
     loaded = load_markdown(path, LoadLimits(10**7, 10, 30))
     text = " ".join(b.text for b in loaded.blocks)
     assert "|" not in text and "Förderquote: 65 %" in text and "Danach Text." in text
+
+
+def test_phrases_in_cells_are_set_off_from_their_headers() -> None:
+    table = (
+        "| Bereich | Wirkung | Fundstelle |\n|---|---|---|\n"
+        "| E-Vergabe | Plattformen müssen die Standards nutzen | § 10 Abs. 2 VgV |"
+    )
+    assert render_table(table) == [
+        "E-Vergabe – Wirkung: Plattformen müssen die Standards nutzen; Fundstelle: § 10 Abs. 2 VgV."
+    ]
