@@ -131,9 +131,7 @@ class EvidenceGathering:
         missing = [c for c in ev.referenced + ev.mentioning if c not in ev.records]
         ev.records.update(self.index.manifest.chunks(missing))
 
-    def _mentions(
-        self, law: str, section: str, allowed: set[str] | None
-    ) -> list[tuple[str, int]]:
+    def _mentions(self, law: str, section: str, allowed: set[str] | None) -> list[tuple[str, int]]:
         """Chunks that cite '§ n <law>' (for laws that are not themselves indexed), with how
         squarely they are about it (0: their own heading, 1: their document's title, 2: their
         text only), the squarest first."""
@@ -141,7 +139,8 @@ class EvidenceGathering:
         pattern = _mention_pattern(names, section)
         number = section.split(" ", 1)[-1]
         sign = re.compile(rf"(?:§§?|Art\.?|Artikel)\s*{re.escape(number)}(?![0-9a-z])")
-        named = re.compile(rf"\b(?:{_names(names)})\b", re.IGNORECASE)
+        law_names = _names(names)
+        named = re.compile(rf"\b(?:{law_names})\b" if law_names else r"(?!)", re.IGNORECASE)
         found: list[tuple[str, int]] = []
         for cid, text in self.index.manifest.chunks_containing(number):
             if allowed is not None and cid not in allowed:
