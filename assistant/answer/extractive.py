@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
 from assistant.answer.thoughts import BULLET, complete, headed, widen
+from assistant.retrieval.definitions import asks_nothing_particular
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.retrieval.results import heading_of
 from assistant.retrieval.sections import repealed
@@ -90,18 +91,9 @@ def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int,
         yield i, sentence, a, b
 
 
-# the words of a question that names a § and asks nothing about it: "Was regelt § 3a VwVfG?"
-_WHOLE = (
-    "regelt regeln steht stehen besagt sagt sagen bestimmt bestimmen enthält beinhaltet inhalt "
-    "worum geht gehts bedeutet say says regulate regulates provide provides contain contains "
-    "cover covers".split()
-)
-
-
 def asks_for_whole(lexical: LexicalIndex, result: SearchResult) -> bool:
     """The question names a § and asks nothing in particular about it."""
-    generic = {lexical.analyzer.stem(word) for word in _WHOLE}
-    return not set(lexical.analyzer.terms(result.parsed.topic)) - generic
+    return asks_nothing_particular(lexical, result.parsed.topic)
 
 
 def quotable(

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.store.analysis import normalise
+from assistant.store.lexical import LexicalIndex
 
 # "Was ist der Portalverbund …?", "Was versteht man unter einem Verwaltungsportal?"
 _ASKS_DEFINITION = re.compile(
@@ -53,3 +54,17 @@ def _definition_pattern(term: str) -> re.Pattern[str]:
         rf"|\b{word}\s+(?:\([^)]{{0,40}}\)\s+)?im\s+sinne\s+(?:dieses|dieser|des|der)\b"
         rf"|\b{word}\s+(?:ist|sind|bezeichnet|bezeichnen)\s+(?:ein|eine|die|der|das|jede)\b"
     )
+
+
+# the words of a question that names a § and asks nothing about it: "Was regelt § 3a VwVfG?"
+_WHOLE = (
+    "regelt regeln steht stehen besagt sagt sagen bestimmt bestimmen enthält beinhaltet inhalt "
+    "worum geht gehts bedeutet say says regulate regulates provide provides contain contains "
+    "cover covers".split()
+)
+
+
+def asks_nothing_particular(lexical: LexicalIndex, topic: str) -> bool:
+    """The question's topic (without law names and § references) asks nothing in particular."""
+    generic = {lexical.analyzer.stem(word) for word in _WHOLE}
+    return not set(lexical.analyzer.terms(topic)) - generic

@@ -26,6 +26,7 @@ class Evidence:
     mentioning: list[str] = field(default_factory=list)
     # how squarely a mentioning chunk is about the § (0 heading, 1 document title, 2 text)
     mention_depth: dict[str, int] = field(default_factory=dict)
+    whole: bool = False  # the question names a § and asks nothing in particular about it
     vector: np.ndarray | None = None  # the question's dense vector
     dense_rank: dict[str, int] = field(default_factory=dict)
     adapted_rank: dict[str, int] = field(default_factory=dict)  # of the adapted question vector

@@ -13,9 +13,10 @@ from assistant.retrieval.evidence import Evidence
 from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.retrieval.register import RegisterCache
 from assistant.retrieval.results import Filters
-from assistant.retrieval.sections import RankingWeights, SectionCatalog, rrf
+from assistant.retrieval.sections import RankingWeights, SectionCatalog, Unit, rrf
 from assistant.store.index import Index
 from assistant.store.lexical import LexicalIndex
+from assistant.store.manifest import ChunkRecord
 
 CANDIDATES = 60
 DEFINITION_POOL = 40  # best fused candidates checked for a definition of the asked term
@@ -175,3 +176,23 @@ def _mention_pattern(names: list[str], section: str) -> re.Pattern[str]:
         rf"{number}(?![0-9a-z])",
         re.IGNORECASE,
     )
+
+
+def mention_order(
+    ev: Evidence, records: dict[str, ChunkRecord], units: dict[str, Unit], scores: dict[Unit, float]
+) -> Callable[[str], tuple[int, float, int]]:
+    """Sort key of the texts citing a §: by depth, then by score; for a question that asks
+    nothing in particular, a heading's document by its best score and its headings in reading
+    order (the § from its start)."""
+    best: dict[str, float] = {}
+    for cid in ev.mentioning:
+        doc = records[cid].doc_id
+        best[doc] = max(best.get(doc, 0.0), scores.get(units[cid], 0.0))
+
+    def key(cid: str) -> tuple[int, float, int]:
+        depth, score = ev.mention_depth.get(cid, 2), scores.get(units[cid], 0.0)
+        if ev.whole and depth == 0:
+            return depth, -best[records[cid].doc_id], records[cid].position
+        return depth, -score, 0
+
+    return key

@@ -13,8 +13,9 @@ import threading
 import numpy as np
 
 from assistant.retrieval.adapter import QueryAdapter
+from assistant.retrieval.definitions import asks_nothing_particular
 from assistant.retrieval.evidence import Evidence, unit_features
-from assistant.retrieval.gathering import EvidenceGathering
+from assistant.retrieval.gathering import EvidenceGathering, mention_order
 from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.retrieval.register import DocumentQuestions, OffTopic, RegisterCache
@@ -137,6 +138,7 @@ class HybridRetriever(EvidenceGathering):
         # are indexed, their register and thresholds stay as fitted
         document_register = 0.0 if law_register else self._documents_best(evidence, filters)
         evidence.register_best = law_register or document_register
+        evidence.whole = asks_nothing_particular(lexical, parsed.topic)
         self._add_references(parsed, evidence, catalog, allowed)
         hits, routed, units = self._rank(parsed, evidence, catalog)
         if self.stages is not None and self.stages.rerank_enabled:
@@ -256,11 +258,9 @@ class HybridRetriever(EvidenceGathering):
         for order, cid in enumerate(ev.referenced):
             scores[units[cid]] = top + 1.0 - order * 1e-3
         # texts citing a § of a law that is not indexed: those whose heading names it first,
-        # then those whose document's title does, each by how well they match the question
-        mentions = sorted(
-            ev.mentioning,
-            key=lambda c: (ev.mention_depth.get(c, 2), -scores.get(units[c], 0.0)),
-        )
+        # then those whose document's title does, each by how well they match the question —
+        # or, for "Was regelt § 3a VwVfG?", the headings in reading order (the § from its start)
+        mentions = sorted(ev.mentioning, key=mention_order(ev, records, units, scores))
         for order, cid in enumerate(mentions):
             scores[units[cid]] = scores.get(units[cid], 0.0) + top * 0.5 / (1 + order)
         hits = [

@@ -204,16 +204,20 @@ def test_sgb_x_twins_of_vwvfg_rules_answer_only_social_questions(
     assert social[twins[0]] / social[twins[1]] > 1.5 * general[twins[0]] / general[twins[1]]
 
 
-GUIDE = """# VwVfG kompakt: Elektronische Verwaltung
+GUIDE = """# VwVfG kompakt: Verwaltungsakte
 
 ## Vorab: Welches Gesetz gilt?
 
 Das Verwaltungsverfahrensgesetz des Bundes gilt für Gemeinden nur, wenn sie Bundesrecht ausführen.
 
-## Elektronische Verwaltungsakte (§ 37)
+## § 37 Abs. 1: Bestimmtheit
 
-Ein Verwaltungsakt darf auch elektronisch erlassen werden (§ 37 Abs. 2). Aus ihm muss die
-erlassende Behörde hervorgehen.
+Ein Verwaltungsakt muss inhaltlich hinreichend bestimmt sein, damit jeder weiß, was gilt.
+
+## § 37 Abs. 2: Form
+
+Absatz 2 regelt die Form, und er regelt sie abschließend: Ein Verwaltungsakt kann schriftlich,
+elektronisch, mündlich oder in anderer Weise erlassen werden.
 """
 REPORT = """# Erfahrungsbericht Musterstadt
 
@@ -232,7 +236,12 @@ def test_a_section_of_a_law_not_indexed_leads_with_the_text_whose_heading_names_
     (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
     (tmp_path / "report.md").write_text(REPORT, encoding="utf-8")
     Ingestor(services.index, services.settings).run([tmp_path / "report.md", tmp_path / "guide.md"])
-    hits = services.retriever.search("Was steht in § 37 VwVfG?", 5).hits
-    # the guide about the VwVfG says "§ 37" in its heading, the report names it in passing
-    assert hits[0].chunk.doc_id == "guide" and "§ 37" in hits[0].chunk.breadcrumb
+    # the guide about the VwVfG names § 37 in its headings, the report names it in passing;
+    # asked nothing in particular, the § is read from its start
+    hits = services.retriever.search("Was regelt § 37 VwVfG?", 5).hits
+    assert hits[0].chunk.doc_id == "guide" and "§ 37 Abs. 1" in hits[0].chunk.breadcrumb
     assert "report" in [h.chunk.doc_id for h in hits]
+    # asked something in particular, the heading that answers it leads
+    asked = "Darf ein Verwaltungsakt nach § 37 VwVfG auch elektronisch erlassen werden?"
+    hits = services.retriever.search(asked, 5).hits
+    assert hits[0].chunk.doc_id == "guide" and "§ 37 Abs. 2" in hits[0].chunk.breadcrumb
