@@ -17,6 +17,7 @@ from assistant.answer.outcomes import (
 from assistant.answer.wording import ABSTAIN_TEXT
 from assistant.domain import Outcome
 from assistant.redaction import Redactor
+from assistant.retrieval.definitions import asks_nothing_particular
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.sentences import SentenceStore
@@ -81,7 +82,8 @@ class AnswerComposition:
         """The hits to quote, and whether only the first may be quoted: a § asked for by its
         number and nothing about it ("Was regelt § 3a VwVfG?") is quoted alone, from its start."""
         lexical = self.retriever.index.lexical()
-        whole = bool(hits) and hits[0].reference and extractive.asks_for_whole(lexical, result)
+        topic = result.parsed.topic
+        whole = bool(hits) and hits[0].reference and asks_nothing_particular(lexical, topic)
         if whole:
             opening = min([hits[0], *self._siblings(hits[0])], key=lambda h: h.chunk.position)
             hits = [replace(hits[0], chunk=opening.chunk), *hits[1:]]

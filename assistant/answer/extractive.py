@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from assistant.answer.confidence import coverage, query_terms
 from assistant.answer.models import Citation
 from assistant.answer.thoughts import BULLET, complete, headed, widen
-from assistant.retrieval.definitions import asks_nothing_particular
 from assistant.retrieval.hybrid import Hit, SearchResult
 from assistant.retrieval.results import heading_of
 from assistant.retrieval.sections import repealed
@@ -89,11 +88,6 @@ def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int,
         if text[a:b].rstrip().endswith("?"):
             continue  # a question (a checklist's "Gibt es im Landesrecht …?") answers nothing
         yield i, sentence, a, b
-
-
-def asks_for_whole(lexical: LexicalIndex, result: SearchResult) -> bool:
-    """The question names a § and asks nothing in particular about it."""
-    return asks_nothing_particular(lexical, result.parsed.topic)
 
 
 def quotable(

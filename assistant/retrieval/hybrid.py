@@ -138,8 +138,10 @@ class HybridRetriever(EvidenceGathering):
         # are indexed, their register and thresholds stay as fitted
         document_register = 0.0 if law_register else self._documents_best(evidence, filters)
         evidence.register_best = law_register or document_register
-        evidence.whole = asks_nothing_particular(lexical, parsed.topic)
         self._add_references(parsed, evidence, catalog, allowed)
+        # only texts citing a § of a law not indexed are ordered by it
+        if evidence.mentioning:
+            evidence.whole = asks_nothing_particular(lexical, parsed.topic)
         hits, routed, units = self._rank(parsed, evidence, catalog)
         if self.stages is not None and self.stages.rerank_enabled:
             hits, notice = self._rerank(query, hits)
