@@ -1,11 +1,15 @@
-"""Fit the query adapter (assistant/data/adapter.npz) on the question register.
+"""Fit the query adapter (assistant/data/adapter.npz) on the register and the dev questions.
 
 Each register question (written by the team from the law texts, never from an evaluation
-question) is a positive pair with the chunks of the § it points at; every other chunk of the 119
-laws is a negative. A square matrix W, started at the identity, is fitted so that the softmax
-over all chunks of (W·question)·chunk / τ puts its mass on the §'s chunks (Adam, mini-batches,
-fixed seed). The dev questions only report what it does to the dense search alone (the section of
-the best chunk); the frozen test and blind sets are never read here.
+question) is a positive pair with the chunks of the § it points at; so is each in-corpus dev law
+question (since session 34) with the chunks of its gold §§; every other chunk of the 119 laws is
+a negative. A square matrix W, started at the identity, is fitted so that the softmax over all
+chunks of (W·question)·chunk / τ puts its mass on the gold chunks (Adam, mini-batches, fixed
+seed). `--check` first measures what the dev questions add, out of fold: the dev sets in two
+halves, each half's dense search alone (the section of the best chunk) with an adapter fitted on
+the register and the other half, against the register alone, apart for questions whose gold §
+a question of the other half also asks about ("seen") and the rest. The frozen test and blind
+sets are never read here.
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ from assistant.retrieval.register import bundled_entries
 from assistant.store.dense import DenseMatrix
 from assistant.store.manifest import law_key_of
 from evals.harness import ROOT, eval_services, load_jsonl
+from evals.laws import HELDOUT_DEV_ALL
 from evals.metrics import retrieval_scores
 from evals.ranker import LAW_SETS
+
+# every readable in-corpus law dev set (the frozen test and the blind sets are not among them)
+DEV_SETS = (*LAW_SETS, *(p for p in HELDOUT_DEV_ALL if p not in LAW_SETS))
 
 OUT = ROOT / "assistant" / "data" / ADAPTER_FILE
 TEMPERATURE = 0.02
@@ -55,8 +63,8 @@ def collect() -> dict[str, Any]:
         questions = index.embeddings.embed_passages([e.question for e in entries], kind="query")
         targets = [(doc_of_law.get(e.law, ""), e.section) for e in entries]
         dev = [
-            q
-            for path in LAW_SETS
+            {**q, "set": path.name}
+            for path in DEV_SETS
             for q in load_jsonl(path)
             if q.get("gold") and q.get("kind") not in ("followup", "out_of_corpus")
         ]
@@ -68,13 +76,15 @@ def collect() -> dict[str, Any]:
             "questions": _normalised(questions),
             "targets": targets,
             "dev": [[tuple(g) for g in q["gold"]] for q in dev],
+            "dev_sets": [q["set"] for q in dev],
             "dev_vectors": _normalised(dev_vectors),
         }
 
 
-def fit(chunks: np.ndarray, of_chunk: np.ndarray, questions: np.ndarray, target: np.ndarray,
-        steps: int = STEPS, seed: int = 0) -> np.ndarray:
-    """The matrix W (multi-positive softmax cross-entropy over all chunks, Adam)."""
+def fit(chunks: np.ndarray, of_chunk: np.ndarray, questions: np.ndarray,
+        targets: list[np.ndarray], steps: int = STEPS, seed: int = 0) -> np.ndarray:
+    """The matrix W (multi-positive softmax cross-entropy over all chunks, Adam); targets holds
+    each question's gold section numbers."""
     dim = chunks.shape[1]
     w = np.eye(dim, dtype=np.float32)
     m = np.zeros_like(w)
@@ -87,7 +97,7 @@ def fit(chunks: np.ndarray, of_chunk: np.ndarray, questions: np.ndarray, target:
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
-        on_target = p * (of_chunk[None, :] == target[batch][:, None])
+        on_target = p * np.stack([np.isin(of_chunk, targets[i]) for i in batch])
         mass = on_target.sum(axis=1, keepdims=True) + 1e-12
         grad_logits = (p - on_target / mass) / len(batch)
         grad = ((grad_logits @ chunks).T @ q) / TEMPERATURE
@@ -111,24 +121,48 @@ def dense_scores(vectors: np.ndarray, chunks: np.ndarray, of_chunk: np.ndarray,
     scores = retrieval_scores(ranks)
     return {k: round(scores[k], 3) for k in ("hit@1", "hit@5", "mrr@10")}
 
+def check(data: dict[str, Any], of_chunk: np.ndarray, register: np.ndarray,
+          register_targets: list[np.ndarray], dev_targets: list[np.ndarray], steps: int) -> None:
+    """Out of fold: each half of the dev sets searched with the register's adapter and with one
+    fitted on the register and the other half; "seen" questions' gold § is asked about there."""
+    base = fit(data["chunks"], of_chunk, register, register_targets, steps)
+    names = list(dict.fromkeys(data["dev_sets"]))
+    for held in (set(names[0::2]), set(names[1::2])):
+        train = [i for i, n in enumerate(data["dev_sets"]) if n not in held and len(dev_targets[i])]
+        w = fit(data["chunks"], of_chunk, np.vstack([register, data["dev_vectors"][train]]),
+                register_targets + [dev_targets[i] for i in train], steps)
+        asked = {int(s) for i in train for s in dev_targets[i]}
+        for kind in ("seen", "unseen"):
+            rows = [i for i, n in enumerate(data["dev_sets"]) if n in held and len(dev_targets[i])
+                    and (kind == "seen") == bool(asked & set(dev_targets[i].tolist()))]
+            gold = [set(dev_targets[i].tolist()) for i in rows]
+            vectors = data["dev_vectors"][rows]
+            print(f"{sorted(held)} {kind} ({len(rows)}): register only "
+                  f"{dense_scores(_normalised(vectors @ base.T), data['chunks'], of_chunk, gold)}"
+                  f" -> with the other half's questions "
+                  f"{dense_scores(_normalised(vectors @ w.T), data['chunks'], of_chunk, gold)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--check", action="store_true", help="measure the dev share first")
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     args = parser.parse_args()
     data = collect()
     number: dict[tuple[str, str], int] = {}
     of_chunk = np.array([number.setdefault(s, len(number)) for s in data["sections"]])
     known = [i for i, t in enumerate(data["targets"]) if t in number]
-    target = np.array([number[data["targets"][i]] for i in known])
-    questions = data["questions"][known]
-    print(f"{len(known)} register questions for {len(set(target.tolist()))} sections, "
-          f"{len(of_chunk)} chunks")
-    w = fit(data["chunks"], of_chunk, questions, target, args.steps)
-    gold = [{number[g] for g in golds if g in number} for golds in data["dev"]]
-    before = dense_scores(data["dev_vectors"], data["chunks"], of_chunk, gold)
-    after = dense_scores(_normalised(data["dev_vectors"] @ w.T), data["chunks"], of_chunk, gold)
-    print(f"dense search alone on {len(gold)} dev questions: {before} -> {after}")
+    register = data["questions"][known]
+    register_targets = [np.array([number[data["targets"][i]]]) for i in known]
+    dev_targets = [np.array([number[g] for g in golds if g in number]) for golds in data["dev"]]
+    with_gold = [i for i, t in enumerate(dev_targets) if len(t)]
+    print(f"{len(known)} register questions for {len({int(t[0]) for t in register_targets})} "
+          f"sections, {len(with_gold)} dev questions, {len(of_chunk)} chunks")
+    if args.check:
+        check(data, of_chunk, register, register_targets, dev_targets, args.steps)
+    w = fit(data["chunks"], of_chunk, np.vstack([register, data["dev_vectors"][with_gold]]),
+            register_targets + [dev_targets[i] for i in with_gold], args.steps)
     if args.dry_run:
         return
     buffer = io.BytesIO()
