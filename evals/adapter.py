@@ -25,6 +25,7 @@ from assistant.retrieval.register import bundled_entries
 from assistant.store.dense import DenseMatrix
 from assistant.store.manifest import law_key_of
 from evals.harness import ROOT, eval_services, load_jsonl
+from evals.held_out import HALVES, save_halves
 from evals.laws import HELDOUT_DEV_ALL
 from evals.metrics import retrieval_scores
 from evals.ranker import LAW_SETS
@@ -122,11 +123,14 @@ def dense_scores(vectors: np.ndarray, chunks: np.ndarray, of_chunk: np.ndarray,
     return {k: round(scores[k], 3) for k in ("hit@1", "hit@5", "mrr@10")}
 
 def check(data: dict[str, Any], of_chunk: np.ndarray, register: np.ndarray,
-          register_targets: list[np.ndarray], dev_targets: list[np.ndarray], steps: int) -> None:
+          register_targets: list[np.ndarray], dev_targets: list[np.ndarray],
+          steps: int) -> list[tuple[np.ndarray, list[str]]]:
     """Out of fold: each half of the dev sets searched with the register's adapter and with one
-    fitted on the register and the other half; "seen" questions' gold § is asked about there."""
+    fitted on the register and the other half ("seen": its gold § is asked about there); the
+    half adapters with the sets each left out (evals/held_out.py)."""
     base = fit(data["chunks"], of_chunk, register, register_targets, steps)
     names = list(dict.fromkeys(data["dev_sets"]))
+    halves: list[tuple[np.ndarray, list[str]]] = []
     for held in (set(names[0::2]), set(names[1::2])):
         train = [i for i, n in enumerate(data["dev_sets"]) if n not in held and len(dev_targets[i])]
         w = fit(data["chunks"], of_chunk, np.vstack([register, data["dev_vectors"][train]]),
@@ -141,6 +145,8 @@ def check(data: dict[str, Any], of_chunk: np.ndarray, register: np.ndarray,
                   f"{dense_scores(_normalised(vectors @ base.T), data['chunks'], of_chunk, gold)}"
                   f" -> with the other half's questions "
                   f"{dense_scores(_normalised(vectors @ w.T), data['chunks'], of_chunk, gold)}")
+        halves.append((w, sorted(held)))
+    return halves
 
 
 def main() -> None:
@@ -159,8 +165,9 @@ def main() -> None:
     with_gold = [i for i, t in enumerate(dev_targets) if len(t)]
     print(f"{len(known)} register questions for {len({int(t[0]) for t in register_targets})} "
           f"sections, {len(with_gold)} dev questions, {len(of_chunk)} chunks")
+    halves = []
     if args.check:
-        check(data, of_chunk, register, register_targets, dev_targets, args.steps)
+        halves = check(data, of_chunk, register, register_targets, dev_targets, args.steps)
     w = fit(data["chunks"], of_chunk, np.vstack([register, data["dev_vectors"][with_gold]]),
             register_targets + [dev_targets[i] for i in with_gold], args.steps)
     if args.dry_run:
@@ -169,6 +176,12 @@ def main() -> None:
     np.savez_compressed(buffer, model_id=np.array(data["model_id"]), matrix=w.astype(np.float16))
     OUT.write_bytes(buffer.getvalue())
     print(f"wrote {OUT} ({len(buffer.getvalue()) // 1024} KB)")
+    if halves:
+        save_halves(data["model_id"], halves)
+        print(f"wrote {HALVES}")
+    elif HALVES.is_file():
+        HALVES.unlink()  # they belonged to the adapter just replaced
+        print(f"removed {HALVES}: run with --check before fitting on or reporting dev sets")
 
 
 if __name__ == "__main__":

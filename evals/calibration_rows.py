@@ -12,6 +12,7 @@ Every row carries its question, so that cross-validation keeps a question's rows
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from assistant.answer.language import detect_language
 from assistant.services import Services
 from assistant.store.lexical import LexicalIndex
 from evals.harness import ROOT, SHARED, GoldMatcher, eval_services, ingest, load_jsonl
-from evals.laws import HELDOUT_DEV3, HELDOUT_DEV4, HELDOUT_DEV_ALL, law_matches, load_set
+from evals.held_out import use_held_out_adapter
+from evals.laws import HELDOUT_DEV3, HELDOUT_DEV4, HELDOUT_DEV_ALL, law_matches
 from evals.metrics import leading_units
 from evals.starter import doc_matches
 
@@ -73,9 +75,12 @@ def ask(
     return features(lexical, result, language), any(matches(item, q) for item in named)
 
 
-def _questions(paths: tuple[Path, ...]) -> list[dict[str, Any]]:
-    """A set's questions that stand alone (its follow-ups are the conversations' eval)."""
-    return [q for q in load_set(paths) if q.get("kind") != "followup"]
+def _questions(services: Services, paths: tuple[Path, ...]) -> Iterator[dict[str, Any]]:
+    """A set's questions that stand alone (its follow-ups are the conversations' eval), each
+    searched with an adapter not fitted on it."""
+    for path in paths:
+        use_held_out_adapter(services, path)
+        yield from (q for q in load_jsonl(path) if q.get("kind") != "followup")
 
 
 def collect() -> Rows:
@@ -88,7 +93,7 @@ def collect() -> Rows:
         with eval_services(index) as services:
             lexical = services.index.lexical()
             for name, paths, matches in sets:
-                for q in _questions(paths):
+                for q in _questions(services, paths):
                     asked = ask(services, lexical, q, matches)
                     if asked is not None:
                         rows.add(asked[0], bool(q["gold"]), asked[1], name, q["q"])
@@ -105,7 +110,7 @@ def collect_other_indexes() -> Rows:
         for name, (paths, index, _) in SETS.items():
             if index != "laws":
                 continue
-            for q in _questions(paths):
+            for q in _questions(services, paths):
                 asked = ask(services, lexical, q, law_matches)
                 if asked is not None:
                     inside = any(law in core for law, _ in q["gold"])
@@ -114,7 +119,9 @@ def collect_other_indexes() -> Rows:
         ingest(services, [ROOT / "corpus", SHARED / "corpora" / "gesetze"], print)
         lexical = services.index.lexical()
         for name in STARTER_DEV:  # its out-of-corpus questions may be answered by a law there
-            for q in load_jsonl(ROOT / "evals" / "gold" / f"{name}.jsonl"):
+            path = ROOT / "evals" / "gold" / f"{name}.jsonl"
+            use_held_out_adapter(services, path)  # the shipped one: no starter question fits it
+            for q in load_jsonl(path):
                 asked = ask(services, lexical, q, doc_matches) if q["gold"] else None
                 if asked is not None:
                     rows.add(asked[0], True, asked[1], f"combined:{name}", q["q"])

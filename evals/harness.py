@@ -78,8 +78,9 @@ def run_questions(
     questions: list[dict[str, Any]],
     matches: GoldMatcher,
     ask: bool = True,
+    prepare: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Search and ask every question; metrics plus per-question rows."""
+    """Search and ask every question (after `prepare(question)`); metrics plus rows."""
     ranks: list[int | None] = []
     rows: list[dict[str, Any]] = []
     search_times: list[float] = []
@@ -87,6 +88,8 @@ def run_questions(
     conversations: dict[str, str] = {}
     engine = services.engine
     for q in questions:
+        if prepare is not None:
+            prepare(q)
         started = time.perf_counter()
         result = engine.search(q["q"], 10)
         search_times.append(time.perf_counter() - started)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.services import Services
 from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl, run_questions
+from evals.held_out import use_held_out_adapter
 
 DEV = SHARED / "evals" / "dev_laws_qa.jsonl"
 # Written by helpers from the law texts without seeing the system (own words, no § numbers,
@@ -123,12 +125,21 @@ def run(log: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     """Ingest the laws (incremental); evaluate the dev and the held-out questions."""
     with eval_services("laws") as services:
         summary = ingest(services, [SHARED / "corpora" / "gesetze"], log)
-        out = {
-            name: run_questions(services, load_set(paths), law_matches)
-            for name, paths in SETS.items()
-        }
+        out = {name: _run_set(services, paths) for name, paths in SETS.items()}
     out["laws"]["ingest"] = summary
     return out
+
+
+def _run_set(services: Services, paths: tuple[Path, ...]) -> dict[str, Any]:
+    """One set's questions, each searched with an adapter that was not fitted on it."""
+    pairs = [(q, path) for path in paths for q in load_jsonl(path)]
+    file_of = {id(q): path for q, path in pairs}
+    return run_questions(
+        services,
+        [q for q, _ in pairs],
+        law_matches,
+        prepare=lambda q: use_held_out_adapter(services, file_of[id(q)]),
+    )
 
 
 def _suffix(name: str) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer.language import detect_language
 from assistant.retrieval.ranker import FEATURES
 from evals.harness import ROOT, SHARED, eval_services, load_jsonl, withhold_register
+from evals.held_out import use_held_out_adapter
 from evals.laws import law_matches
 from evals.metrics import retrieval_scores
 from evals.starter import doc_matches
@@ -54,6 +55,7 @@ def collect() -> tuple[list[np.ndarray], list[np.ndarray], list[str], str]:
         with eval_services(index) as services:
             services.retriever.ranker = None
             withhold_register(services, half)
+            use_held_out_adapter(services, path)
             model_id = services.embeddings.backend.model_id
             for q in load_jsonl(path):
                 if not q["gold"] or q.get("kind") == "followup":

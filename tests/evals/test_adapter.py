@@ -28,10 +28,22 @@ def _toy(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def test_fitting_brings_questions_to_their_sections() -> None:
     chunks, of_chunk, questions, target = _toy(0)
     train, held = slice(0, 400), slice(400, 600)
-    w = fit(chunks, of_chunk, questions[train], target[train], steps=300)
+    w = fit(chunks, of_chunk, questions[train], [np.array([t]) for t in target[train]],
+            steps=300)
     gold = [{int(t)} for t in target[held]]
     before = dense_scores(questions[held], chunks, of_chunk, gold)
     adapted = questions[held] @ w.T
     after = dense_scores(adapted / np.linalg.norm(adapted, axis=1, keepdims=True), chunks,
                          of_chunk, gold)
     assert after["hit@1"] > before["hit@1"] + 0.1  # on questions it was not fitted on
+
+
+def test_a_question_with_two_gold_sections_is_carried_towards_both() -> None:
+    chunks, of_chunk, questions, target = _toy(1)
+    pairs = [np.array([t, (t + 1) % 40]) for t in target[:400]]
+    w = fit(chunks, of_chunk, questions[:400], pairs, steps=300)
+    gold = [{int(t), int((t + 1) % 40)} for t in target[400:]]
+    adapted = questions[400:] @ w.T
+    after = dense_scores(adapted / np.linalg.norm(adapted, axis=1, keepdims=True), chunks,
+                         of_chunk, gold)
+    assert after["hit@1"] > dense_scores(questions[400:], chunks, of_chunk, gold)["hit@1"] + 0.1
