@@ -122,6 +122,7 @@ def dense_scores(vectors: np.ndarray, chunks: np.ndarray, of_chunk: np.ndarray,
     scores = retrieval_scores(ranks)
     return {k: round(scores[k], 3) for k in ("hit@1", "hit@5", "mrr@10")}
 
+
 def check(data: dict[str, Any], of_chunk: np.ndarray, register: np.ndarray,
           register_targets: list[np.ndarray], dev_targets: list[np.ndarray],
           steps: int) -> list[tuple[np.ndarray, list[str]]]:

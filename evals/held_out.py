@@ -28,7 +28,7 @@ HALVES = ROOT / "evals" / "adapter_halves.npz"
 
 @dataclass(frozen=True)
 class _Half:
-    matrix: np.ndarray
+    adapter: QueryAdapter
     held: frozenset[str]  # file names of the dev sets this half's adapter was not fitted on
 
 
@@ -36,6 +36,12 @@ def shipped_hash() -> str:
     """The sha256 of the shipped adapter file ("" when there is none)."""
     path = resources.files("assistant") / "data" / ADAPTER_FILE
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+@lru_cache(maxsize=1)
+def _hash_once() -> str:
+    """The shipped adapter's hash, read once per process (it is asked for every question)."""
+    return shipped_hash()
 
 
 def save_halves(model_id: str, halves: list[tuple[np.ndarray, list[str]]]) -> None:
@@ -62,7 +68,10 @@ def _halves(path: Path, model_id: str, adapter_hash: str) -> tuple[_Half, ...]:
             )
         count = sum(1 for key in data.files if key.startswith("matrix"))
         return tuple(
-            _Half(np.asarray(data[f"matrix{i}"], np.float32), frozenset(map(str, data[f"held{i}"])))
+            _Half(
+                QueryAdapter(model_id, np.asarray(data[f"matrix{i}"], np.float32)),
+                frozenset(map(str, data[f"held{i}"])),
+            )
             for i in range(count)
         )
 
@@ -75,7 +84,7 @@ def use_held_out_adapter(services: Services, path: Path) -> None:
     retriever.adapter = shipped
     if shipped is None:
         return
-    for half in _halves(HALVES, model_id, shipped_hash()):
+    for half in _halves(HALVES, model_id, _hash_once()):
         if path.name in half.held:
-            retriever.adapter = QueryAdapter(model_id, half.matrix)
+            retriever.adapter = half.adapter
             return
