@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, clipped against overflow."""
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """Weights per named feature and a bias; the score is their logistic."""
@@ -14,10 +19,13 @@ class LinearModel:
     weights: dict[str, float]
     bias: float
 
+    def logit(self, features: dict[str, float]) -> float:
+        """Bias plus the weighted features (missing features count 0)."""
+        return self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+
     def probability(self, features: dict[str, float]) -> float:
         """Sigmoid of the weighted features (missing features count 0)."""
-        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return sigmoid(self.logit(features))
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> LinearModel:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.answer.confidence import features
-from assistant.answer.conversation import is_followup, resolve
+from assistant.answer.conversation import embedding_model, is_followup, resolve
 from assistant.answer.doubt import Calibration, calibration
 from assistant.answer.generation import LlmGeneration
 from assistant.answer.intake import MAX_INPUT_CHARS, check_question, take
@@ -148,7 +148,13 @@ class AnswerEngine(LlmGeneration):
                 return part(alone, joined, language).confidence > single + LEAN
 
             names = self.retriever.index.lexical().names
-            resolution = resolve(question, previous, anchor, leans_on, names)
+            embeddings = self.retriever.index.embeddings
+            vector = (
+                embeddings.query_vector
+                if embedding_model() == embeddings.backend.model_id
+                else None
+            )
+            resolution = resolve(question, previous, anchor, leans_on, names, vector)
         notices: list[str] = []
         stages = self.retriever.stages
         if resolution.followup and stages is not None and stages.rewrite_enabled:

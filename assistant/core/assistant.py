@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.answer.conversation import followup_probability
 from assistant.answer.llm import fallback_notice
 from assistant.answer.models import Answer, AskResult
 from assistant.config import Settings
@@ -246,8 +247,10 @@ class Assistant(Answers, Library):
 
     def warm(self) -> None:
         """Load the lexical index and embed what the first question would otherwise wait for
-        (the out-of-scope examples, the question register of the indexed laws)."""
+        (the out-of-scope examples, the question register of the indexed laws) and load the
+        follow-up model (scikit-learn and its weights: about 0.8 s)."""
         try:
+            followup_probability("Und bis wann gilt das?")
             self.services.index.lexical()
             self.services.engine.search("Welche Verwaltungsleistungen müssen online sein?", 5)
         except LotseError as exc:  # an empty index, Chroma down: the first request will say so

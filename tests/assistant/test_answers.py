@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
-from assistant.answer.conversation import is_followup
+import pytest
+
+from assistant.answer.conversation import is_followup, resolve
 from assistant.answer.engine import ABSTAIN_TEXT
 from assistant.answer.llm import check_answer
 from assistant.answer.models import Citation
@@ -71,6 +75,32 @@ def test_follow_up_is_resolved_against_previous_turn(indexed: Services) -> None:
     assert is_followup("Und bis wann gilt das?") and not is_followup("Was ist der Portalverbund?")
 
 
+def test_a_question_in_a_conversation_is_embedded_once(
+    indexed: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # follow-up detection reads the question's embedding; the search then reuses it
+    backend = indexed.embeddings.backend
+    embedded: list[str] = []
+    original = backend.embed
+
+    def counting(texts: Sequence[str], *, is_query: bool) -> Any:
+        embedded.extend(texts)
+        return original(texts, is_query=is_query)
+
+    given: list[bool] = []  # was the follow-up model given the question's embedding?
+
+    def resolving(*args: Any) -> Any:
+        given.append(len(args) > 5 and args[5] is not None)
+        return resolve(*args)
+
+    monkeypatch.setattr(backend, "embed", counting)
+    monkeypatch.setattr("assistant.answer.engine.resolve", resolving)
+    first = indexed.engine.ask("Was regelt § 7 EGovG?")
+    question = "Welche Pflichten hat eine Behörde nach dem Onlinezugangsgesetz genau?"
+    second = indexed.engine.ask(question, first.conversation_id)
+    assert not second.answer.followup and given[-1] and embedded.count(question) == 1
+
+
 def test_follow_ups_read_the_names_of_public_documents_only(services: Services) -> None:
     public = "# FITKO\n\nDie FITKO koordiniert den Portalverbund. Die FITKO sitzt in Frankfurt.\n"
     private = "# Intern\n\nDas GeheimNetz der Stadt verbindet Ämter. Das GeheimNetz ist intern.\n"
@@ -85,8 +115,6 @@ def test_follow_ups_read_the_names_of_public_documents_only(services: Services) 
 
 
 def test_invalid_questions_name_the_field(indexed: Services) -> None:
-    import pytest
-
     from assistant.errors import InvalidRequest
 
     with pytest.raises(InvalidRequest, match="question"):
