@@ -99,6 +99,10 @@ def test_a_question_in_a_conversation_is_embedded_once(
     question = "Welche Pflichten hat eine Behörde nach dem Onlinezugangsgesetz genau?"
     second = indexed.engine.ask(question, first.conversation_id)
     assert not second.answer.followup and given[-1] and embedded.count(question) == 1
+    # another embedding model's vectors mean nothing to the weights: the model without them
+    monkeypatch.setattr(backend, "model_id", "openai:another-model@http://127.0.0.1:9")
+    third = indexed.engine.ask("Und bis wann gilt das?", first.conversation_id)
+    assert third.answer.followup and not given[-1]
 
 
 def test_follow_ups_read_the_names_of_public_documents_only(services: Services) -> None:
