@@ -151,6 +151,11 @@ class CachedEmbeddings(Embeddings):
         """langchain-core: embed one query."""
         return self.query_vector(text).tolist()
 
+    def forget_queries(self) -> None:
+        """Drop the query vectors kept in memory (a benchmark times every question as new)."""
+        with self._recent_lock:
+            self._recent_queries.clear()
+
     def query_vector(self, text: str) -> np.ndarray:
         """Embed one query as a float32 vector (the last few queries are kept in memory)."""
         with self._recent_lock:
