@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.services import Services
 from assistant.store.dense import DenseMatrix
@@ -111,3 +112,25 @@ def test_the_same_question_finds_the_same_true_neighbours_in_every_process(
     assert runs[0] == runs[1]
     for query, found in zip(queries, runs[0].split(";"), strict=True):
         assert found.split(",") == _brute_force(services, query, 60)
+
+
+def test_query_vectors_kept_in_memory_are_copies_and_can_be_dropped(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embeddings = services.embeddings
+    calls: list[str] = []
+    original = embeddings.backend.embed
+
+    def counting(texts: list[str], *, is_query: bool) -> np.ndarray:
+        calls.extend(texts)
+        return original(texts, is_query=is_query)
+
+    monkeypatch.setattr(embeddings.backend, "embed", counting)
+    question = "Wer betreibt das Organisationskonto?"
+    first = embeddings.query_vector(question)
+    first[:] = 0.0  # a caller changing its vector never changes the one kept
+    second = embeddings.query_vector(question)
+    assert calls == [question] and float(np.linalg.norm(second)) > 0.99
+    embeddings.forget_queries()
+    embeddings.query_vector(question)
+    assert calls == [question, question]
