@@ -20,10 +20,8 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.conversation import (
-    _model,
     embedding_model,
     features,
-    followup_probability,
     is_followup,
     ngram_vectoriser,
 )
@@ -97,14 +95,10 @@ def score(pairs: list[tuple[str, bool]], vectors: Any = None) -> dict[str, Any]:
     from sklearn.metrics import precision_score, recall_score
 
     truth = [g for _, g in pairs]
-    if vectors is None:
-        predicted = [is_followup(q, corpus_names()) for q, _ in pairs]
-    else:
-        threshold = _model().threshold
-        predicted = [
-            followup_probability(q, corpus_names(), v) >= threshold
-            for (q, _), v in zip(pairs, vectors, strict=True)
-        ]
+    vectors = [None] * len(pairs) if vectors is None else vectors
+    predicted = [
+        is_followup(q, corpus_names(), v) for (q, _), v in zip(pairs, vectors, strict=True)
+    ]
     return {
         "n": len(pairs),
         "followups": sum(truth),
@@ -237,7 +231,9 @@ def main() -> None:
         pairs = [p for path in TRAIN for p in turns(path)]
         embedded = question_vectors([q for q, _ in pairs])
         MODEL.write_text(json.dumps(fit(pairs, embedded=embedded), indent=1) + "\n", "utf-8")
-        _model.cache_clear()
+        from assistant.answer import conversation
+
+        conversation._model.cache_clear()
     print(json.dumps(run(), indent=1))
 
 

@@ -124,11 +124,13 @@ def followup_probability(
     return sigmoid(z)
 
 
-def is_followup(question: str, names: Mapping[str, str] | None = None) -> bool:
+def is_followup(
+    question: str, names: Mapping[str, str] | None = None, vector: Iterable[float] | None = None
+) -> bool:
     """True when the question cannot stand alone without the previous turn."""
     if not tokenise(question):
         return False
-    return followup_probability(question, names) >= _model().threshold
+    return followup_probability(question, names, vector) >= _model().threshold
 
 
 # below the threshold, down to this follow-up probability, the sources are asked as well; above

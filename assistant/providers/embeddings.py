@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import httpx
@@ -111,8 +111,7 @@ class CachedEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.embedded_count = 0
         # a question is embedded for follow-up detection and then searched for: once is enough
-        self._recent_queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._recent_lock = threading.Lock()
+        self._recent_queries = lru_cache(maxsize=RECENT_QUERIES)(self._embed_query)
 
     def embed_passages(
         self,
@@ -153,21 +152,14 @@ class CachedEmbeddings(Embeddings):
 
     def forget_queries(self) -> None:
         """Drop the query vectors kept in memory (a benchmark times every question as new)."""
-        with self._recent_lock:
-            self._recent_queries.clear()
+        self._recent_queries.cache_clear()
 
     def query_vector(self, text: str) -> np.ndarray:
         """Embed one query as a float32 vector (the last few queries are kept in memory)."""
-        with self._recent_lock:
-            if text in self._recent_queries:
-                self._recent_queries.move_to_end(text)
-                return self._recent_queries[text].copy()
-        vector = self.backend.embed([text], is_query=True)[0]
-        with self._recent_lock:
-            self._recent_queries[text] = vector
-            while len(self._recent_queries) > RECENT_QUERIES:
-                self._recent_queries.popitem(last=False)
-        return vector.copy()
+        return self._recent_queries(text).copy()  # a copy: callers may change theirs
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        return self.backend.embed([text], is_query=True)[0]
 
 
 def embedding_identity(settings: Settings) -> IndexIdentity:
