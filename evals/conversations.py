@@ -12,7 +12,9 @@
   dev (read; fitted on since session 25), blind4 only measured. extra6 (session 25, hard
   follow-ups and topic switches, from the starter corpus only) is dev, fitted on. blind5
   (session 35, by a helper who saw only the corpus and the law texts) was written after that
-  session's follow-up model was chosen; only measured.
+  session's follow-up model was chosen; only measured. extra7, extra8 (hard cases) and blind6
+  were written in session 36 from one brief by three helpers who saw only the corpus and the
+  law texts; extra7 and extra8 are dev (fitted on), blind6 only measured.
 - Long inputs (evals/gold/long_questions.jsonl and long_questions_dev2.jsonl, pasted e-mails
   and letters of up to 15,500 characters, and the blind long_questions_blind.jsonl): never a
   422, the outcome per input, how many of its distinct questions were found, and whether each
@@ -37,7 +39,7 @@ FOLLOWUP_SETS = {
     name: GOLD / f"followups_{name}.jsonl"
     for name in (
         *(n for n in TRAIN_SETS if n != "train"),
-        *("test", "blind", "blind2", "blind3", "blind4", "blind5"),
+        *("test", "blind", "blind2", "blind3", "blind4", "blind5", "blind6"),
     )
 }
 LONG = GOLD / "long_questions.jsonl"

@@ -1,4 +1,4 @@
-"""Follow-up detection: fit the cue weights on the train, dev and extra to extra6 conversations,
+"""Follow-up detection: fit the cue weights on the train, dev and extra to extra8 conversations,
 report on the frozen test set and the blind sets.
 
 `python -m evals.followups --fit` refits assistant/data/followups.json (scikit-learn logistic
@@ -29,7 +29,11 @@ from assistant.store.analysis import build_names
 from evals.harness import EVAL_DATA, ROOT, SHARED, load_jsonl
 
 GOLD = ROOT / "evals" / "gold"
-TRAIN_SETS = ("train", "dev", "extra", "extra2", "extra3", "extra4", "extra5", "extra6")
+# extra7 and extra8 (session 36; extra8 on purpose hard) were written from one brief with blind6
+TRAIN_SETS = (
+    *("train", "dev", "extra", "extra2", "extra3", "extra4", "extra5", "extra6"),
+    *("extra7", "extra8"),
+)
 TRAIN = [GOLD / f"followups_{name}.jsonl" for name in TRAIN_SETS]
 TEST = GOLD / "followups_test.jsonl"
 # written blind on 2026-12-02 to be hard, together with extra2 (its first half), never fitted on
@@ -46,6 +50,9 @@ BLIND4 = GOLD / "followups_blind4.jsonl"
 # written in session 35 by a helper who saw only corpus/ and the law texts, after that session's
 # follow-up model was chosen; only measured (hash frozen)
 BLIND5 = GOLD / "followups_blind5.jsonl"
+# written in session 36 by a helper who saw only corpus/ and the law texts, from the brief of
+# extra7 (fitted on); only measured (hash frozen)
+BLIND6 = GOLD / "followups_blind6.jsonl"
 MODEL = ROOT / "assistant" / "data" / "followups.json"
 # chosen by --cv (session 35): character 2- to 4-grams within words, weighed at half the cues'
 # scale; the whole precision-recall curve rose (at precision 0.973-0.974: recall 0.850 -> 0.903)
@@ -204,6 +211,7 @@ def run() -> dict[str, Any]:
     sets = {"fit_on": [p for path in TRAIN for p in turns(path)]}
     sets |= {"test": turns(TEST), "blind": turns(BLIND), "blind2": turns(BLIND2)}
     sets |= {"blind3": turns(BLIND3), "blind4": turns(BLIND4), "blind5": turns(BLIND5)}
+    sets |= {"blind6": turns(BLIND6)}
     model_id = embedding_model()
     out = {}
     for name, pairs in sets.items():

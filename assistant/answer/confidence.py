@@ -2,7 +2,8 @@
 
 Retrieval signals (dense and register similarity, coverage, the section ranker's score, the
 question's length), and the rules' findings: a rule or a Land's rule the sources do not contain,
-a matter only Land law rules, a Land the leading passages never name, what no law text records.
+a matter only Land law rules, a Land the leading passages never name, what no law text records,
+people the leading law does not apply to.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from assistant.retrieval.addressees import Mismatch, mismatch
 from assistant.retrieval.beyond_laws import DRAFT, EXPERIENCE, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
 from assistant.retrieval.land_subjects import LandSubject, subject_by_id
@@ -139,6 +141,7 @@ def features(
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
         "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
+        "scope": 1.0 if scope_unmet(result) else 0.0,
     }
 
 
@@ -159,6 +162,19 @@ def land_subject_unmet(result: SearchResult) -> LandSubject | None:
     if subject is None or result.parsed.laws or subject.named_in(_leading_text(result)):
         return None
     return subject
+
+
+def scope_unmet(result: SearchResult) -> Mismatch | None:
+    """The people or bodies the question is about that the leading §'s law does not apply to
+    (a Land's civil servant, the leading law the Bundesbeamtengesetz), when the question names
+    neither that law nor anyone it applies to and none of the three leading passages names them."""
+    law = result.hits[0].chunk.metadata.get("law") if result.hits else None
+    if not law or _key(str(law)) in result.parsed.laws:
+        return None
+    found = mismatch(_key(str(law)), result.parsed.addressees)
+    if found is None or found.asked.named_in(_leading_text(result)):
+        return None
+    return found
 
 
 def _leading_text(result: SearchResult) -> str:

@@ -15,7 +15,9 @@ which rule; only when the sources clearly cover its topic anyway are their passa
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
 A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
 land_subjects) that names no indexed law and whose leading passages never name such a matter is
-treated the same way, naming the kind of Land law.
+treated the same way, naming the kind of Land law. One about people or bodies the leading law
+does not apply to (a Land's civil servant, the leading law the Bundesbeamtengesetz; addressees)
+abstains, saying whom that law applies to: its passages answer for someone else.
 A question placed in a Land ("bei uns in Bayern") that names no indexed law and whose leading
 passages never name that Land is answered only when the models are very sure: councils, local
 elections, Land civil servants and building rules are Land law, which the passages it met are
@@ -82,7 +84,7 @@ class Calibration:
         # an abstention names no source: its confidence never exceeds the abstention threshold
         # (a rule-based one, "Wer ist gerade Minister?", may meet passages the models trust)
         doubt = min(correct, relevant, abstain_below)
-        if features.get("beyond_laws") or features.get("land_rule"):
+        if features.get("beyond_laws") or features.get("land_rule") or features.get("scope"):
             return Outcome.ABSTAIN, doubt, relevant
         # a rule or a Land-law matter the sources lack: passages only when they surely cover
         # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")

@@ -12,6 +12,7 @@ from assistant.answer.confidence import (
     land_subject_unmet,
     land_unmet,
     query_terms,
+    scope_unmet,
     stand_date,
 )
 from assistant.answer.extractive import SpansOf, compose, passages
@@ -24,6 +25,7 @@ from assistant.answer.wording import (
     LAND_TEXT,
     OTHER_RULES_TEXT,
     PRESENT_DATED_TEXT,
+    SCOPE_TEXT,
 )
 from assistant.domain import Outcome
 from assistant.retrieval.beyond_laws import PRESENT
@@ -57,10 +59,26 @@ def abstain_text(language: str, result: SearchResult) -> str:
         if beyond == PRESENT:
             lead = _dated_lead(language, result) or lead
     if not lead:
-        lead = _land_subject_lead(language, result)
+        lead = _scope_lead(language, result) or _land_subject_lead(language, result)
     if not lead:
         lead = _land_lead(language, land_unmet(result))
     return f"{lead} {text}" if lead else text
+
+
+def _scope_lead(language: str, result: SearchResult) -> str:
+    """'Ihre Frage betrifft die Polizei eines Landes; die Vorschriften, die ich dazu finde
+    (BPolHfV), gelten nur für die Bundespolizei. …' ("" when the leading law applies)."""
+    found = scope_unmet(result)
+    if found is None:
+        return ""
+    english = language == "en"
+    joiner = " and " if english else " und "
+    covered = joiner.join(g.label_en if english else g.label for g in found.covered)
+    asked = found.asked.label_en if english else found.asked.label
+    rule = found.asked.rule_en if english else found.asked.rule
+    law = str(result.hits[0].chunk.metadata.get("law", found.law))
+    text = SCOPE_TEXT.get(language, SCOPE_TEXT["de"])
+    return text.format(asked=asked, law=law, covered=covered, rule=rule)
 
 
 def _land_subject_lead(language: str, result: SearchResult) -> str:
@@ -103,6 +121,7 @@ def candidates_text(citations: list[Citation], language: str, result: SearchResu
     the rule outside the sources or the Land the passages do not name, if any."""
     lead = (
         rules_lead(language, result.parsed.other_rules)
+        or _scope_lead(language, result)
         or _land_subject_lead(language, result)
         or _land_lead(language, land_unmet(result))
     )

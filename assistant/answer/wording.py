@@ -120,6 +120,17 @@ LAND_SUBJECT_TEXT = {
         "not among my sources."
     ),
 }
+# people or bodies the leading law does not apply to (addressees)
+SCOPE_TEXT = {
+    "de": (
+        "Ihre Frage betrifft {asked}; die Vorschriften, die ich dazu finde ({law}), gelten nur "
+        "für {covered}. Für {asked} gilt anderes Recht ({rule}); es gehört nicht zu meinen Quellen."
+    ),
+    "en": (
+        "Your question concerns {asked}; the provisions I find on it ({law}) apply only to "
+        "{covered}. Other law governs {asked} ({rule}); it is not among my sources."
+    ),
+}
 PRESENT_DATED_TEXT = {
     "de": (
         "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber, laufende Programme); die "
