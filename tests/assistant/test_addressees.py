@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from assistant.retrieval.addressees import _data, addressees_named, mismatch, sc
 from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
-from tests.conftest import FIXTURE_LAWS, LAWS, require_shared
+from tests.conftest import FIXTURE_LAWS, LAWS, ROOT, require_shared
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +106,32 @@ def test_a_question_naming_the_law_is_asked_about_it(federal: Services) -> None:
     )
     assert named.outcome == Outcome.ANSWER and "gelten nur für" not in named.answer
     assert named.citations[0].law == "BPolHfV"
+
+
+def test_no_register_question_is_turned_away_by_its_own_section() -> None:
+    # the team's everyday questions per § (assistant/data/register): where one names a group its
+    # law does not bind, the § itself names that group, so its passage keeps the answer
+    require_shared("Registerfragen gegen die echten Gesetzestexte")
+    from assistant.store.manifest import law_key_of
+
+    checked = 0
+    for path in sorted((ROOT / "assistant" / "data" / "register").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if law_key_of(entry["law"]) not in scoped_laws():
+                continue
+            section = _section_text(LAWS / f"{path.stem}.md", entry["section"])
+            for question in entry["questions"]:
+                checked += 1
+                found = mismatch(law_key_of(entry["law"]), addressees_named(question))
+                assert found is None or (found.asked and found.asked.named_in(section)), question
+    assert checked > 1000
+
+
+def _section_text(law: Path, section: str) -> str:
+    """The text under a § heading of a law file, up to the next heading of any §."""
+    text = law.read_text(encoding="utf-8")
+    start = re.search(rf"^#+ {re.escape(section)}\b.*$", text, re.MULTILINE)
+    assert start is not None, (law.name, section)
+    end = re.compile(r"^#+ (?:§|Anlage)", re.MULTILINE).search(text, start.end())
+    return text[start.start() : end.start() if end else len(text)]
