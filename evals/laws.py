@@ -87,6 +87,13 @@ HELDOUT_DEV12 = _in_and_out("dev12")
 # (Land law, federal or EU law outside the corpus, digital-administration practice, facts; 6
 # English); only measured.
 HELDOUT_DEV13 = _in_and_out("dev13")
+# In session 36 two helpers who saw only the law texts wrote dev14 and dev15 from one brief
+# modelled on dev11's (60 in-corpus questions each over about 35 laws, most of them small
+# ordinances, 8 English, 12 placed in a Land as context, about 17 with a neighbouring-§ trap;
+# 40 out-of-corpus ones each: Land law, federal or EU law outside the corpus, practice and
+# current facts, 7 English). Measured once, then read: dev (no model is fitted on them).
+HELDOUT_DEV14 = _in_and_out("dev14")
+HELDOUT_DEV15 = _in_and_out("dev15")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -106,6 +113,8 @@ SETS = {
     "laws_heldout_dev11": HELDOUT_DEV11,
     "laws_heldout_dev12": HELDOUT_DEV12,
     "laws_heldout_dev13": HELDOUT_DEV13,
+    "laws_heldout_dev14": HELDOUT_DEV14,
+    "laws_heldout_dev15": HELDOUT_DEV15,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

@@ -22,6 +22,8 @@ SETS = (
     "laws_heldout_dev11",
     "laws_heldout_dev12",
     "laws_heldout_dev13",
+    "laws_heldout_dev14",
+    "laws_heldout_dev15",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -42,6 +44,8 @@ TITLES = {
     "laws_heldout_dev11": "laws: held-out dev11 (2026-12-06, session 26, blind: only measured)",
     "laws_heldout_dev12": "laws: held-out dev12 (session 27, laws without a register before; read)",
     "laws_heldout_dev13": "laws: held-out dev13 (2026-12-06, session 27, blind: only measured)",
+    "laws_heldout_dev14": "laws: held-out dev14 (session 36, small ordinances; read)",
+    "laws_heldout_dev15": "laws: held-out dev15 (session 36, small ordinances; read)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -148,6 +152,8 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev15",
+        "laws_heldout_dev14",
         "laws_heldout_dev13",
         "laws_heldout_dev12",
         "laws_heldout_dev11",

@@ -167,12 +167,13 @@ def land_subject_unmet(result: SearchResult) -> LandSubject | None:
 def scope_unmet(result: SearchResult) -> Mismatch | None:
     """The people or bodies the question is about that the leading §'s law does not apply to
     (a Land's civil servant, the leading law the Bundesbeamtengesetz), when the question names
-    neither that law nor anyone it applies to and none of the three leading passages names them."""
+    neither that law nor anyone it applies to and none of the three leading passages names them;
+    or none of the people a law is all about (a Kita's applicant, the leading law the SoldGG)."""
     law = result.hits[0].chunk.metadata.get("law") if result.hits else None
     if not law or _key(str(law)) in result.parsed.laws:
         return None
     found = mismatch(_key(str(law)), result.parsed.addressees)
-    if found is None or found.asked.named_in(_leading_text(result)):
+    if found is None or (found.asked and found.asked.named_in(_leading_text(result))):
         return None
     return found
 

@@ -25,6 +25,7 @@ from assistant.answer.wording import (
     LAND_TEXT,
     OTHER_RULES_TEXT,
     PRESENT_DATED_TEXT,
+    SCOPE_NONE_TEXT,
     SCOPE_TEXT,
 )
 from assistant.domain import Outcome
@@ -74,10 +75,12 @@ def _scope_lead(language: str, result: SearchResult) -> str:
     english = language == "en"
     joiner = " and " if english else " und "
     covered = joiner.join(g.label_en if english else g.label for g in found.covered)
+    law = str(result.hits[0].chunk.metadata.get("law", found.law))
+    if found.asked is None:
+        return SCOPE_NONE_TEXT["en" if english else "de"].format(law=law, covered=covered)
     asked = found.asked.label_en if english else found.asked.label
     rule = found.asked.rule_en if english else found.asked.rule
-    law = str(result.hits[0].chunk.metadata.get("law", found.law))
-    text = SCOPE_TEXT.get(language, SCOPE_TEXT["de"])
+    text = SCOPE_TEXT["en" if english else "de"]
     return text.format(asked=asked, law=law, covered=covered, rule=rule)
 
 

@@ -131,6 +131,17 @@ SCOPE_TEXT = {
         "{covered}. Other law governs {asked} ({rule}); it is not among my sources."
     ),
 }
+# … or about none of the people the leading law is all about
+SCOPE_NONE_TEXT = {
+    "de": (
+        "Die nächstliegenden Vorschriften in meinen Quellen ({law}) gelten nur für {covered}; "
+        "um sie geht es in Ihrer Frage nicht."
+    ),
+    "en": (
+        "The closest provisions in my sources ({law}) apply only to {covered}; your question is "
+        "not about them."
+    ),
+}
 PRESENT_DATED_TEXT = {
     "de": (
         "Ihre Frage gilt einem aktuellen Stand (Zahlen, Amtsinhaber, laufende Programme); die "

@@ -7,17 +7,24 @@ Bundestag's committees of inquiry, the WissZeitVG academic staff, the StVollzG p
 servant, a Land's police, a Landtag, a town hall's employee or a volunteer firefighter is not
 answered by them, however close their wording: when such a law leads and the question names an
 addressee it does not apply to (and neither its own addressees nor the law), the answer says
-so and hands off. The groups, their words and the laws are team-written domain knowledge
-(assistant/data/addressees.json), not taken from evaluation questions.
+so and hands off. A civil servant or a police officer counts as a Land's when the question
+places itself in a Land and names no federal body ("Beamtin unserer Gemeinde in Niedersachsen";
+a municipality alone does not do: "als Beamter im Gemeinderat" may serve the Bund). Where a
+law's people are all it is about (the SoldGG soldiers, the WissZeitVG academic staff), a
+question naming none of them is about someone else too ("Entschädigung für eine abgelehnte
+Bewerberin der Kita": the AGG). The groups, their words and the laws are team-written domain
+knowledge (assistant/data/addressees.json), not taken from evaluation questions.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from assistant.retrieval.lands import lands_named
 from assistant.retrieval.lexicon import TermLexicon, normal_term
 
 
@@ -32,6 +39,8 @@ class Addressees:
     rule: str
     rule_en: str
     terms: tuple[str, ...]
+    # words that name the group only in a Land or a municipality ("Beamtin", "Polizei")
+    generic: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
         """Whether the text uses one of the group's words (at the start of a word)."""
@@ -45,14 +54,16 @@ class Scope:
     law: str  # the law's key ("bnv")
     applies_to: tuple[str, ...]
     not_to: tuple[str, ...]
+    about: tuple[str, ...] = ()  # where set: the words without which a question is not about
+    # the law's people at all (besides its groups' own words)
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    """A question about a group the leading law does not apply to."""
+    """A question about someone the leading law does not apply to, or about none of its people."""
 
     law: str
-    asked: Addressees  # the group the question is about
+    asked: Addressees | None  # the group the question is about (None: none of the law's)
     covered: tuple[Addressees, ...]  # the groups the law applies to
 
 
@@ -68,25 +79,47 @@ def _data() -> tuple[dict[str, Addressees], dict[str, Scope]]:
             entry["label_en"],
             entry.get("rule", ""),
             entry.get("rule_en", ""),
-            tuple(sorted({normal_term(t) for t in entry["terms"]} - {""})),
+            _terms(entry["terms"]),
+            _terms(entry.get("generic", ())),
         )
         for gid, entry in raw["groups"].items()
     }
     scopes = {
-        law: Scope(law, tuple(entry["for"]), tuple(entry["not_for"]))
+        law: Scope(
+            law, tuple(entry["for"]), tuple(entry["not_for"]), _terms(entry.get("about", ()))
+        )
         for law, entry in raw["laws"].items()
     }
     return groups, scopes
 
 
+def _terms(words: Iterable[str]) -> tuple[str, ...]:
+    """Terms as looked up, each once."""
+    return tuple(sorted({normal_term(t) for t in words} - {""}))
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> TermLexicon:
-    return TermLexicon((g.id, g.terms) for g in _data()[0].values())
+    groups, scopes = _data()
+    return TermLexicon(
+        [
+            *((g.id, g.terms) for g in groups.values()),
+            *((f"generic:{g.id}", g.generic) for g in groups.values() if g.generic),
+            *((f"about:{s.law}", s.about) for s in scopes.values() if s.about),
+        ]
+    )
 
 
 def addressees_named(text: str) -> frozenset[str]:
-    """The ids of the groups the text names ("Landesbeamter", "Bundespolizei", "Landtag")."""
-    return frozenset(_lexicon().entries_in(text))
+    """The ids of the groups the text names ("Landesbeamter", "Bundespolizei", "Landtag"; a
+    group named by a generic word when the text places itself in a Land), and
+    "about:<law>" where it names the people a law is all about ("Soldat": about:soldgg)."""
+    found = _lexicon().entries_in(text)
+    placed = bool(lands_named(text))
+    named = {f for f in found if ":" not in f}
+    named |= {f.split(":", 1)[1] for f in found if f.startswith("generic:") and placed}
+    named |= {f for f in found if f.startswith("about:")}
+    return frozenset(named)
 
 
 def scoped_laws() -> frozenset[str]:
@@ -101,7 +134,10 @@ def mismatch(law: str, named: frozenset[str]) -> Mismatch | None:
     scope = scopes.get(law)
     if scope is None or named & set(scope.applies_to):
         return None
+    covered = tuple(groups[g] for g in scope.applies_to)
     asked = next((g for g in scope.not_to if g in named), None)
-    if asked is None:
-        return None
-    return Mismatch(law, groups[asked], tuple(groups[g] for g in scope.applies_to))
+    if asked is not None:
+        return Mismatch(law, groups[asked], covered)
+    if scope.about and f"about:{law}" not in named:
+        return Mismatch(law, None, covered)
+    return None

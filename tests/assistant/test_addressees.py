@@ -22,8 +22,9 @@ from tests.conftest import FIXTURE_LAWS, LAWS, ROOT, require_shared
 
 @pytest.fixture(scope="module")
 def federal(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Services]:
-    """The fixture laws and the real BPolHfV, which binds the Federal Police only (its general
-    part and its §§ 17–19 on treatment abroad: a third of the embedding work)."""
+    """The fixture laws, the real BPolHfV, which binds the Federal Police only (its general part
+    and its §§ 17–19 on treatment abroad: a third of the embedding work), and the SoldGG's
+    § 12 on compensation, which soldiers only claim."""
     require_shared("Heilfürsorge der Bundespolizei aus der echten BPolHfV")
     folder = tmp_path_factory.mktemp("addressees")
     for law in FIXTURE_LAWS.glob("*.md"):
@@ -32,6 +33,10 @@ def federal(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> 
     general = text[: text.index("## Kapitel 2")]
     abroad = text[text.index("### § 17 ") : text.index("## Kapitel 3")]
     (folder / "bpolhfv.md").write_text(general + abroad, encoding="utf-8")
+    text = (LAWS / "soldgg.md").read_text(encoding="utf-8")
+    head = text[: text.index("## Abschnitt 1")]
+    compensation = text[text.index("#### § 12 ") : text.index("#### § 13 ")]
+    (folder / "soldgg.md").write_text(head + compensation, encoding="utf-8")
     settings = Settings(
         data_dir=folder / "data", embedding_cache=embedding_cache, collection="addressees"
     )
@@ -58,6 +63,17 @@ def test_groups_are_named_by_their_words_and_own_addressees_keep_the_law() -> No
     assert mismatch("bnv", addressees_named("Ich bin Zollbeamter in Bayern.")) is None
     assert mismatch("ozg", addressees_named("Ich bin Landesbeamter.")) is None
     assert mismatch("puag", addressees_named("Zeugin vor dem Ausschuss des Bayerischen Landtags"))
+    # "Beamtin" or "Polizei" alone are a Land's once the question places itself in a Land;
+    # a municipality alone does not do ("als Beamter im Gemeinderat" may serve the Bund)
+    placed = addressees_named("beamtin unserer gemeinde in niedersachsen will nebenher kellnern")
+    assert "landesbeamte" in placed and mismatch("bnv", placed)
+    assert "landesbeamte" not in addressees_named("Sonderurlaub als Beamter im Gemeinderat?")
+    assert "landespolizei" in addressees_named("Ein Polizist in Sachsen fragt nach Heilfürsorge.")
+    # a law all about its people: a question naming none of them is about someone else
+    kita = mismatch("soldgg", addressees_named("Entschädigung für eine abgelehnte Bewerberin?"))
+    assert kita is not None and kita.asked is None
+    assert mismatch("soldgg", addressees_named("Entschädigung für einen Soldaten?")) is None
+    assert mismatch("bnv", addressees_named("Wie viel darf ich nebenher verdienen?")) is None
 
 
 def test_every_group_named_by_contrast_says_which_law_governs_it() -> None:
@@ -99,6 +115,23 @@ def test_a_question_about_someone_the_leading_law_does_not_bind_abstains(
     assert federal_officer.citations[0].law == "BPolHfV"
 
 
+def test_a_question_about_none_of_a_laws_people_abstains(federal: Services) -> None:
+    kita = federal.engine.answer(
+        "In unserer Stellenausschreibung für die Kita stand 'junges Team'. Eine abgelehnte "
+        "Bewerberin verlangt eine Entschädigung wegen Benachteiligung. Wie hoch kann die sein?"
+    )
+    assert kita.outcome == Outcome.ABSTAIN and not kita.citations
+    assert kita.answer.startswith(
+        "Die nächstliegenden Vorschriften in meinen Quellen (SoldGG) gelten nur für "
+        "Soldatinnen und Soldaten der Bundeswehr; um sie geht es in Ihrer Frage nicht."
+    )
+    soldier = federal.engine.answer(
+        "Eine Soldatin wurde bei der Beförderung benachteiligt und verlangt eine Entschädigung. "
+        "Wie hoch kann die sein?"
+    )
+    assert soldier.outcome == Outcome.ANSWER and soldier.citations[0].law == "SoldGG"
+
+
 def test_a_question_naming_the_law_is_asked_about_it(federal: Services) -> None:
     named = federal.engine.answer(
         "Übernimmt die Heilfürsorge nach der BPolHfV bei der Landespolizei Arztkosten im Urlaub "
@@ -122,6 +155,8 @@ def test_no_register_question_is_turned_away_by_its_own_section() -> None:
                 continue
             section = _section_text(LAWS / f"{path.stem}.md", entry["section"])
             for question in entry["questions"]:
+                if entry["law"].split()[0].lower() in question.lower():
+                    continue  # it names the law: asked about it (ParsedQuery.laws)
                 checked += 1
                 found = mismatch(law_key_of(entry["law"]), addressees_named(question))
                 assert found is None or (found.asked and found.asked.named_in(section)), question
