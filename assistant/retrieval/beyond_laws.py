@@ -46,6 +46,9 @@ _PERSON = re.compile(
 _FIGURES = re.compile(
     r"\b(?:wie\s*viele|how\s+many|what\s+(?:percentage|share|proportion|number))\b[^?]{0,120}?"
     rf"\b(?:{_NOW}|currently|so far|to date|by now|nowadays)\b"
+    # "How many ransomware attacks did the BSI record last year?" (session 36)
+    r"|\b(?:wie\s*viele|how\s+many)\b[^?]{0,120}?\b(?:last\s+year|letzte[sn]?\s+jahr"
+    r"|im\s+(?:letzten|vergangenen)\s+jahr|vergangene[sn]?\s+jahr)\b"
     r"|\b(?:aktuellen?|neuesten?)\s+(?:zahlen|statistik\w*|erhebung\w*|umfrage\w*)\b"
     r"|\b(?:current|latest)\s+(?:numbers?|figures?|statistics?|data)\b",
     re.IGNORECASE,
@@ -58,6 +61,21 @@ _ON_OFFER = re.compile(
     r"\b(?:inzwischen|mittlerweile|so far|by now)\b"
     rf"|\b(?:gibt es|is there|are there)\s+(?:{_NOW}|currently|right now)\s+(?:\w+\s+){{0,3}}"
     r"\w*(?:förder|funding|grant|aufruf)\w*",
+    re.IGNORECASE,
+)
+# how long things take in practice and who offers a service now (session 36): "Wie lange dauert
+# es momentan im Schnitt, bis der Ausweis da ist?", "How long does it currently take …?",
+# "Welcher Anbieter bietet De-Mail noch an?", "still offered by any provider"; a time limit a law
+# sets is asked without them ("Wie lange hat die Behörde Zeit?")
+_PRACTICE_NOW = re.compile(
+    r"\bwie\s+lange\s+dauert\s+(?:es|das|die|der|ein|eine)\b[^?.!]{0,80}?\b(?:aktuell|derzeit|"
+    r"momentan|zurzeit|gerade|im\s+schnitt|durchschnittlich|in\s+der\s+praxis|erfahrungsgemäß)\b"
+    r"|\bhow\s+long\s+does\s+it\s+(?:currently|usually|typically|normally)\s+take\b"
+    r"|\bhow\s+long\b[^?.!]{0,60}\b(?:currently|these\s+days|on\s+average|right\s+now|"
+    r"at\s+the\s+moment)\b"
+    r"|\b(?:welche[rnms]?|which)\s+(?:[\w-]+\s+){0,2}(?:anbieter|providers?|vendors?|hersteller)"
+    r"\b[^?.!]{0,60}?\b(?:noch|aktuell|derzeit|heute|still|currently|today)\b"
+    r"|\b(?:by|from)\s+any\s+provider\b",
     re.IGNORECASE,
 )
 # who is responsible, entitled or obliged: a question about a rule
@@ -151,7 +169,10 @@ def beyond_laws(text: str) -> str | None:
     if _RECOMMEND.search(text) and _PRODUCT.search(text):
         return RECOMMEND
     if not _DUTY.search(text) and (
-        _PERSON.search(text) or _FIGURES.search(text) or _ON_OFFER.search(text)
+        _PERSON.search(text)
+        or _FIGURES.search(text)
+        or _ON_OFFER.search(text)
+        or _PRACTICE_NOW.search(text)
     ):
         return PRESENT
     return None

@@ -36,6 +36,13 @@ from assistant.store.manifest_records import ChunkRecord
         "Gibt es aktuell ein Förderprogramm für die Digitalisierung der Bauakten?",
         "Welche Onlinedienste hat unser Land inzwischen zur Nachnutzung freigegeben?",
         "Is there currently a federal funding call for broadband in business parks?",
+        # session 36: figures of last year, how long things take now, who offers a service now
+        "How many cyber attacks on town halls did the BSI count last year?",
+        "Wie viele Anträge wurden im vergangenen Jahr online gestellt?",
+        "Wie lange dauert es derzeit im Schnitt, bis ein neuer Reisepass da ist?",
+        "How long does it usually take for the activation letter to arrive?",
+        "Welcher Anbieter bietet das Postfach heute noch an?",
+        "Is the service still offered by any provider?",
     ],
 )
 def test_questions_about_the_present_state_are_recognised(question: str) -> None:
@@ -158,6 +165,11 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
         # healing a defect of a notice is a rule (VwVfG § 45), not troubleshooting
         "Wie beheben wir einen Formfehler im Bescheid nachträglich?",
         "How do we remedy a missing hearing before the decision?",
+        # a time limit or an obligation a law sets
+        "Wie lange dauert es, bis ein Bescheid bestandskräftig wird?",
+        "How long does the authority have to decide on an objection?",
+        "Welche Anbieter müssen nach dem Gesetz ein Postfach bereitstellen?",
+        "Wie viele Jahre muss das Register aufbewahrt werden?",
     ],
 )
 def test_questions_about_rules_are_not(question: str) -> None:
