@@ -24,6 +24,7 @@ SETS = (
     "laws_heldout_dev13",
     "laws_heldout_dev14",
     "laws_heldout_dev15",
+    "laws_heldout_dev16",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -46,6 +47,7 @@ TITLES = {
     "laws_heldout_dev13": "laws: held-out dev13 (2026-12-06, session 27, blind: only measured)",
     "laws_heldout_dev14": "laws: held-out dev14 (session 36, small ordinances; read)",
     "laws_heldout_dev15": "laws: held-out dev15 (session 36, small ordinances; read)",
+    "laws_heldout_dev16": "laws: held-out dev16 (session 36, blind: only measured)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -57,6 +59,7 @@ BLIND = (
     "laws_heldout_dev10",
     "laws_heldout_dev11",
     "laws_heldout_dev13",
+    "laws_heldout_dev16",
     "laws_heldout_test",
 )
 
@@ -152,6 +155,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_dev16",
         "laws_heldout_dev15",
         "laws_heldout_dev14",
         "laws_heldout_dev13",
@@ -246,7 +250,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_calibration(results),
         *_conversations(results),
         "",
-        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, dev13, "
+        "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, dev13, dev16, "
         "starter blind — are not listed)",
         "",
     ]
