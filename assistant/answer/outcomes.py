@@ -124,7 +124,6 @@ def candidates_text(citations: list[Citation], language: str, result: SearchResu
     the rule outside the sources or the Land the passages do not name, if any."""
     lead = (
         rules_lead(language, result.parsed.other_rules)
-        or _scope_lead(language, result)
         or _land_subject_lead(language, result)
         or _land_lead(language, land_unmet(result))
     )

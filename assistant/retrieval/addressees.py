@@ -39,7 +39,7 @@ class Addressees:
     rule: str
     rule_en: str
     terms: tuple[str, ...]
-    # words that name the group only in a Land or a municipality ("Beamtin", "Polizei")
+    # words that name the group only where the text places itself in a Land ("Beamtin")
     generic: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
@@ -129,7 +129,8 @@ def scoped_laws() -> frozenset[str]:
 
 def mismatch(law: str, named: frozenset[str]) -> Mismatch | None:
     """The group the law does not apply to that the question names, when it names none the law
-    applies to; None otherwise (and for laws without a recorded scope)."""
+    applies to; a mismatch without a group when the law is all about its people and the question
+    names none of them; None otherwise (and for laws without a recorded scope)."""
     groups, scopes = _data()
     scope = scopes.get(law)
     if scope is None or named & set(scope.applies_to):
