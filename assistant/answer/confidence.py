@@ -170,9 +170,10 @@ def scope_unmet(result: SearchResult) -> Mismatch | None:
     neither that law nor anyone it applies to and none of the three leading passages names them;
     or none of the people a law is all about (a Kita's applicant, the leading law the SoldGG)."""
     law = result.hits[0].chunk.metadata.get("law") if result.hits else None
-    if not law or _key(str(law)) in result.parsed.laws:
+    key = _key(str(law)) if law else None
+    if key is None or key in result.parsed.laws:
         return None
-    found = mismatch(_key(str(law)), result.parsed.addressees)
+    found = mismatch(key, result.parsed.addressees)
     if found is None or (found.asked and found.asked.named_in(_leading_text(result))):
         return None
     return found

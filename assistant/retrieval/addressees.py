@@ -19,13 +19,12 @@ knowledge (assistant/data/addressees.json), not taken from evaluation questions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from assistant.retrieval.lands import lands_named
-from assistant.retrieval.lexicon import TermLexicon, normal_term
+from assistant.retrieval.lexicon import TermLexicon, normal_terms
 
 
 @dataclass(frozen=True)
@@ -79,23 +78,18 @@ def _data() -> tuple[dict[str, Addressees], dict[str, Scope]]:
             entry["label_en"],
             entry.get("rule", ""),
             entry.get("rule_en", ""),
-            _terms(entry["terms"]),
-            _terms(entry.get("generic", ())),
+            normal_terms(entry["terms"]),
+            normal_terms(entry.get("generic", ())),
         )
         for gid, entry in raw["groups"].items()
     }
     scopes = {
         law: Scope(
-            law, tuple(entry["for"]), tuple(entry["not_for"]), _terms(entry.get("about", ()))
+            law, tuple(entry["for"]), tuple(entry["not_for"]), normal_terms(entry.get("about", ()))
         )
         for law, entry in raw["laws"].items()
     }
     return groups, scopes
-
-
-def _terms(words: Iterable[str]) -> tuple[str, ...]:
-    """Terms as looked up, each once."""
-    return tuple(sorted({normal_term(t) for t in words} - {""}))
 
 
 @lru_cache(maxsize=1)
@@ -115,10 +109,10 @@ def addressees_named(text: str) -> frozenset[str]:
     group named by a generic word when the text places itself in a Land), and
     "about:<law>" where it names the people a law is all about ("Soldat": about:soldgg)."""
     found = _lexicon().entries_in(text)
-    placed = bool(lands_named(text))
-    named = {f for f in found if ":" not in f}
-    named |= {f.split(":", 1)[1] for f in found if f.startswith("generic:") and placed}
-    named |= {f for f in found if f.startswith("about:")}
+    named = {f for f in found if not f.startswith("generic:")}
+    generic = {f.removeprefix("generic:") for f in found} - found
+    if generic and lands_named(text):  # the Länder looked for only when it matters
+        named |= generic
     return frozenset(named)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from assistant.retrieval.lexicon import TermLexicon, normal_term
+from assistant.retrieval.lexicon import TermLexicon, normal_terms
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def land_subjects() -> tuple[LandSubject, ...]:
         LandSubject(
             entry["id"],
             entry["label"],
-            tuple(sorted({normal_term(t) for t in entry["terms"]} - {""})),
+            normal_terms(entry["terms"]),
         )
         for entry in entries
     )

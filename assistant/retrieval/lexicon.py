@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 _WORD_START = re.compile(r"(?<![\w-])\w")
-SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s+")
 _KEY = 3  # a term is looked up by its first three letters at each word start
 
 
-def normal_term(term: str) -> str:
-    """A term as looked up: lower case, single spaces."""
-    return SPACES.sub(" ", term.strip().lower())
+def normal_terms(terms: Iterable[str]) -> tuple[str, ...]:
+    """Terms as looked up (lower case, single spaces), each once, none empty."""
+    return tuple(sorted({_SPACES.sub(" ", t.strip().lower()) for t in terms} - {""}))
 
 
 class TermLexicon:
@@ -28,7 +28,7 @@ class TermLexicon:
 
     def entries_in(self, text: str, only: str | None = None) -> set[str]:
         """The ids of the entries whose terms the text uses (only that one's, if given)."""
-        low = SPACES.sub(" ", text.lower())
+        low = _SPACES.sub(" ", text.lower())
         found: set[str] = set()
         for start in _WORD_START.finditer(low):
             at = start.start()
