@@ -39,12 +39,14 @@ OTHER_RULES_TEXT = {
 BEYOND_LAWS_TEXT = {
     PRESENT: {
         "de": (
-            "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen, laufende Programme); "
-            "den halten die Gesetzestexte in meinen Quellen nicht fest."
+            "Ihre Frage gilt einem aktuellen Stand (Amtsinhaber, Zahlen, geltende Beträge und "
+            "Versionen, laufende Programme); den halten die Gesetzestexte in meinen Quellen nicht "
+            "fest: Beträge nennen sie nur im Stand ihrer Fassung."
         ),
         "en": (
-            "Your question asks for a current state (office holders, figures, open "
-            "programmes), which the legal texts among my sources do not record."
+            "Your question asks for a current state (office holders, figures, amounts and "
+            "versions in force, open programmes), which the legal texts among my sources do not "
+            "record: they give amounts only as of their own version."
         ),
     },
     SETUP: {

@@ -3,9 +3,11 @@ software, how to reach an office, a document to be written, a product to be reco
 
 Legal texts lay down rules. They never record who is minister today, how many services are
 online by now or which funding calls are open ("Wer ist gerade Bundesinnenminister?", "Gibt es
-aktuelle Zahlen?", "Gibt es aktuell ein Förderprogramm …?"), and they never say how to configure
-a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which version of a program
-to install, or how to reach a vendor's support or an office ("Wie erreiche ich den
+aktuelle Zahlen?", "Gibt es aktuell ein Förderprogramm …?"), nor the value an amount, a rate, a
+threshold or a standard's version has now ("Wie hoch ist der Mindestlohn aktuell?"): they state
+it as of their own version, and ordinances and announcements change it. They never say how to
+configure a mail client or a video tool ("Wie richte ich in Outlook … ein?"), which version of a
+program to install, or how to reach a vendor's support or an office ("Wie erreiche ich den
 Landesdatenschutzbeauftragten am schnellsten?"), nor what other municipalities experienced or
 did first ("Gibt es Erfahrungswerte …?", "Which German city was the first …?"). When such a
 question meets only law texts, those cannot answer it, however close its topic looks to a
@@ -53,6 +55,39 @@ _FIGURES = re.compile(
     r"|\b(?:current|latest)\s+(?:numbers?|figures?|statistics?|data)\b",
     re.IGNORECASE,
 )
+# the value an amount, rate, threshold or version has now, and a body's latest decision (session
+# 37): "Wie hoch ist der Mindestlohn aktuell?", "Wie hoch ist der Basiszinssatz derzeit?",
+# "What is the current EU threshold …?", "Welche XRechnung-Version ist aktuell verbindlich?",
+# "Was hat die Kommission bei ihrem letzten Beschluss festgelegt?"; ordinances, announcements and
+# decisions change them, and the law texts state them as of their own version. Fees stay out:
+# their ordinances are among the sources ("Wie viel kostet ein Personalausweis aktuell?")
+_NOW_STRICT = (
+    r"aktuell|derzeit|momentan|zurzeit|zur\s+zeit|im\s+moment|right\s+now|currently|"
+    r"at\s+the\s+moment|at\s+present|these\s+days|nowadays"
+)
+_VALUE = (
+    r"wie\s+hoch|wie\s*viel\s+(?:geld|euro|prozent|cent)|höhe|betrag|beträge|sätze|"
+    r"\w*(?:zins|steuer|hebe|beitrags|regel|höchst|mindest)(?:satz|sätze)|\w*schwellenwert\w*|"
+    r"[\w-]*version|\w*pauschale|\w*grenzen?|how\s+much|(?:the\s+)?(?:amount|rate|thresholds?|"
+    r"level|version|wage)s?"
+)
+_VALUE_NOW = re.compile(
+    # (not when a figure follows: "Steuersatz (aktuell 600 €)" states the value, it does not ask)
+    rf"\b(?:{_VALUE})\b[^?.!]{{0,80}}?\b(?:{_NOW_STRICT})\b(?!\s*[\d€$])"
+    # words that tell a case's moment before the value ("Wir haben jetzt 9.000 Einwohner, gilt
+    # der Höchstsatz?") ask for the present only after it, in the same clause
+    rf"|\b(?:{_VALUE})\b[^?.!,]{{0,40}}?\b(?:heute|jetzt|gerade|today|this\s+year|"
+    r"(?:in\s+)?diesem\s+jahr|dieses\s+jahr)\b"
+    rf"|\b(?:{_NOW_STRICT})\b[^?.!]{{0,40}}?\b(?:{_VALUE})\b"
+    r"|\b(?:current|latest|present)\s+(?:[\w-]+\s+){0,2}(?:amounts?|rates?|thresholds?|levels?|"
+    r"versions?|wages?|figures?|values?)\b"
+    r"|\baktuelle[nrs]?\s+(?:[\w-]+\s+)?(?:höhe|betrag|beträge|\w*(?:zins|steuer|hebe|beitrags|"
+    r"regel|höchst|mindest)(?:satz|sätze)|\w*schwellenwerte?|[\w-]*version|\w*pauschale|\w*grenzen?)\b"
+    r"|\b(?:letzten|jüngsten|neuesten)\s+beschluss\w*|\bzuletzt\s+(?:beschlossen|festgelegt)\b"
+    r"|\b(?:latest|most\s+recent)\s+(?:decision|resolution)\b",
+    re.IGNORECASE,
+)
+_FEE = re.compile(r"gebühr|kostet|kosten\b|\bfees?\b|\bcosts?\b", re.IGNORECASE)
 # what is on offer now: "Gibt es aktuell ein Förderprogramm …?", "Welche Dienste hat unser Land
 # inzwischen freigegeben?" (funding calls and roll-outs are news, not rules; "Welche Pflichten
 # gelten für Behörden, die bisher keine E-Akte führen?" asks about a rule)
@@ -94,12 +129,13 @@ _SETUP = re.compile(
 )
 
 # "Welche Mindestversion des Fachverfahrens …?", "Welche Version des XMeld-Standards …?", "Welche
-# Servicezeiten hat die Hotline des Herstellers?", "Wie verlängern wir das Zertifikat technisch?",
+# XRechnung-Version …?" (compounds since session 37), "Welche Servicezeiten hat die Hotline des
+# Herstellers?", "Wie verlängern wir das Zertifikat technisch?",
 # "Wie erreiche ich den Datenschutzbeauftragten?", "Das Portal zeigt eine Fehlermeldung, woran
 # liegt das?"; opening hours and phone numbers are not among them: whether an authority must
 # publish them is a rule (EGovG § 3)
 _OPERATE = re.compile(
-    r"\b(?:welche|which|what)\s+(?:[\w-]+\s+){0,2}(?:mindest)?version\b|\bmindestversion\b"
+    r"\b(?:welche|which|what)\s+(?:[\w-]+\s+){0,2}[\w-]*version\b|\bmindestversion\b"
     r"|\b(?:minimum|driver)\s+version\b|\bservicezeiten\b|\bhotline\s+des\s+herstellers\b"
     r"|\bwie\s+(?:erreiche|erreichen|kontaktiere|kontaktieren)\s+(?:ich|wir|man)\b"
     r"|\bhow\s+(?:do|can)\s+(?:i|we)\s+(?:reach|contact)\b"
@@ -173,6 +209,7 @@ def beyond_laws(text: str) -> str | None:
         or _FIGURES.search(text)
         or _ON_OFFER.search(text)
         or _PRACTICE_NOW.search(text)
+        or (_VALUE_NOW.search(text) and not _FEE.search(text))
     ):
         return PRESENT
     return None

@@ -43,6 +43,16 @@ from assistant.store.manifest_records import ChunkRecord
         "How long does it usually take for the activation letter to arrive?",
         "Welcher Anbieter bietet das Postfach heute noch an?",
         "Is the service still offered by any provider?",
+        # session 37: the value an amount, rate, threshold or version has now; a latest decision
+        "Wie hoch ist der gesetzliche Mindestlohn derzeit pro Stunde?",
+        "Wir rechnen Verzugszinsen: welcher Basiszinssatz gilt momentan?",
+        "Wie hoch sind aktuell die Schwellenwerte für Bauaufträge?",
+        "What is the current threshold for works contracts?",
+        "How much is the minimum wage right now?",
+        "Welche Einkommensgrenze gilt zurzeit beim Wohngeld?",
+        "Wie hoch ist heute der Basiszinssatz?",
+        "What is the minimum wage this year?",
+        "Was hat die Kommission in ihrem jüngsten Beschluss zur Anpassung festgelegt?",
     ],
 )
 def test_questions_about_the_present_state_are_recognised(question: str) -> None:
@@ -70,6 +80,7 @@ def test_questions_about_setting_up_software_are_recognised(question: str) -> No
         "Unser Signaturzertifikat läuft ab. Wie erneuern wir das technisch?",
         "Wie erreiche ich die Landesbeauftragte für Datenschutz am schnellsten?",
         "Which driver version works with the card readers in the citizens' office?",
+        "Welche XRechnung-Version müssen wir ab dem Stichtag verarbeiten können?",
         "How can we contact the vendor's support at the weekend?",
         "Beim Hochladen ins Ratsinformationssystem kommt eine Fehlermeldung. Woran liegt das?",
         "The signature pad shows error code 0x17 at every login, what causes this?",
@@ -151,6 +162,15 @@ def test_requests_to_recommend_a_product_are_recognised(question: str) -> None:
         "Können Sie empfehlen, welche Frist wir für die Anhörung setzen sollen?",
         "Wer ist derzeit verpflichtet, einen Datenschutzbeauftragten zu benennen?",
         "Wie viel kostet ein Personalausweis aktuell?",  # a fee: the ordinance says
+        "Wie hoch ist derzeit die Gebühr für eine Melderegisterauskunft?",
+        "How high is the fee for a passport currently?",
+        # an amount a law sets, asked without "now"; "jetzt" tells a case's moment, not the present
+        "Wie hoch ist der Mindestlohn für Praktikanten?",
+        "Wir haben jetzt knapp 9.000 Einwohner, gilt dann der Höchstsatz der Abgabe?",
+        "Wer muss die Metadaten zu einem Geodatensatz erstellen und aktuell halten?",
+        "Kann der Zusatz gestrichen werden, wenn ich jetzt einen Pass vorlege?",
+        "Was gilt, wenn der Beschluss zuletzt geändert wurde?",
+        "Ist der erhöhte Steuersatz für Listenhunde (aktuell 600 €) noch haltbar?",
         "Wie viele Tage hat die Behörde Zeit, um über den Antrag zu entscheiden?",
         "Wer darf Einsicht in die Akten nehmen?",
         "Who is responsible for the portal at the moment?",
