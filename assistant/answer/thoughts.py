@@ -133,6 +133,13 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
             if first == 0 or i - first >= MAX_BACK or not complete(text, spans, first - 1):
                 return None
             first -= 1
+        # … and the one reached may cite other sentences of its subsection ("Absatz 1 Satz 2
+        # gilt entsprechend. Beschäftigte können diesen Anspruch …"): from the subsection's start
+        if (reached := _CITES.match(text[spans[first][0] : spans[first][1]])) is not None:
+            start = None if reached["own"] else _subsection_start(text, spans, first)
+            if start is None:
+                return None
+            first = start
     item = _bullet_item(text, spans, i)
     if item is not None:  # "- „Claim.“ – Nein. What is right …": the item is one thought
         first, last = min(first, item[0]), max(last, item[1])

@@ -88,6 +88,27 @@ _VALUE_NOW = re.compile(
     re.IGNORECASE,
 )
 _FEE = re.compile(r"gebühr|kostet|kosten\b|\bfees?\b|\bcosts?\b", re.IGNORECASE)
+# every form above has one of these words (lower case, single spaces): only then is the
+# costlier pattern tried
+_VALUE_HINTS = (
+    "aktuell", "derzeit", "momentan", "zurzeit", "zur zeit", "im moment", "right now", "current",
+    "at the moment", "present", "these days", "nowadays", "heute", "jetzt", "gerade", "today",
+    "this year", "dieses jahr", "diesem jahr", "latest", "beschluss", "beschlossen", "festgelegt",
+    "decision", "resolution",
+)  # fmt: skip
+
+
+def _value_now(text: str) -> bool:
+    """The value an amount, rate, threshold or version has now (fees aside), or a latest
+    decision."""
+    low = " ".join(text.lower().split())
+    return (
+        any(hint in low for hint in _VALUE_HINTS)
+        and _VALUE_NOW.search(text) is not None
+        and _FEE.search(text) is None
+    )
+
+
 # what is on offer now: "Gibt es aktuell ein Förderprogramm …?", "Welche Dienste hat unser Land
 # inzwischen freigegeben?" (funding calls and roll-outs are news, not rules; "Welche Pflichten
 # gelten für Behörden, die bisher keine E-Akte führen?" asks about a rule)
@@ -209,7 +230,7 @@ def beyond_laws(text: str) -> str | None:
         or _FIGURES.search(text)
         or _ON_OFFER.search(text)
         or _PRACTICE_NOW.search(text)
-        or (_VALUE_NOW.search(text) and not _FEE.search(text))
+        or _value_now(text)
     ):
         return PRESENT
     return None

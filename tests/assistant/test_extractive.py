@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.extractive import Passage, compose, in_reading_order, quotable
+from assistant.answer.thoughts import widen
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -88,6 +89,23 @@ def test_a_chosen_sentence_is_widened_by_the_next_one_referring_back_to_it() -> 
     assert "auszustellen. (2) Hierfür sind ausschließlich" in text
     assert text.count("(1) Macht") == 1
     assert all(piece in law for piece in citations[0].quote.split(" … "))
+
+
+def test_a_reference_back_past_a_sentence_citing_others_brings_the_subsection() -> None:
+    law = (
+        "(5) Beschäftigte haben einen Anspruch auf Freistellung von bis zu drei Monaten. "
+        "Absatz 1 Satz 2 und die Absätze 2 bis 4 gelten entsprechend. "
+        "Beschäftigte können diesen Anspruch wahlweise statt des anderen geltend machen."
+    )
+    spans = segment(law)
+    widened = widen(law, spans, len(spans) - 1)
+    assert widened is not None and law[widened[0] : widened[1]] == law
+    # a subsection that opens with other subsections cannot be led into: nothing whole
+    other = (
+        "(3) Die Absätze 1 und 2 gelten entsprechend. Beschäftigte können diesen Anspruch "
+        "geltend machen."
+    )
+    assert widen(other, segment(other), 1) is None
 
 
 def test_the_answer_leads_with_the_top_source_and_quotes_verbatim() -> None:

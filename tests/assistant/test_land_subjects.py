@@ -65,6 +65,9 @@ def test_matter_words_name_a_subject_and_bodies_or_places_do_not() -> None:
     )
     assert land_subject("Dürfen wir die Hundesteuer für Listenhunde erhöhen?") == "kommunalabgaben"
     assert land_subject("How high may the dog tax for a second dog be?") == "kommunalabgaben"
+    # session 37: school enrolment and the time limit for a burial
+    assert land_subject("Können wir unseren Sohn ein Jahr später einschulen?") == "schulrecht"
+    assert land_subject("Bis wann muss ein Verstorbener bestattet werden?") == "bestattung"
     # bodies, offices and places are context in questions about federal law
     assert land_subject("Der Stadtrat will die Gebühr für Anwohnerparkausweise erhöhen.") is None
     assert land_subject("Unser Stadtarchiv will die alten Geburtenbücher haben.") is None
