@@ -61,10 +61,11 @@ _FIGURES = re.compile(
 # "Was hat die Kommission bei ihrem letzten Beschluss festgelegt?"; ordinances, announcements and
 # decisions change them, and the law texts state them as of their own version. Fees stay out:
 # their ordinances are among the sources ("Wie viel kostet ein Personalausweis aktuell?")
-_NOW_STRICT = (
-    r"aktuell|derzeit|momentan|zurzeit|zur\s+zeit|im\s+moment|right\s+now|currently|"
-    r"at\s+the\s+moment|at\s+present|these\s+days|nowadays"
-)
+_NOW_WORDS = (
+    "aktuell", "derzeit", "momentan", "zurzeit", "zur zeit", "im moment", "right now",
+    "currently", "at the moment", "at present", "these days", "nowadays",
+)  # fmt: skip
+_NOW_STRICT = "|".join(word.replace(" ", r"\s+") for word in _NOW_WORDS)
 _VALUE = (
     r"wie\s+hoch|wie\s*viel\s+(?:geld|euro|prozent|cent)|höhe|betrag|beträge|sätze|"
     r"\w*(?:zins|steuer|hebe|beitrags|regel|höchst|mindest)(?:satz|sätze)|\w*schwellenwert\w*|"
@@ -91,10 +92,9 @@ _FEE = re.compile(r"gebühr|kostet|kosten\b|\bfees?\b|\bcosts?\b", re.IGNORECASE
 # every form above has one of these words (lower case, single spaces): only then is the
 # costlier pattern tried
 _VALUE_HINTS = (
-    "aktuell", "derzeit", "momentan", "zurzeit", "zur zeit", "im moment", "right now", "current",
-    "at the moment", "present", "these days", "nowadays", "heute", "jetzt", "gerade", "today",
-    "this year", "dieses jahr", "diesem jahr", "latest", "beschluss", "beschlossen", "festgelegt",
-    "decision", "resolution",
+    *_NOW_WORDS, "heute", "jetzt", "gerade", "today", "this year", "dieses jahr", "diesem jahr",
+    "current", "latest", "present", "beschluss", "beschlossen", "festgelegt", "decision",
+    "resolution",
 )  # fmt: skip
 
 
