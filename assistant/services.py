@@ -29,6 +29,7 @@ from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.ranker import ranker_model
 from assistant.retrieval.register import DocumentQuestions, OffTopic, RegisterCache
+from assistant.retrieval.scope import scope_model
 from assistant.retrieval.stages import Stages
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.store.enrichment import EnrichmentStore
@@ -120,6 +121,7 @@ class Services:
             off_topic=OffTopic(embeddings),
             documents=DocumentQuestions(embeddings),
             adapter=query_adapter(embeddings.backend.model_id),
+            scope=scope_model(embeddings.backend.model_id),
         )
         sentences = SentenceStore(settings.sentences_path)
         engine = AnswerEngine(

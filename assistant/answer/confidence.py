@@ -50,6 +50,8 @@ FEATURES = (
     "beyond_laws",  # it asks what law texts never record (office holders now, current
     # figures, software set-up) and the three leading passages are law texts, or what no source
     # gives (a document written for it, a product recommended)
+    "answerable",  # the scope model's logit: does the question read like those the laws answer
+    "answerable_known",  # … 1 where it applies (the leading passages all from its laws)
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -142,6 +144,9 @@ def features(
         "land": 1.0 if land_unmet(result) else 0.0,
         "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
         "scope": 1.0 if scope_unmet(result) else 0.0,
+        # the scope model's logit, where it applies (the leading passages all from its laws)
+        "answerable": result.signals.get("answerable", 0.0),
+        "answerable_known": 1.0 if "answerable" in result.signals else 0.0,
     }
 
 

@@ -10,6 +10,10 @@ assistant/answer/confidence.py:
   likely passages are offered to check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band). An index of documents (no law's
 register searched) may have its own pair of models and thresholds.
+Where the three leading passages are all from the bundled laws, the scope gate (evals/scope.py,
+assistant/data/scope.json) takes the relevance threshold's place: the relevance probability
+together with the scope model's reading of the whole question (does it read like those the laws
+answer?) decides whether to abstain.
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway are their passages offered —
 never for a Land's rule the sources lack (the federal law of the same name does not answer it).
@@ -34,13 +38,15 @@ document, recommend a product).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from assistant.domain import Outcome
-from assistant.scoring import LinearModel
+from assistant.retrieval.scope import scope_entry
+from assistant.scoring import LinearModel, sigmoid
 
 # a question about a rule the sources do not contain (or a matter only Land law rules) is never
 # answered from them; its passages are offered to check only when the sources clearly cover its
@@ -51,6 +57,26 @@ OTHER_RULE_RELEVANT = 0.9
 # out-of-corpus one placed in a Land (at most 0.84), keeping the surest in-corpus ones where the
 # Land is context (laws_land_dev: 6 of its 16 right answers)
 LAND_ANSWER_FROM = 0.9
+
+@dataclass(frozen=True)
+class ScopeGate:
+    """Where the scope model applies (assistant/retrieval/scope.py), the relevance probability
+    and the model's logit together decide abstention, in place of the relevance threshold."""
+
+    relevant: float  # weight of the relevance probability's logit
+    answerable: float  # weight of the scope model's logit
+    bias: float
+    abstain_below: float
+
+    def probability(self, relevant: float, features: dict[str, float]) -> float | None:
+        """How likely the sources answer the question, or None where the gate does not apply
+        (an index of documents, leading passages not all from the laws the model knows)."""
+        if not features.get("answerable_known") or features.get("documents_only"):
+            return None
+        p = min(max(relevant, 1e-6), 1 - 1e-6)
+        logit = self.relevant * math.log(p / (1 - p)) + self.answerable * features["answerable"]
+        return sigmoid(logit + self.bias)
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -67,6 +93,7 @@ class Calibration:
     # starter corpus's out-of-corpus questions at its committed answered floor)
     documents_relevant: LinearModel | None = None
     documents_correct: LinearModel | None = None
+    scope: ScopeGate | None = None  # laws' indexes only (never one of documents)
 
     def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
         """Outcome, confidence (correct probability) and relevance probability."""
@@ -89,13 +116,23 @@ class Calibration:
         # a rule or a Land-law matter the sources lack: passages only when they surely cover
         # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
         outside = features.get("other_rule") or features.get("land_subject")
-        if relevant < abstain_below or (outside and relevant < OTHER_RULE_RELEVANT):
+        if self._too_far(relevant, abstain_below, features) or (
+            outside and relevant < OTHER_RULE_RELEVANT
+        ):
             return Outcome.ABSTAIN, doubt, relevant
         if features.get("land"):  # no leading passage is about the asker's Land
             answer_from = max(answer_from, LAND_ANSWER_FROM)
         if correct >= answer_from and not outside:
             return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
+
+    def _too_far(self, relevant: float, abstain_below: float, features: dict[str, float]) -> bool:
+        """Whether the sources do not cover the question: the scope gate where it applies, else
+        the relevance threshold."""
+        gate = self.scope.probability(relevant, features) if self.scope is not None else None
+        if gate is not None and self.scope is not None:
+            return gate < self.scope.abstain_below
+        return relevant < abstain_below
 
 
 @lru_cache(maxsize=8)
@@ -112,6 +149,21 @@ def calibration(model_id: str) -> Calibration:
         entry.get("documents_abstain_below"),
         entry.get("documents_answer_from"),
         *_documents_models(entry.get("documents_models")),
+        _scope_gate(model_id),
+    )
+
+
+def _scope_gate(model_id: str) -> ScopeGate | None:
+    """The gate fitted with the scope model of this embedding model, if any."""
+    entry = scope_entry(model_id)
+    gate = entry.get("gate") if entry else None
+    if not isinstance(gate, dict):
+        return None
+    return ScopeGate(
+        float(gate["relevant"]),
+        float(gate["answerable"]),
+        float(gate["bias"]),
+        float(gate["abstain_below"]),
     )
 
 

@@ -20,6 +20,7 @@ from assistant.retrieval.glossary import Glossary
 from assistant.retrieval.query import ParsedQuery, QueryParser
 from assistant.retrieval.register import DocumentQuestions, OffTopic, RegisterCache
 from assistant.retrieval.results import Filters, Hit, SearchResult
+from assistant.retrieval.scope import ScopeModel, answerable
 from assistant.retrieval.sections import (
     RankingWeights,
     SectionCatalog,
@@ -61,6 +62,7 @@ class HybridRetriever(EvidenceGathering):
         off_topic: OffTopic | None = None,
         documents: DocumentQuestions | None = None,
         adapter: QueryAdapter | None = None,
+        scope: ScopeModel | None = None,
     ):
         self.index = index
         self.weights = weights or RankingWeights()
@@ -72,6 +74,7 @@ class HybridRetriever(EvidenceGathering):
         self.off_topic = off_topic
         self.documents = documents
         self.adapter = adapter
+        self.scope = scope
         self._doc_ids: frozenset[str] = frozenset()
         self._parsers: dict[frozenset[str], QueryParser] = {}  # by the laws hidden from the asker
         self._laws: list[tuple[str, str, str]] = []
@@ -170,6 +173,7 @@ class HybridRetriever(EvidenceGathering):
                 "register_peak": _peak(list(evidence.register_sim.values())),
                 "lead_score": evidence.lead_score,
                 "runner_score": evidence.runner_score,
+                **answerable(self.scope, evidence.vector, hits[:3], evidence.registered),
             },
             laws=routed,
             notices=notices,

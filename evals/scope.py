@@ -1,0 +1,212 @@
+"""Fit the scope model and its gate (assistant/data/scope.json) on the readable dev questions.
+
+Run after `make eval` built evals/.data/laws (and after evals/calibrate.py: the gate reads its
+relevance probability). Two steps (assistant/retrieval/scope.py, assistant/answer/doubt.py):
+- the scope model, a logistic regression over the question's own vector: in-corpus dev law
+  questions and the register's questions (weight REGISTER_WEIGHT: they cover all the laws, the
+  dev questions only those their writers picked) against out-of-corpus dev law questions and
+  the team's out-of-scope examples;
+- the gate, a logistic regression over the relevance probability's logit and the scope model's
+  out-of-fold logit (5 folds: dev sets by set, register questions by law), in- against
+  out-of-corpus dev questions. Where it applies it takes the place of the relevance threshold;
+  its own threshold is the one at which, out of fold (the gate too), the most more
+  out-of-corpus than in-corpus dev questions abstain, never more in-corpus ones than with the
+  relevance threshold.
+The frozen test and the blind sets are never read (a check below refuses them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+import numpy as np
+
+from assistant.answer.confidence import features
+from assistant.answer.language import detect_language
+from assistant.domain import Outcome
+from assistant.retrieval.register import bundled_entries
+from assistant.retrieval.scope import SCOPE_FILE, ScopeModel
+from evals.harness import ROOT, eval_services, load_jsonl
+from evals.held_out import use_held_out_adapter
+from evals.laws import SETS
+from evals.report import BLIND
+
+OUT = ROOT / "assistant" / "data" / SCOPE_FILE
+OUT_OF_SCOPE = ROOT / "assistant" / "data" / "out_of_scope.jsonl"
+FORBIDDEN = frozenset(p.name for name in BLIND if name in SETS for p in SETS[name])
+DEV = {name: paths for name, paths in SETS.items() if name not in BLIND}
+REGISTER_WEIGHT = 0.1
+OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
+C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
+FOLDS = 5
+
+
+def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
+    """Per readable dev law question: set, label, vector, relevance, outcome before the gate."""
+    rows: list[dict[str, Any]] = []
+    with eval_services("laws") as services:
+        engine = services.engine
+        plain = dataclasses.replace(engine.calibration, scope=None)
+        # the same without the relevance threshold: what the rules alone turn away
+        rules = dataclasses.replace(plain, abstain_below=0.0, documents_abstain_below=0.0)
+        # a model of zeros: the signal then says where the gate applies, whatever is shipped
+        model_id = services.embeddings.backend.model_id
+        dimension = len(services.embeddings.query_vector("Frage"))
+        services.retriever.scope = ScopeModel(model_id, np.zeros(dimension, np.float32), 0.0)
+        lexical = services.retriever.index.lexical()
+        for name, paths in DEV.items():
+            for path in paths:
+                if path.name in FORBIDDEN:
+                    raise SystemExit(f"{path.name}: a blind or test set is never fitted on")
+                for q in load_jsonl(path):
+                    if q.get("kind") == "followup":
+                        continue
+                    use_held_out_adapter(services, path)
+                    language = detect_language(q["q"])
+                    result = services.retriever.search(q["q"], 10, language=language)
+                    if not result.hits:
+                        continue
+                    signals = features(lexical, result, language)
+                    outcome, _, relevant = plain.decide(signals)
+                    ruled = rules.decide(signals)[0] is Outcome.ABSTAIN
+                    rows.append(
+                        {
+                            "set": name,
+                            "inside": bool(q["gold"]),
+                            "vector": services.embeddings.query_vector(q["q"]),
+                            "relevant": relevant,
+                            "known": bool(signals.get("answerable_known")),
+                            "reference": bool(signals.get("reference")),
+                            "abstained": outcome is Outcome.ABSTAIN,
+                            "ruled": ruled,
+                        }
+                    )
+        examples = [json.loads(line)["q"] for line in OUT_OF_SCOPE.read_text().splitlines() if line]
+        entries = bundled_entries()
+        extra = {
+            "out": services.embeddings.embed_passages(examples, kind="query"),
+            "register": services.embeddings.embed_passages(
+                [e.question for e in entries], kind="query"
+            ),
+            "laws": [e.law for e in entries],
+        }
+    return rows, model_id, extra, plain.abstain_below
+
+
+def _regression(c: float = C) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=5000)
+
+
+def _training(
+    rows: list[dict[str, Any]], extra: dict[str, Any], keep: np.ndarray, keep_register: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectors, labels and weights of the dev rows and register questions kept, and every
+    out-of-scope example."""
+    dev = [r for r, k in zip(rows, keep, strict=True) if k]
+    x = np.vstack(
+        [np.stack([r["vector"] for r in dev]), extra["out"], extra["register"][keep_register]]
+    )
+    y = np.concatenate(
+        [[int(r["inside"]) for r in dev], np.zeros(len(extra["out"])), np.ones(keep_register.sum())]
+    )
+    w = np.concatenate(
+        [
+            [1.0 if r["inside"] else OUT_WEIGHT for r in dev],
+            np.ones(len(extra["out"])),
+            np.full(keep_register.sum(), REGISTER_WEIGHT),
+        ]
+    )
+    return x, y, w
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float) -> dict[str, Any]:
+    """The scope model, the gate and their out-of-fold numbers."""
+    sets = sorted({r["set"] for r in rows})
+    fold = np.array([sets.index(r["set"]) % FOLDS for r in rows])
+    law_fold = np.array(
+        [int(hashlib.md5(law.encode()).hexdigest(), 16) % FOLDS for law in extra["laws"]]
+    )
+    vectors = np.stack([r["vector"] for r in rows])
+    known = np.array([r["known"] and not r["reference"] for r in rows])
+    inside = np.array([r["inside"] for r in rows])
+    relevant = np.array([r["relevant"] for r in rows])
+    oof, p_gate = np.zeros(len(rows)), np.zeros(len(rows))
+    for k in range(FOLDS):
+        x, y, w = _training(rows, extra, fold != k, law_fold != k)
+        oof[fold == k] = (
+            _regression().fit(x, y, sample_weight=w).decision_function(vectors[fold == k])
+        )
+    x_gate = np.column_stack([_logit(relevant), oof])
+    for k in range(FOLDS):
+        train = known & (fold != k)
+        gate_k = _regression(1.0).fit(x_gate[train], inside[train])
+        p_gate[fold == k] = 1 / (1 + np.exp(-gate_k.decision_function(x_gate[fold == k])))
+    ruled = np.array([r["ruled"] for r in rows])
+    before = np.array([r["abstained"] for r in rows])
+    threshold, after = _threshold(p_gate, known, ruled, before, inside, relevant < abstain_below)
+    gate = _regression(1.0).fit(x_gate[known], inside[known])
+    x, y, w = _training(rows, extra, np.ones(len(rows), bool), np.ones(len(law_fold), bool))
+    final = _regression().fit(x, y, sample_weight=w)
+    return {
+        "weights": [round(float(v), 5) for v in final.coef_[0]],
+        "bias": round(float(final.intercept_[0]), 5),
+        "gate": {
+            "relevant": round(float(gate.coef_[0][0]), 4),
+            "answerable": round(float(gate.coef_[0][1]), 4),
+            "bias": round(float(gate.intercept_[0]), 4),
+            "abstain_below": round(threshold, 4),
+        },
+        "out_of_fold": {
+            "in_corpus": int(inside.sum()),
+            "out_of_corpus": int((~inside).sum()),
+            "gate_applies": int(known.sum()),
+            "in_corpus_abstaining": [int((before & inside).sum()), int((after & inside).sum())],
+            "out_of_corpus_abstaining": [
+                int((before & ~inside).sum()),
+                int((after & ~inside).sum()),
+            ],
+        },
+    }
+
+
+def _threshold(
+    p_gate: np.ndarray,
+    known: np.ndarray,
+    ruled: np.ndarray,
+    before: np.ndarray,
+    inside: np.ndarray,
+    too_far: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """The gate's threshold (0.005 steps) at which, out of fold, most more out-of-corpus than
+    in-corpus dev questions abstain, never more in-corpus ones than before (ties: the lowest);
+    and which questions then abstain."""
+    best, best_gain, best_after = 0.0, -np.inf, before
+    for threshold in np.round(np.arange(0.05, 0.95, 0.005), 3):
+        after = ruled | np.where(known, p_gate < threshold, too_far)
+        if (after & inside).sum() > (before & inside).sum():
+            continue
+        gain = float((after & ~inside).sum() - (after & inside).sum())
+        if gain > best_gain:
+            best, best_gain, best_after = float(threshold), gain, after
+    return best, best_after
+
+
+def main() -> None:
+    rows, model_id, extra, abstain_below = _rows()
+    entry = fit(rows, extra, abstain_below)
+    OUT.write_text(json.dumps({"models": {model_id: entry}}, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(entry["gate"]), json.dumps(entry["out_of_fold"]))
+
+
+if __name__ == "__main__":
+    main()

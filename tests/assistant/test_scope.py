@@ -1,0 +1,96 @@
+"""The scope model and its gate: loaded per embedding model, applied only over its own laws."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from assistant.answer.doubt import Calibration, ScopeGate
+from assistant.domain import Outcome
+from assistant.retrieval.results import Hit
+from assistant.retrieval.scope import ScopeModel, answerable, scope_model
+from assistant.scoring import LinearModel
+from assistant.services import Services
+from assistant.store.manifest_records import ChunkRecord
+
+
+def _hit(law: str | None) -> Hit:
+    metadata = {"law": law} if law else {"doc_type": "leitfaden"}
+    return Hit(ChunkRecord("c", "d", 0, "Text", "", metadata), 1.0)
+
+
+def test_the_bundled_scope_model_belongs_to_the_bundled_embedding_model(
+    services: Services,
+) -> None:
+    model_id = services.embeddings.backend.model_id
+    model = scope_model(model_id)
+    assert model is not None and model.weights.shape == (384,)
+    assert services.retriever.scope is model
+    assert services.engine.calibration.scope is not None
+    assert scope_model("openai:text-embedding-3-small") is None  # fitted for another model
+    assert model.logit(np.ones(5)) is None  # a vector of another dimension
+
+
+def test_the_signal_is_given_only_where_the_three_leading_passages_are_registered_laws() -> None:
+    model = ScopeModel("m", np.ones(4, dtype=np.float32), -1.0)
+    vector = np.full(4, 0.5, dtype=np.float32)
+    registered = frozenset({"ozg", "egovg"})
+    laws = [_hit("OZG"), _hit("EGovG"), _hit("OZG")]
+    assert answerable(model, vector, laws, registered) == {"answerable": pytest.approx(1.0)}
+    # a document among them (one's own upload, the starter corpus), or a law without register
+    # questions (one's own), or no model or vector: no signal, so no gate
+    assert answerable(model, vector, [*laws[:2], _hit(None)], registered) == {}
+    assert answerable(model, vector, [*laws[:2], _hit("LBO BW")], registered) == {}
+    assert answerable(None, vector, laws, registered) == {}
+    assert answerable(model, None, laws, registered) == {}
+
+
+def _calibration(relevant: float, gate: ScopeGate) -> Calibration:
+    """Models of constant probability: relevance `relevant`, correctness 0.5."""
+    constant = LinearModel({}, math.log(relevant / (1 - relevant)))
+    return Calibration(constant, LinearModel({}, 0.0), 0.5, 0.9, scope=gate)
+
+
+def test_where_the_gate_applies_it_takes_the_relevance_thresholds_place() -> None:
+    gate = ScopeGate(relevant=1.0, answerable=1.0, bias=0.0, abstain_below=0.3)
+    unlike = {"answerable": -3.0, "answerable_known": 1.0}
+    like = {"answerable": 2.0, "answerable_known": 1.0}
+    # relevance 0.6 passes the threshold 0.5, but the question reads out of scope
+    assert _calibration(0.6, gate).decide(unlike)[0] == Outcome.ABSTAIN
+    # passages that surely cover it outweigh the model
+    assert _calibration(0.999, gate).decide(unlike)[0] != Outcome.ABSTAIN
+    # relevance 0.4 is under the threshold, but the question reads like those the laws answer
+    assert _calibration(0.4, gate).decide(like)[0] == Outcome.CANDIDATES
+    # where it does not apply (leading passages not all from its laws; an index of documents)
+    # the relevance threshold decides
+    for features in ({**unlike, "answerable_known": 0.0}, {**unlike, "documents_only": 1.0}):
+        assert _calibration(0.6, gate).decide(features)[0] != Outcome.ABSTAIN
+        assert _calibration(0.4, gate).decide(features)[0] == Outcome.ABSTAIN
+
+
+def test_the_shipped_model_reads_clear_questions_right(indexed: Services) -> None:
+    def logit(question: str) -> float:
+        return indexed.retriever.search(question).signals["answerable"]
+
+    assert logit("Bis wann müssen Bund und Länder ihre Verwaltungsleistungen online anbieten?") > 0
+    assert logit("Wie hoch ist die Hundesteuer für einen zweiten Hund?") < -1
+    assert logit("Ab welchem Alter darf man bei der Kommunalwahl wählen?") < -1
+
+
+def test_the_gate_decides_in_the_ask_flow(indexed: Services) -> None:
+    engine = indexed.engine
+    question = "Bis wann müssen Bund und Länder ihre Verwaltungsleistungen online anbieten?"
+    assert engine.answer(question).outcome == Outcome.ANSWER
+    fitted = engine.calibration
+    assert fitted.scope is not None
+    engine.calibration = dataclasses.replace(
+        fitted, scope=dataclasses.replace(fitted.scope, abstain_below=1.0)
+    )
+    try:
+        turned_away = engine.answer(question)
+    finally:
+        engine.calibration = fitted
+    assert turned_away.outcome == Outcome.ABSTAIN and not turned_away.citations
