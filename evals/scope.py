@@ -84,7 +84,11 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                             "ruled": ruled,
                         }
                     )
-        examples = [json.loads(line)["q"] for line in OUT_OF_SCOPE.read_text().splitlines() if line]
+        examples = [
+            json.loads(line)["q"]
+            for line in OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
+            if line
+        ]
         entries = bundled_entries()
         extra = {
             "out": services.embeddings.embed_passages(examples, kind="query"),
