@@ -164,6 +164,7 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
     return {
         "weights": [round(float(v), 5) for v in final.coef_[0]],
         "bias": round(float(final.intercept_[0]), 5),
+        "laws": sorted(set(extra["laws"])),
         "gate": {
             "relevant": round(float(gate.coef_[0][0]), 4),
             "answerable": round(float(gate.coef_[0][1]), 4),

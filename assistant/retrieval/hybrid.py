@@ -173,7 +173,9 @@ class HybridRetriever(EvidenceGathering):
                 "register_peak": _peak(list(evidence.register_sim.values())),
                 "lead_score": evidence.lead_score,
                 "runner_score": evidence.runner_score,
-                **answerable(self.scope, evidence.vector, hits[:3], evidence.registered),
+                **answerable(
+                    self.scope, evidence.vector, hits[:3], evidence.registered, _narrowed(filters)
+                ),
             },
             laws=routed,
             notices=notices,
@@ -326,6 +328,12 @@ def _held(lexical: LexicalIndex, parsed: ParsedQuery, rule: str, allowed: set[st
         name, places = parsed.land_rules[rule]
         return lexical.mentioned_with(name, places, allowed)
     return lexical.mentions(rule, allowed)
+
+
+def _narrowed(filters: Filters) -> bool:
+    """Whether a search looks at some sources only (by type, Land, document or date): then not
+    every law a model over the whole collection knows is there."""
+    return bool(filters.doc_type or filters.jurisdiction or filters.doc_id or filters.stand_from)
 
 
 def _registered(hit: Hit, registered: frozenset[str]) -> bool:

@@ -6,8 +6,10 @@ now) meet passages close enough to look relevant. A logistic model over the ques
 vector, fitted on what the dev questions, the team's out-of-scope examples and the question
 register say is inside or outside the laws (`python -m evals.scope`, stored per embedding model
 in assistant/data/scope.json), reads the whole question at once. Together with the relevance
-probability it decides one more abstention (assistant/answer/doubt.py), and only where the
-leading passages are all from laws the model knows: an index of one's own documents or laws is
+probability it decides abstention (assistant/answer/doubt.py), and only where the index holds
+every law the model was fitted on, the search is not narrowed to some sources, and the leading
+passages are all from those laws: over a part of the laws (the 15 core laws alone) a question
+about another bundled law reads answerable to it but is not, and one's own documents or laws are
 outside what it has seen.
 """
 
@@ -17,6 +19,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +36,7 @@ class ScopeModel:
     model_id: str
     weights: np.ndarray  # float32, dimension
     bias: float
+    laws: frozenset[str] = frozenset()  # the laws (keys) whose register it was fitted with
 
     def logit(self, vector: np.ndarray) -> float | None:
         """The question's logit, or None when the dimensions do not fit."""
@@ -42,7 +46,7 @@ class ScopeModel:
         return float(self.weights @ query) + self.bias
 
 
-def scope_entry(model_id: str) -> dict[str, object] | None:
+def scope_entry(model_id: str) -> dict[str, Any] | None:
     """The stored entry for an embedding model (None without one)."""
     path = resources.files("assistant") / "data" / SCOPE_FILE
     if not path.is_file():
@@ -59,7 +63,8 @@ def scope_model(model_id: str) -> ScopeModel | None:
     if entry is None:
         return None
     weights = np.asarray(entry["weights"], dtype=np.float32)
-    return ScopeModel(model_id, weights, float(entry["bias"]))  # type: ignore[arg-type]
+    laws = frozenset(str(law) for law in entry.get("laws", []))
+    return ScopeModel(model_id, weights, float(entry["bias"]), laws)
 
 
 def answerable(
@@ -67,10 +72,14 @@ def answerable(
     vector: np.ndarray | None,
     leading: list[Hit],
     registered: frozenset[str],
+    narrowed: bool = False,
 ) -> dict[str, float]:
-    """The signal {"answerable": logit}, only where the leading passages are all from laws with
-    register questions (the laws the model was fitted on; not one's own documents or laws)."""
-    if model is None or vector is None or not leading:
+    """The signal {"answerable": logit}, only where the index's register holds every law the
+    model was fitted on, the search is not `narrowed` to some sources (a filter by type, Land,
+    document or date), and the leading passages are all from laws with register questions."""
+    if model is None or vector is None or not leading or narrowed:
+        return {}
+    if not model.laws <= registered:
         return {}
     laws = [h.chunk.metadata.get("law") for h in leading]
     if not all(laws) or not all(law_key_of(str(law)) in registered for law in laws):

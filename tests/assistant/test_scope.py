@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from assistant.answer.doubt import Calibration, ScopeGate
 from assistant.domain import Outcome
-from assistant.retrieval.results import Hit
+from assistant.retrieval.results import Filters, Hit
 from assistant.retrieval.scope import ScopeModel, answerable, scope_model
 from assistant.scoring import LinearModel
 from assistant.services import Services
@@ -46,6 +47,14 @@ def test_the_signal_is_given_only_where_the_three_leading_passages_are_registere
     assert answerable(model, vector, [*laws[:2], _hit("LBO BW")], registered) == {}
     assert answerable(None, vector, laws, registered) == {}
     assert answerable(model, None, laws, registered) == {}
+    # a search narrowed to some sources, or an index without every law the model was fitted on
+    assert answerable(model, vector, laws, registered, narrowed=True) == {}
+    fitted_on_more = ScopeModel("m", model.weights, -1.0, frozenset({"ozg", "egovg", "bmg"}))
+    assert answerable(fitted_on_more, vector, laws, registered) == {}
+    fitted_on_these = ScopeModel("m", model.weights, -1.0, frozenset({"ozg", "egovg"}))
+    assert answerable(fitted_on_these, vector, laws, registered) == {
+        "answerable": pytest.approx(1.0)
+    }
 
 
 def _calibration(relevant: float, gate: ScopeGate) -> Calibration:
@@ -71,17 +80,41 @@ def test_where_the_gate_applies_it_takes_the_relevance_thresholds_place() -> Non
         assert _calibration(0.4, gate).decide(features)[0] == Outcome.ABSTAIN
 
 
-def test_the_shipped_model_reads_clear_questions_right(indexed: Services) -> None:
+@pytest.fixture
+def scoped(indexed: Services) -> Iterator[Services]:
+    """The small index with the shipped scope model as if fitted on its three laws only (the
+    shipped one knows 118 and stays silent over a part of them)."""
+    shipped = indexed.retriever.scope
+    assert shipped is not None
+    indexed.retriever.scope = dataclasses.replace(
+        shipped, laws=frozenset({"ozg", "egovg", "erechv"})
+    )
+    try:
+        yield indexed
+    finally:
+        indexed.retriever.scope = shipped
+
+
+def test_over_a_part_of_the_laws_the_shipped_model_stays_silent(indexed: Services) -> None:
+    result = indexed.retriever.search("Wie hoch ist die Hundesteuer für einen zweiten Hund?")
+    assert "answerable" not in result.signals  # a question about another law would read in scope
+
+
+def test_the_shipped_model_reads_clear_questions_right(scoped: Services) -> None:
     def logit(question: str) -> float:
-        return indexed.retriever.search(question).signals["answerable"]
+        return scoped.retriever.search(question).signals["answerable"]
 
     assert logit("Bis wann müssen Bund und Länder ihre Verwaltungsleistungen online anbieten?") > 0
     assert logit("Wie hoch ist die Hundesteuer für einen zweiten Hund?") < -1
     assert logit("Ab welchem Alter darf man bei der Kommunalwahl wählen?") < -1
+    narrowed = scoped.retriever.search(
+        "Wie hoch ist die Hundesteuer für einen zweiten Hund?", filters=Filters(doc_id=["ozg"])
+    )
+    assert narrowed.hits and "answerable" not in narrowed.signals  # only some sources searched
 
 
-def test_the_gate_decides_in_the_ask_flow(indexed: Services) -> None:
-    engine = indexed.engine
+def test_the_gate_decides_in_the_ask_flow(scoped: Services) -> None:
+    engine = scoped.engine
     question = "Bis wann müssen Bund und Länder ihre Verwaltungsleistungen online anbieten?"
     assert engine.answer(question).outcome == Outcome.ANSWER
     fitted = engine.calibration
