@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def logit(probability: float, bound: float = 1e-9) -> float:
+    """log(p / (1 - p)), p kept `bound` away from 0 and 1: a probability of 0.999 and 0.99999
+    differ here."""
+    p = min(max(probability, bound), 1.0 - bound)
+    return math.log(p / (1.0 - p))
+
+
 def sigmoid(z: float) -> float:
     """The logistic function, clipped against overflow."""
     return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.confidence import features
+from assistant.answer.doubt import GATE_BOUND
 from assistant.answer.language import detect_language
 from assistant.domain import Outcome
 from assistant.retrieval.register import bundled_entries
@@ -129,7 +130,7 @@ def _training(
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
+    p = np.clip(p, GATE_BOUND, 1 - GATE_BOUND)
     return np.log(p / (1 - p))
 
 

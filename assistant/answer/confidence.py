@@ -8,7 +8,6 @@ people the leading law does not apply to.
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 from assistant.retrieval.addressees import Mismatch, mismatch
@@ -17,6 +16,7 @@ from assistant.retrieval.hybrid import SearchResult
 from assistant.retrieval.land_subjects import LandSubject, subject_by_id
 from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
+from assistant.scoring import logit
 from assistant.store.lexical import LexicalIndex
 
 FEATURES = (
@@ -51,7 +51,8 @@ FEATURES = (
     # figures, software set-up) and the three leading passages are law texts, or what no source
     # gives (a document written for it, a product recommended)
     "answerable",  # the scope model's logit: does the question read like those the laws answer
-    "answerable_known",  # … 1 where it applies (the leading passages all from its laws)
+    "answerable_known",  # … 1 where it applies (assistant/retrieval/scope.py: an index holding
+    # every law it was fitted on, no filter, the leading passages all from those laws)
 )
 DENSE_CENTER = 0.85
 DENSE_SCALE = 20.0
@@ -137,14 +138,14 @@ def features(
         "lead_score": result.signals.get("lead_score", 0.0),
         "score_margin": result.signals.get("lead_score", 0.0)
         - result.signals.get("runner_score", 0.0),
-        "lead_logit": _logit(result.signals.get("lead_score", 0.0)),
+        "lead_logit": logit(result.signals.get("lead_score", 0.0)),
         "other_rule": 1.0 if result.parsed.other_rules else 0.0,
         "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
         "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
         "scope": 1.0 if scope_unmet(result) else 0.0,
-        # the scope model's logit, where it applies (the leading passages all from its laws)
+        # the scope model's logit, where it applies
         "answerable": result.signals.get("answerable", 0.0),
         "answerable_known": 1.0 if "answerable" in result.signals else 0.0,
     }
@@ -225,12 +226,6 @@ def stand_date(number: object) -> date | None:
         return date(number // 10000, number // 100 % 100, number % 100)
     except ValueError:
         return None
-
-
-def _logit(probability: float) -> float:
-    """log(p / (1 - p)), bounded: a ranker probability of 0.999 and 0.99999 differ here."""
-    p = min(max(probability, 1e-9), 1.0 - 1e-9)
-    return math.log(p / (1.0 - p))
 
 
 def _key(jurabk: str) -> str:

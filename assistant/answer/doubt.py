@@ -10,8 +10,9 @@ assistant/answer/confidence.py:
   likely passages are offered to check ("Fundstellen zum Prüfen").
 The `correct` probability is the confidence shown (as a band). An index of documents (no law's
 register searched) may have its own pair of models and thresholds.
-Where the three leading passages are all from the bundled laws, the scope gate (evals/scope.py,
-assistant/data/scope.json) takes the relevance threshold's place: the relevance probability
+Over an index holding every bundled law, with no filter, where the three leading passages are
+all from them, the scope gate (evals/scope.py, assistant/data/scope.json) takes the relevance
+threshold's place: the relevance probability
 together with the scope model's reading of the whole question (does it read like those the laws
 answer?) decides whether to abstain.
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
@@ -38,7 +39,6 @@ document, recommend a product).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -46,7 +46,7 @@ from typing import Any
 
 from assistant.domain import Outcome
 from assistant.retrieval.scope import scope_entry
-from assistant.scoring import LinearModel, sigmoid
+from assistant.scoring import LinearModel, logit, sigmoid
 
 # a question about a rule the sources do not contain (or a matter only Land law rules) is never
 # answered from them; its passages are offered to check only when the sources clearly cover its
@@ -57,6 +57,8 @@ OTHER_RULE_RELEVANT = 0.9
 # out-of-corpus one placed in a Land (at most 0.84), keeping the surest in-corpus ones where the
 # Land is context (laws_land_dev: 6 of its 16 right answers)
 LAND_ANSWER_FROM = 0.9
+# how far the gate keeps the relevance probability from 0 and 1 (as evals/scope.py fitted it)
+GATE_BOUND = 1e-6
 
 @dataclass(frozen=True)
 class ScopeGate:
@@ -70,12 +72,11 @@ class ScopeGate:
 
     def probability(self, relevant: float, features: dict[str, float]) -> float | None:
         """How likely the sources answer the question, or None where the gate does not apply
-        (an index of documents, leading passages not all from the laws the model knows)."""
+        (no scope signal: see assistant/retrieval/scope.py; an index of documents)."""
         if not features.get("answerable_known") or features.get("documents_only"):
             return None
-        p = min(max(relevant, 1e-6), 1 - 1e-6)
-        logit = self.relevant * math.log(p / (1 - p)) + self.answerable * features["answerable"]
-        return sigmoid(logit + self.bias)
+        z = self.relevant * logit(relevant, GATE_BOUND) + self.answerable * features["answerable"]
+        return sigmoid(z + self.bias)
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,10 @@ class Calibration:
     def _too_far(self, relevant: float, abstain_below: float, features: dict[str, float]) -> bool:
         """Whether the sources do not cover the question: the scope gate where it applies, else
         the relevance threshold."""
-        gate = self.scope.probability(relevant, features) if self.scope is not None else None
-        if gate is not None and self.scope is not None:
-            return gate < self.scope.abstain_below
+        if self.scope is not None:
+            gate = self.scope.probability(relevant, features)
+            if gate is not None:
+                return gate < self.scope.abstain_below
         return relevant < abstain_below
 
 
