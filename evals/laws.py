@@ -105,6 +105,9 @@ HELDOUT_DEV18 = _in_and_out("dev18")
 # In session 38, after the scope gate was decided, a sixth helper wrote dev19 from the same
 # brief; only measured, hash frozen.
 HELDOUT_DEV19 = _in_and_out("dev19")
+# In session 39, before anything of that session was decided, a seventh helper wrote dev20 from
+# the same brief; only measured, hash frozen.
+HELDOUT_DEV20 = _in_and_out("dev20")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -130,6 +133,7 @@ SETS = {
     "laws_heldout_dev17": HELDOUT_DEV17,
     "laws_heldout_dev18": HELDOUT_DEV18,
     "laws_heldout_dev19": HELDOUT_DEV19,
+    "laws_heldout_dev20": HELDOUT_DEV20,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }
