@@ -11,7 +11,9 @@ relevance probability). Two steps (assistant/retrieval/scope.py, assistant/answe
   out-of-corpus dev questions. Where it applies it takes the place of the relevance threshold;
   its own threshold is the one at which, out of fold (the gate too), the most more
   out-of-corpus than in-corpus dev questions abstain, never more in-corpus ones than with the
-  relevance threshold.
+  relevance threshold; for a question naming a rule or a Land-law matter the sources lack, a
+  second threshold, OUTSIDE_MARGIN above every such out-of-corpus dev question's out-of-fold
+  probability, from which its passages are offered (else it abstains).
 The frozen test and the blind sets are never read (a check below refuses them).
 """
 
@@ -43,6 +45,9 @@ REGISTER_WEIGHT = 0.1
 OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
 FOLDS = 5
+OUTSIDE_MARGIN = 0.05
+# the rules that turn a question away whatever the models say (assistant/answer/doubt.py)
+HARD_RULES = ("beyond_laws", "land_rule", "scope")
 
 
 def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
@@ -83,6 +88,12 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                             "reference": bool(signals.get("reference")),
                             "abstained": outcome is Outcome.ABSTAIN,
                             "ruled": ruled,
+                            # it names a rule or a Land-law matter the sources lack …
+                            "outside": bool(
+                                signals.get("other_rule") or signals.get("land_subject")
+                            ),
+                            # … or another rule turns it away whatever the models say
+                            "hard": any(signals.get(k) for k in HARD_RULES),
                         }
                     )
         examples = [
@@ -158,6 +169,15 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
         p_gate[fold == k] = 1 / (1 + np.exp(-gate_k.decision_function(x_gate[fold == k])))
     ruled = np.array([r["ruled"] for r in rows])
     before = np.array([r["abstained"] for r in rows])
+    # naming a rule or a Land-law matter the sources lack, no other rule turning it away: the
+    # gate decides whether its passages are offered (before: relevance ≥ OTHER_RULE_RELEVANT)
+    outside = np.array([r["outside"] and not r["hard"] for r in rows]) & known
+    outside_from = _outside_from(p_gate, outside, inside)
+    if outside_from is not None:
+        offered = [outside & ~ruled, outside & (p_gate >= outside_from)]
+        ruled = np.where(outside, p_gate < outside_from, ruled)
+    else:
+        offered = [outside & ~ruled] * 2
     threshold, after = _threshold(p_gate, known, ruled, before, inside, relevant < abstain_below)
     gate = _regression(1.0).fit(x_gate[known], inside[known])
     x, y, w = _training(rows, extra, np.ones(len(rows), bool), np.ones(len(law_fold), bool))
@@ -171,6 +191,7 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
             "answerable": round(float(gate.coef_[0][1]), 4),
             "bias": round(float(gate.intercept_[0]), 4),
             "abstain_below": round(threshold, 4),
+            "outside_from": None if outside_from is None else round(outside_from, 4),
         },
         "out_of_fold": {
             "in_corpus": int(inside.sum()),
@@ -181,8 +202,22 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
                 int((before & ~inside).sum()),
                 int((after & ~inside).sum()),
             ],
+            # naming a rule or Land-law matter the sources lack: passages offered, before/after
+            "outside": [int(outside.sum()), int((outside & inside).sum())],
+            "outside_in_corpus_offered": [int((o & inside).sum()) for o in offered],
+            "outside_out_of_corpus_offered": [int((o & ~inside).sum()) for o in offered],
         },
     }
+
+
+def _outside_from(p_gate: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> float | None:
+    """From which gate probability a question naming a rule or a Land-law matter the sources
+    lack gets passages: OUTSIDE_MARGIN above every out-of-corpus dev one's, out of fold (None
+    without such questions: the relevance probability decides, as where the gate does not apply)."""
+    out = p_gate[outside & ~inside]
+    if not out.size:
+        return None
+    return float(min(round(float(out.max()) + OUTSIDE_MARGIN, 3), 0.99))
 
 
 def _threshold(

@@ -12,12 +12,12 @@ The `correct` probability is the confidence shown (as a band). An index of docum
 register searched) may have its own pair of models and thresholds.
 Over an index holding every bundled law, with no filter, where the three leading passages are
 all from them, the scope gate (evals/scope.py, assistant/data/scope.json) takes the relevance
-threshold's place: the relevance probability
-together with the scope model's reading of the whole question (does it read like those the laws
-answer?) decides whether to abstain.
+threshold's place: the relevance probability together with the scope model's reading of the
+whole question (does it read like those the laws answer?) decides whether to abstain.
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
-which rule; only when the sources clearly cover its topic anyway are their passages offered —
-never for a Land's rule the sources lack (the federal law of the same name does not answer it).
+which rule; only when the sources clearly cover its topic anyway (the gate's probability where it
+applies, else the relevance probability, high) are their passages offered — never for a Land's
+rule the sources lack (the federal law of the same name does not answer it).
 A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
 land_subjects) that names no indexed law and whose leading passages never name such a matter is
 treated the same way, naming the kind of Land law. One about people or bodies the leading law
@@ -50,7 +50,7 @@ from assistant.scoring import LinearModel, logit, sigmoid
 
 # a question about a rule the sources do not contain (or a matter only Land law rules) is never
 # answered from them; its passages are offered to check only when the sources clearly cover its
-# topic anyway
+# topic anyway: from this relevance probability on where the scope gate does not apply
 OTHER_RULE_RELEVANT = 0.9
 # a question placed in a Land its leading passages never name is answered only from this
 # confidence on, else its passages are offered: chosen on the dev questions, above every
@@ -69,6 +69,9 @@ class ScopeGate:
     answerable: float  # weight of the scope model's logit
     bias: float
     abstain_below: float
+    # a question naming a rule or a Land-law matter the sources lack: its passages are offered
+    # from this probability on (else abstain), in place of OTHER_RULE_RELEVANT
+    outside_from: float | None = None
 
     def probability(self, relevant: float, features: dict[str, float]) -> float | None:
         """How likely the sources answer the question, or None where the gate does not apply
@@ -118,7 +121,7 @@ class Calibration:
         # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
         outside = features.get("other_rule") or features.get("land_subject")
         if self._too_far(relevant, abstain_below, features) or (
-            outside and relevant < OTHER_RULE_RELEVANT
+            outside and not self._covered_anyway(relevant, features)
         ):
             return Outcome.ABSTAIN, doubt, relevant
         if features.get("land"):  # no leading passage is about the asker's Land
@@ -135,6 +138,15 @@ class Calibration:
             if gate is not None:
                 return gate < self.scope.abstain_below
         return relevant < abstain_below
+
+    def _covered_anyway(self, relevant: float, features: dict[str, float]) -> bool:
+        """Whether the sources surely cover a question that names a rule or a Land-law matter
+        they lack: the scope gate's probability where it applies, else the relevance."""
+        if self.scope is not None and self.scope.outside_from is not None:
+            gate = self.scope.probability(relevant, features)
+            if gate is not None:
+                return gate >= self.scope.outside_from
+        return relevant >= OTHER_RULE_RELEVANT
 
 
 @lru_cache(maxsize=8)
@@ -166,6 +178,7 @@ def _scope_gate(model_id: str) -> ScopeGate | None:
         float(gate["answerable"]),
         float(gate["bias"]),
         float(gate["abstain_below"]),
+        _optional(gate.get("outside_from")),
     )
 
 
@@ -176,6 +189,10 @@ def _documents_models(
     if not models:
         return None, None
     return LinearModel.from_json(models["relevant"]), LinearModel.from_json(models["correct"])
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _either(value: float | None, default: float) -> float:

@@ -80,6 +80,28 @@ def test_where_the_gate_applies_it_takes_the_relevance_thresholds_place() -> Non
         assert _calibration(0.4, gate).decide(features)[0] == Outcome.ABSTAIN
 
 
+def test_for_a_rule_the_sources_lack_the_gate_decides_whether_passages_are_offered() -> None:
+    gate = ScopeGate(relevant=1.0, answerable=1.0, bias=0.0, abstain_below=0.3, outside_from=0.8)
+    like = {"answerable": 2.0, "answerable_known": 1.0, "other_rule": 1.0}
+    # relevance 0.7 (under OTHER_RULE_RELEVANT, 0.9), but the gate is sure (0.94): passages only
+    assert _calibration(0.7, gate).decide(like)[0] == Outcome.CANDIDATES
+    # relevance 0.95, but the question reads out of scope (gate 0.36: above the gate's own
+    # threshold, under the one for such questions): abstain
+    unlike = {**like, "answerable": -3.5}
+    assert _calibration(0.95, gate).decide(unlike)[0] == Outcome.ABSTAIN
+    # a Land-law matter alike; a rule of the Land itself always abstains
+    matter = {"answerable": 2.0, "answerable_known": 1.0, "land_subject": 1.0}
+    assert _calibration(0.7, gate).decide(matter)[0] == Outcome.CANDIDATES
+    assert _calibration(0.7, gate).decide({**like, "land_rule": 1.0})[0] == Outcome.ABSTAIN
+    # where the gate does not apply, or was fitted without that threshold: relevance ≥ 0.9
+    elsewhere = {**unlike, "answerable_known": 0.0}
+    assert _calibration(0.95, gate).decide(elsewhere)[0] == Outcome.CANDIDATES
+    assert _calibration(0.7, gate).decide({**like, "answerable_known": 0.0})[0] == Outcome.ABSTAIN
+    older = dataclasses.replace(gate, outside_from=None)
+    assert _calibration(0.7, older).decide(like)[0] == Outcome.ABSTAIN
+    assert _calibration(0.95, older).decide(unlike)[0] == Outcome.CANDIDATES
+
+
 @pytest.fixture
 def scoped(indexed: Services) -> Iterator[Services]:
     """The small index with the shipped scope model as if fitted on its three laws only (the

@@ -1,10 +1,10 @@
-"""Fitting the scope model: never on the frozen test or a blind set; the gate's threshold."""
+"""Fitting the scope model: never on the frozen test or a blind set; the gate's thresholds."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from evals.scope import DEV, FORBIDDEN, _threshold
+from evals.scope import DEV, FORBIDDEN, _outside_from, _threshold
 
 
 def test_the_scope_model_is_fitted_on_readable_dev_sets_only() -> None:
@@ -31,3 +31,13 @@ def test_the_gate_threshold_never_turns_away_more_in_corpus_questions_than_befor
     # where the gate does not apply, the relevance threshold decides
     _, unchanged = _threshold(p_gate, ~known, ruled, before, inside, too_far)
     assert unchanged.tolist() == before.tolist()
+
+
+def test_passages_for_a_rule_the_sources_lack_only_above_every_out_of_corpus_question() -> None:
+    inside = np.array([True, True, False, False, False])
+    p_gate = np.array([0.95, 0.6, 0.7, 0.3, 0.99])
+    outside = np.array([True, True, True, True, False])  # the last names no such rule
+    assert _outside_from(p_gate, outside, inside) == 0.75
+    # never above 0.99; no such out-of-corpus question: no threshold (relevance decides)
+    assert _outside_from(np.array([0.97, 0.99]), np.ones(2, bool), np.zeros(2, bool)) == 0.99
+    assert _outside_from(p_gate, outside & inside, inside) is None
