@@ -108,6 +108,13 @@ HELDOUT_DEV19 = _in_and_out("dev19")
 # In session 39, before anything of that session was decided, a seventh helper wrote dev20 from
 # the same brief; only measured, hash frozen.
 HELDOUT_DEV20 = _in_and_out("dev20")
+# Also in session 39, three helpers who saw only the law texts wrote 400 in-corpus questions
+# whose context names a matter other law rules (a Bürgergeld recipient, a building plan, a dog)
+# while a § of the sources decides them, and 800 near-boundary out-of-corpus ones (400 on
+# federal or EU law outside the sources, 400 on Land law and administrative practice). Written
+# as training data for the scope model and measured only as such, out of fold on dev (not kept:
+# see the history); since then only measured, never read, hash frozen.
+HELDOUT_CONTEXT = _in_and_out("context")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -134,6 +141,7 @@ SETS = {
     "laws_heldout_dev18": HELDOUT_DEV18,
     "laws_heldout_dev19": HELDOUT_DEV19,
     "laws_heldout_dev20": HELDOUT_DEV20,
+    "laws_heldout_context": HELDOUT_CONTEXT,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

@@ -29,6 +29,7 @@ SETS = (
     "laws_heldout_dev18",
     "laws_heldout_dev19",
     "laws_heldout_dev20",
+    "laws_heldout_context",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -56,6 +57,9 @@ TITLES = {
     "laws_heldout_dev18": "laws: held-out dev18 (end of session 37, blind: only measured)",
     "laws_heldout_dev19": "laws: held-out dev19 (session 38, blind: only measured)",
     "laws_heldout_dev20": "laws: held-out dev20 (session 39, blind: only measured)",
+    "laws_heldout_context": (
+        "laws: context and near-boundary (400 + 800, session 39, blind: only measured)"
+    ),
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -72,6 +76,7 @@ BLIND = (
     "laws_heldout_dev18",
     "laws_heldout_dev19",
     "laws_heldout_dev20",
+    "laws_heldout_context",
     "laws_heldout_test",
 )
 
@@ -167,6 +172,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     ]
     shown = (
         "laws_heldout_test",
+        "laws_heldout_context",
         "laws_heldout_dev20",
         "laws_heldout_dev19",
         "laws_heldout_dev18",
@@ -267,7 +273,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_conversations(results),
         "",
         "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, dev13, dev16, "
-        "dev17, dev18, dev19, dev20, "
+        "dev17, dev18, dev19, dev20, context, "
         "starter blind — are not listed)",
         "",
     ]

@@ -60,6 +60,7 @@ LAND_ANSWER_FROM = 0.9
 # how far the gate keeps the relevance probability from 0 and 1 (as evals/scope.py fitted it)
 GATE_BOUND = 1e-6
 
+
 @dataclass(frozen=True)
 class ScopeGate:
     """Where the scope model applies (assistant/retrieval/scope.py), the relevance probability

@@ -77,6 +77,8 @@ _ABBREVIATION_END = re.compile(
     r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m)\.$"
 )
 _NOUN_ART = re.compile(r"\s[a-zäöüß]+(?:er|en|em|es)\s+Art\.$")
+# a bracket closed before any is opened: the chunk begins inside it (not an item's "a)", "2)")
+_CLOSES_FIRST = re.compile(r"^(?!\s*(?:\d{1,2}[a-z]?|[a-z]{1,2}|[IVX]{1,4})\))[^()]{1,80}\)")
 
 
 # an enumerated item opening a chunk continues a sentence of the chunk before ("1. des Ausdrucks
@@ -102,8 +104,8 @@ def headed(text: str, spans: list[Span], law: bool) -> list[Span]:
 def complete(text: str, spans: list[Span], i: int) -> bool:
     """A span is a whole sentence unless the chunk cuts it (at its start or its end)."""
     sentence = text[spans[i][0] : spans[i][1]].strip()
-    if i == 0 and sentence[:1].islower():
-        return False  # the chunk begins inside a sentence
+    if i == 0 and (sentence[:1].islower() or _CLOSES_FIRST.match(sentence)):
+        return False  # the chunk begins inside a sentence (or a bracket: "Juni 2008) und …")
     if _OPEN_ITEM.search(sentence) and not _REFERENCE_END.search(sentence):
         return False
     if _ABBREVIATION_END.search(sentence) and not _NOUN_ART.search(sentence):
@@ -149,6 +151,10 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
             if not _ITEM.match(following) or not complete(text, spans, last + 1):
                 break
             last += 1
+        # an item that announces items of its own (a form's next field: "… 11. Zweck:") ends
+        # nothing; its items are not brought along
+        while last > i and text[spans[last][0] : spans[last][1]].rstrip().endswith(":"):
+            last -= 1
         if last == i:
             return None  # a sentence announcing items that are not there
     elif opened := _OPENS_LIST.search(text, spans[i][0], spans[i][1]):

@@ -344,3 +344,30 @@ def test_after_the_lead_each_source_is_quoted_in_the_order_of_its_text() -> None
     first = Passage(0, 0, 90, "(1) Grundsatz …", 0.6)
     assert in_reading_order([lead, other, second, first]) == [lead, first, second, other]
     assert in_reading_order([]) == []
+
+
+# a form in an Anlage, in the team's words: each field announces the boxes to tick below it
+FORM = (
+    "Die Angaben sind vollständig einzutragen. 10. Art der Tätigkeit (bitte ankreuzen):\n"
+    "* Forschung,* Handel,* sonstige Tätigkeit (bitte angeben): * 11. Zweck der Lieferung:\n"
+    "* Lagerung\n* Rücksendung"
+)
+
+
+def test_an_item_announcing_items_of_its_own_never_ends_a_quote() -> None:
+    spans = segment(FORM)
+    field = next(i for i, (a, b) in enumerate(spans) if "10. Art" in FORM[a:b])
+    assert widen(FORM, spans, field) is None  # its item runs on into the next field's "…:"
+    lexical, result = _result("Welche Art der Tätigkeit ist anzukreuzen?", [FORM])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert "Zweck der Lieferung: [1]" not in text and not text.rstrip().endswith(":")
+
+
+def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words() -> None:
+    cut = (
+        "Juni 2008) und Teil 6 der Anlage gelten entsprechend. Die Behörde prüft den Antrag "
+        "binnen eines Monats."
+    )
+    lexical, result = _result("Gilt Teil 6 der Anlage entsprechend?", [cut])
+    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    assert "Juni 2008)" not in text, text
