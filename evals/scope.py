@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.confidence import features
-from assistant.answer.doubt import GATE_BOUND
+from assistant.answer.doubt import GATE_BOUND, HARD_RULES
 from assistant.answer.language import detect_language
 from assistant.domain import Outcome
 from assistant.retrieval.register import bundled_entries
@@ -46,8 +46,6 @@ OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
 FOLDS = 5
 OUTSIDE_MARGIN = 0.05
-# the rules that turn a question away whatever the models say (assistant/answer/doubt.py)
-HARD_RULES = ("beyond_laws", "land_rule", "scope")
 
 
 def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:

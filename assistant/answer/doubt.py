@@ -59,6 +59,8 @@ OTHER_RULE_RELEVANT = 0.9
 LAND_ANSWER_FROM = 0.9
 # how far the gate keeps the relevance probability from 0 and 1 (as evals/scope.py fitted it)
 GATE_BOUND = 1e-6
+# the rules' findings that turn a question away whatever the models say (confidence.py)
+HARD_RULES = ("beyond_laws", "land_rule", "scope")
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Calibration:
         # an abstention names no source: its confidence never exceeds the abstention threshold
         # (a rule-based one, "Wer ist gerade Minister?", may meet passages the models trust)
         doubt = min(correct, relevant, abstain_below)
-        if features.get("beyond_laws") or features.get("land_rule") or features.get("scope"):
+        if any(features.get(rule) for rule in HARD_RULES):
             return Outcome.ABSTAIN, doubt, relevant
         # a rule or a Land-law matter the sources lack: passages only when they surely cover
         # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
@@ -193,6 +195,7 @@ def _documents_models(
 
 
 def _optional(value: Any) -> float | None:
+    """A number from the fitted file, or None where it has none."""
     return None if value is None else float(value)
 
 
