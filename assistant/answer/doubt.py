@@ -123,8 +123,10 @@ class Calibration:
         # a rule or a Land-law matter the sources lack: passages only when they surely cover
         # the question anyway (the matter may be context: "Hundesteuerbescheide automatisch")
         outside = features.get("other_rule") or features.get("land_subject")
-        if self._too_far(relevant, abstain_below, features) or (
-            outside and not self._covered_anyway(relevant, features)
+        # where the scope gate applies, it takes the relevance threshold's place
+        gate = self.scope.probability(relevant, features) if self.scope is not None else None
+        if self._too_far(relevant, abstain_below, gate) or (
+            outside and not self._covered_anyway(relevant, gate)
         ):
             return Outcome.ABSTAIN, doubt, relevant
         if features.get("land"):  # no leading passage is about the asker's Land
@@ -133,22 +135,18 @@ class Calibration:
             return Outcome.ANSWER, correct, relevant
         return Outcome.CANDIDATES, correct, relevant
 
-    def _too_far(self, relevant: float, abstain_below: float, features: dict[str, float]) -> bool:
-        """Whether the sources do not cover the question: the scope gate where it applies, else
-        the relevance threshold."""
-        if self.scope is not None:
-            gate = self.scope.probability(relevant, features)
-            if gate is not None:
-                return gate < self.scope.abstain_below
+    def _too_far(self, relevant: float, abstain_below: float, gate: float | None) -> bool:
+        """Whether the sources do not cover the question: the scope gate's probability where it
+        applies, else the relevance threshold."""
+        if self.scope is not None and gate is not None:
+            return gate < self.scope.abstain_below
         return relevant < abstain_below
 
-    def _covered_anyway(self, relevant: float, features: dict[str, float]) -> bool:
+    def _covered_anyway(self, relevant: float, gate: float | None) -> bool:
         """Whether the sources surely cover a question that names a rule or a Land-law matter
         they lack: the scope gate's probability where it applies, else the relevance."""
-        if self.scope is not None and self.scope.outside_from is not None:
-            gate = self.scope.probability(relevant, features)
-            if gate is not None:
-                return gate >= self.scope.outside_from
+        if self.scope is not None and self.scope.outside_from is not None and gate is not None:
+            return gate >= self.scope.outside_from
         return relevant >= OTHER_RULE_RELEVANT
 
 

@@ -358,8 +358,7 @@ def test_an_item_announcing_items_of_its_own_never_ends_a_quote() -> None:
     spans = segment(FORM)
     field = next(i for i, (a, b) in enumerate(spans) if "10. Art" in FORM[a:b])
     assert widen(FORM, spans, field) is None  # its item runs on into the next field's "…:"
-    lexical, result = _result("Welche Art der Tätigkeit ist anzukreuzen?", [FORM])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Welche Art der Tätigkeit ist anzukreuzen?", [FORM])
     assert "Zweck der Lieferung: [1]" not in text and not text.rstrip().endswith(":")
 
 
@@ -368,6 +367,5 @@ def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words()
         "Juni 2008) und Teil 6 der Anlage gelten entsprechend. Die Behörde prüft den Antrag "
         "binnen eines Monats."
     )
-    lexical, result = _result("Gilt Teil 6 der Anlage entsprechend?", [cut])
-    text, _ = compose(lexical, result, result.hits, "de", _spans)
+    text = _answer("Gilt Teil 6 der Anlage entsprechend?", [cut])
     assert "Juni 2008)" not in text, text
