@@ -131,6 +131,12 @@ _OPENS_WITH_REFERENCE = re.compile(
 )
 
 
+def opens_with_reference(piece: str) -> bool:
+    """True when a statement opens with a sentence, subsection or word pointing back to what it
+    does not show."""
+    return bool(_OPENS_WITH_REFERENCE.match(piece))
+
+
 # a statement that runs from one bullet item into the next: "… Digitalisierungsgrad.\n- „Nur 10 %
 # der Kommunen digitalisieren.“" presents the start of another item (here a misconception the
 # source goes on to correct) as part of what it supports; items a sentence announces with ":",
@@ -187,7 +193,7 @@ def check_answer(payload: dict[str, Any], chunk_texts: dict[str, str]) -> dict[s
         text = re.sub(r"^According to the \(German\) sources:\s*", "", payload["answer"])
         pieces = answer_pieces(text)
         cut += sum(cut_inside(p) for p in pieces)
-        dangling += sum(bool(_OPENS_WITH_REFERENCE.match(p)) for p in pieces)
+        dangling += sum(opens_with_reference(p) for p in pieces)
         run_on += sum(runs_into_item(p) for p in pieces)
         headless += sum(headless_item(p) for p in pieces)
         sources = {

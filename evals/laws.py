@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.services import Services
+from evals import quotable
 from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl, run_questions
 from evals.held_out import use_held_out_adapter
 
@@ -162,6 +163,7 @@ def run(log: Callable[[str], None] = print) -> dict[str, dict[str, Any]]:
     with eval_services("laws") as services:
         summary = ingest(services, [SHARED / "corpora" / "gesetze"], log)
         out = {name: _run_set(services, paths) for name, paths in SETS.items()}
+        out["quotable_laws"] = quotable.scan(services)
     out["laws"]["ingest"] = summary
     return out
 

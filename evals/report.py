@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from evals import quotable
+
 SETS = (
     "starter",
     "starter_dev2",
@@ -269,6 +271,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "",
         *_retrieval(results),
         *_outcomes(results),
+        *quotable.report_lines(results),
         *_calibration(results),
         *_conversations(results),
         "",

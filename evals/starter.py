@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.services import Services
+from evals import quotable
 from evals.harness import ROOT, eval_services, ingest, load_jsonl, run_questions
 
 GOLD = ROOT / "evals" / "gold" / "starter_qa.jsonl"
@@ -29,6 +30,7 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
         summary = ingest(services, [ROOT / "corpus"], log)
         for name, path in SETS.items():
             out[name] = run_questions(services, load_jsonl(path), doc_matches)
+        out["quotable_starter"] = quotable.scan(services)
         out["starter_baselines"] = run_baselines(services, log)
     out["starter"]["ingest"] = summary
     return out

@@ -65,7 +65,8 @@ def passages(
     out: list[Passage] = []
     for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
         prior = 0.35 / (1.0 + rank)
-        for i, sentence, a, b in _thoughts(text, spans, hits[rank]):
+        law = "law" in hits[rank].chunk.metadata
+        for i, sentence, a, b in quotable_thoughts(text, spans, law):
             cov = coverage(lexical, terms, sentence)
             early = 0.02 / (1.0 + i)  # on a tie, a section's opening states its rule
             out.append(Passage(rank, a, b, text[a:b], cov + prior + early))
@@ -73,10 +74,12 @@ def passages(
     return out
 
 
-def _thoughts(text: str, all_spans: list[Span], hit: Hit) -> Iterator[tuple[int, str, int, int]]:
-    """(index, sentence, start, end) of each sentence that can be quoted, widened to a whole
-    thought."""
-    spans = headed(text, all_spans, law="law" in hit.chunk.metadata)
+def quotable_thoughts(
+    text: str, all_spans: list[Span], law: bool
+) -> Iterator[tuple[int, str, int, int]]:
+    """(index, sentence, start, end) of each sentence of a chunk that can be quoted, widened to
+    a whole thought (law: the chunk is a law's)."""
+    spans = headed(text, all_spans, law=law)
     for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
         if not _usable(sentence) or not complete(text, spans, i):
@@ -104,7 +107,8 @@ def quotable(
     out = list(hits)
     texts = [h.chunk.text for h in hits[:first]]
     for rank, (text, spans) in enumerate(zip(texts, spans_of(texts), strict=True)):
-        if next(_thoughts(text, spans, hits[rank]), None) is not None:
+        law = "law" in hits[rank].chunk.metadata
+        if next(quotable_thoughts(text, spans, law), None) is not None:
             continue  # the common case: no scoring needed
         terms = query_terms(lexical, result)
         found = [

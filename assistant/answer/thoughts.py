@@ -159,6 +159,8 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
             return None  # a sentence announcing items that are not there
     elif opened := _OPENS_LIST.search(text, spans[i][0], spans[i][1]):
         last = _rest_of_list(text, spans, i, opened["marker"])
+    if text[spans[last][0] : spans[last][1]].rstrip().endswith(":"):
+        return None  # it would end announcing what it does not bring (a form's "Fall: …:")
     return spans[first][0], spans[last][1]
 
 
@@ -210,11 +212,13 @@ def _bullet_at(text: str, position: int) -> bool:
 
 
 def _subsection_start(text: str, spans: list[Span], i: int) -> int | None:
-    """The first sentence of sentence i's subsection ("(2) …"), when the chunk holds it whole
-    and it is at most MAX_BACK sentences back; None otherwise."""
+    """The first sentence of sentence i's subsection ("(2) …"), when the chunk holds it whole,
+    it is at most MAX_BACK sentences back and does not open with other subsections; None
+    otherwise."""
     for j in range(i - 1, max(i - MAX_BACK, 0) - 1, -1):
         if not complete(text, spans, j):
             return None
-        if _SUBSECTION.match(text[spans[j][0] : spans[j][1]]):
-            return j
+        if _SUBSECTION.match(sentence := text[spans[j][0] : spans[j][1]]):
+            # "(3) Die Absätze 1 und 2 gelten nicht …" opens with what the chunk's quote lacks
+            return None if _CITES.match(sentence) else j
     return None

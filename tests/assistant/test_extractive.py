@@ -369,3 +369,34 @@ def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words()
     )
     text = _answer("Gilt Teil 6 der Anlage entsprechend?", [cut])
     assert "Juni 2008)" not in text, text
+
+
+# a form's bullet item whose last sentence announces fields the item does not hold (own words)
+FORM_ITEMS = (
+    "Bitte geben Sie an, ob bereits ein Verfahren läuft.\n"
+    "- Aktenzeichen des Verfahrens:\n"
+    "- Ort des Gerichts: ( ) Hilfe bei einem Streit über ein schon ergangenes Urteil? "
+    "In diesem Fall sind anzugeben:\n"
+    "- Datum des Urteils:"
+)
+
+
+def test_a_bullet_item_ending_in_an_announcement_is_never_quoted() -> None:
+    spans = segment(FORM_ITEMS)
+    item = next(i for i, (a, b) in enumerate(spans) if "Ort des Gerichts" in FORM_ITEMS[a:b])
+    assert widen(FORM_ITEMS, spans, item) is None  # its "…anzugeben:" brings no field
+    text = _answer("Hilfe bei einem Streit über ein schon ergangenes Urteil?", [FORM_ITEMS])
+    assert "anzugeben: [1]" not in text and not text.rstrip().endswith(":")
+
+
+def test_a_sentence_citing_its_subsection_never_brings_one_opening_with_others() -> None:
+    text = (
+        "(1) Die Behörde erhebt für Auskünfte Gebühren. (2) Sie kann daneben Auslagen verlangen. "
+        "(3) Die Absätze 1 und 2 gelten nicht für einfache Auskünfte. Satz 1 gilt entsprechend "
+        "für die Einsicht in Akten vor Ort."
+    )
+    spans = segment(text)
+    cites = next(i for i, (a, b) in enumerate(spans) if text[a:b].startswith("Satz 1"))
+    assert widen(text, spans, cites) is None  # "(3) Die Absätze 1 und 2 …" shows neither
+    answer = _answer("Gilt das auch für die Einsicht in Akten vor Ort?", [text])
+    assert "Satz 1 gilt" not in answer and "(3) Die Absätze" not in answer
