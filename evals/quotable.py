@@ -8,11 +8,14 @@ statement and the quote it would become, finds what no question set happens to a
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import quotable_thoughts
+from assistant.errors import LoadError
 from assistant.services import Services
-from assistant.store.sentences import segment
+from assistant.store.manifest_records import ChunkRecord
+from assistant.store.sentences import Span, segment
 from evals.checks import (
     answer_pieces,
     cut_inside,
@@ -20,6 +23,9 @@ from evals.checks import (
     opens_with_reference,
     runs_into_item,
 )
+from ingest.discovery import discover
+from ingest.loaders import load_document
+from ingest.pipeline import Ingestor
 
 BATCH = 500
 EXAMPLES = 10  # places of faulty thoughts kept per kind (doc, §, chunk), never their text
@@ -40,48 +46,93 @@ def faults(thought: str) -> list[str]:
     return found
 
 
-def scan(services: Services) -> dict[str, Any]:
-    """Counts of chunks, quotable thoughts and thoughts failing each check, with examples."""
-    store = services.engine.sentences
-    counts: Counter[str] = Counter()
-    examples: dict[str, list[str]] = {}
+class Tally:
+    """Counts of chunks, quotable thoughts and thoughts failing each check, with places."""
 
-    def check(batch: list[Any]) -> None:
+    KINDS = ("cut", "headless_item", "runs_into_item", "opens_with_reference")
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.examples: dict[str, list[str]] = {}
+        self.unreadable: list[str] = []
+
+    def check(self, text: str, spans: list[Span], law: bool, place: str) -> None:
+        """Check every quotable thought of one chunk."""
+        self.counts["chunks"] += 1
+        for _, _, a, b in quotable_thoughts(text, spans, law):
+            self.counts["thoughts"] += 1
+            for kind in faults(text[a:b].strip()):
+                self.counts[kind] += 1
+                if len(self.examples.setdefault(kind, [])) < EXAMPLES:
+                    self.examples[kind].append(place)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "chunks": self.counts["chunks"],
+            "thoughts": self.counts["thoughts"],
+            **{kind: self.counts[kind] for kind in self.KINDS},
+            "examples": self.examples,
+        }
+        if self.unreadable:
+            out["unreadable"] = self.unreadable
+        return out
+
+
+def scan(services: Services) -> dict[str, Any]:
+    """Every chunk of an index (its sentence boundaries as answers see them)."""
+    store = services.engine.sentences
+    tally = Tally()
+
+    def check(batch: list[ChunkRecord]) -> None:
         texts = [r.text for r in batch]
         all_spans = store.spans_of(texts) if store is not None else [segment(t) for t in texts]
         for record, spans in zip(batch, all_spans, strict=True):
-            law = "law" in record.metadata
-            for _, _, a, b in quotable_thoughts(record.text, spans, law):
-                counts["thoughts"] += 1
-                for kind in faults(record.text[a:b].strip()):
-                    counts[kind] += 1
-                    section = record.metadata.get("section") or ""
-                    place = f"{record.doc_id} {section} {record.chunk_id}"
-                    if len(examples.setdefault(kind, [])) < EXAMPLES:
-                        examples[kind].append(place)
+            section = record.metadata.get("section") or ""
+            place = f"{record.doc_id} {section} {record.chunk_id}"
+            tally.check(record.text, spans, "law" in record.metadata, place)
 
-    batch: list[Any] = []
+    batch: list[ChunkRecord] = []
     for record in services.retriever.index.manifest.iter_chunks():
-        counts["chunks"] += 1
         batch.append(record)
         if len(batch) == BATCH:
             check(batch)
             batch = []
     check(batch)
-    kinds = ("cut", "headless_item", "runs_into_item", "opens_with_reference")
-    return {
-        "chunks": counts["chunks"],
-        "thoughts": counts["thoughts"],
-        **{kind: counts[kind] for kind in kinds},
-        "examples": examples,
-    }
+    return tally.as_dict()
+
+
+def scan_files(folders: list[Path], services: Services) -> dict[str, Any]:
+    """Every chunk of the documents in folders, loaded and chunked as ingestion does, without
+    storing them (services: the settings, limits and OCR cache used)."""
+    ingestor = Ingestor(services.index, services.settings)
+    limits = ingestor.limits()
+    tally = Tally()
+    for folder in folders:
+        for candidate in discover(folder):
+            if candidate.refused:
+                tally.unreadable.append(f"{candidate.path.name}: {candidate.refused}")
+                continue
+            try:
+                document = load_document(candidate.path, limits)
+            except LoadError as error:  # no text, unsupported: ingestion reports them too
+                tally.unreadable.append(f"{candidate.path.name}: {error.reason}")
+                continue
+            for chunk in ingestor.chunker.split_document(document, "scan", "other", ""):
+                place = f"{candidate.path.name} {chunk.metadata.get('page') or ''}"
+                law = bool(chunk.metadata.get("law"))
+                tally.check(chunk.text, segment(chunk.text), law, place)
+    return tally.as_dict()
 
 
 def report_lines(results: dict[str, Any]) -> list[str]:
     """The report's table of the scans in the eval results (none: no lines)."""
     scans = {
         name: results[key]
-        for name, key in (("laws", "quotable_laws"), ("starter corpus", "quotable_starter"))
+        for name, key in (
+            ("laws", "quotable_laws"),
+            ("starter corpus", "quotable_starter"),
+            ("documents of ../shared (PDF, web; loaded, not indexed)", "quotable_documents"),
+        )
         if key in results
     }
     if not scans:

@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.services import Services
 from evals import quotable
-from evals.harness import ROOT, eval_services, ingest, load_jsonl, run_questions
+from evals.harness import ROOT, SHARED, eval_services, ingest, load_jsonl, run_questions
 
 GOLD = ROOT / "evals" / "gold" / "starter_qa.jsonl"
 # session 20, each by a helper who saw only corpus/, never the system: dev2 is read (dev), the
@@ -31,6 +31,9 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
         for name, path in SETS.items():
             out[name] = run_questions(services, load_jsonl(path), doc_matches)
         out["quotable_starter"] = quotable.scan(services)
+        documents = [SHARED / "corpora" / "pdf", SHARED / "corpora" / "web"]
+        if all(folder.is_dir() for folder in documents):
+            out["quotable_documents"] = quotable.scan_files(documents, services)
         out["starter_baselines"] = run_baselines(services, log)
     out["starter"]["ingest"] = summary
     return out

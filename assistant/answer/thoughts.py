@@ -74,9 +74,13 @@ _OPEN_ITEM = re.compile(
 # ("Zuletzt geändert durch: Art." | "16 G v. 28.6.2021"); "ähnlicher Art." is the noun
 _ABBREVIATION_END = re.compile(
     r"(?:^|[\s(:])(?:Art|Abs|Nr|Ziff|lit|Buchst|S|Satz|vgl|ggf|bzw|ca|gem|sog|inkl|zzgl|bzgl|"
-    r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m)\.$"
+    r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m|z|d|u)\.$"
+)  # "z.", "d.", "u." alone: the segmenter split "(z. | B. …" or "S. 113 ff. u. | S. 153"
+# "ähnlicher Art." is the noun, which ends a sentence; after an article or a preposition ("dass
+# der Art.") it is "Artikel"
+_NOUN_ART = re.compile(
+    r"\s(?!(?:der|den|dem|des|oder|über|unter)\s)[a-zäöüß]+(?:er|en|em|es)\s+Art\.$"
 )
-_NOUN_ART = re.compile(r"\s[a-zäöüß]+(?:er|en|em|es)\s+Art\.$")
 # a bracket closed before any is opened: the chunk begins inside it (not an item's "a)", "2)")
 _CLOSES_FIRST = re.compile(r"^(?!\s*(?:\d{1,2}[a-z]?|[a-z]{1,2}|[IVX]{1,4})\))[^()]{1,80}\)")
 
@@ -85,6 +89,7 @@ _CLOSES_FIRST = re.compile(r"^(?!\s*(?:\d{1,2}[a-z]?|[a-z]{1,2}|[IVX]{1,4})\))[^
 # …" after "(5) Der Beglaubigungsvermerk muss … bei der Beglaubigung"): always in a law (a §'s
 # text opens with "(1)" or a sentence), elsewhere when the item goes on in lower case
 _ITEM_OPENS = re.compile(r"\s*(?:\d{1,2}[a-z]?\.|[a-z]{1,2}\)|[IVX]{1,4}\.)\s+(?P<next>\S)")
+_GOES_ON = frozenset('abcdefghijklmnopqrstuvwxyzäöüß„"»')  # an item going on in lower case
 # … and so does a bracket closed before a comma: "(Informationen), die bei einer Stelle …"
 _BRACKET_OPENS = re.compile(r"\s*\([^()]{1,60}\)\s*[,;]")
 
@@ -161,6 +166,8 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
         last = _rest_of_list(text, spans, i, opened["marker"])
     if text[spans[last][0] : spans[last][1]].rstrip().endswith(":"):
         return None  # it would end announcing what it does not bring (a form's "Fall: …:")
+    if (opens := _ITEM_OPENS.match(text, spans[first][0])) and opens["next"][0] in _GOES_ON:
+        return None  # "3. die Rückschau: …" goes on from a sentence it does not show
     return spans[first][0], spans[last][1]
 
 

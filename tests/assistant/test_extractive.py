@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.extractive import Passage, compose, in_reading_order, quotable
-from assistant.answer.thoughts import widen
+from assistant.answer.thoughts import complete, widen
 from assistant.retrieval.query import ParsedQuery
 from assistant.retrieval.results import Hit, SearchResult
 from assistant.store.lexical import LexicalIndex
@@ -352,14 +354,48 @@ FORM = (
     "* Forschung,* Handel,* sonstige Tätigkeit (bitte angeben): * 11. Zweck der Lieferung:\n"
     "* Lagerung\n* Rücksendung"
 )
+# a form's bullet item whose last sentence announces fields the item does not hold (own words)
+FORM_ITEMS = (
+    "Bitte geben Sie an, ob bereits ein Verfahren läuft.\n"
+    "- Aktenzeichen des Verfahrens:\n"
+    "- Ort des Gerichts: ( ) Hilfe bei einem Streit über ein schon ergangenes Urteil? "
+    "In diesem Fall sind anzugeben:\n"
+    "- Datum des Urteils:"
+)
+# a sentence citing its subsection, which opens with other subsections
+SUBSECTION = (
+    "(1) Die Behörde erhebt für Auskünfte Gebühren. (2) Sie kann daneben Auslagen verlangen. "
+    "(3) Die Absätze 1 und 2 gelten nicht für einfache Auskünfte. Satz 1 gilt entsprechend "
+    "für die Einsicht in Akten vor Ort."
+)
+# a list item going on in lower case, the sentence announcing it not in the chunk
+ITEM = (
+    "Das Team trifft sich regelmäßig zu festen Terminen. Vier Termine gibt es im Sprint.\n"
+    "3. rückschau: Das ist ein Treffen, bei dem das Team die Ergebnisse vorstellt."
+)
 
 
-def test_an_item_announcing_items_of_its_own_never_ends_a_quote() -> None:
-    spans = segment(FORM)
-    field = next(i for i, (a, b) in enumerate(spans) if "10. Art" in FORM[a:b])
-    assert widen(FORM, spans, field) is None  # its item runs on into the next field's "…:"
-    text = _answer("Welche Art der Tätigkeit ist anzukreuzen?", [FORM])
-    assert "Zweck der Lieferung: [1]" not in text and not text.rstrip().endswith(":")
+@pytest.mark.parametrize(
+    ("text", "sentence", "question", "absent"),
+    [
+        # its item runs on into the next field's "…:"
+        (FORM, "10. Art", "Welche Art der Tätigkeit ist anzukreuzen?", "Lieferung: [1]"),
+        # its "…anzugeben:" brings no field
+        (FORM_ITEMS, "Ort des", "Hilfe bei einem Streit über ein Urteil?", "anzugeben: [1]"),
+        # "(3) Die Absätze 1 und 2 …" shows neither
+        (SUBSECTION, "Satz 1", "Gilt das für die Einsicht in Akten vor Ort?", "Die Absätze"),
+        # "3. rückschau: …" goes on from a sentence it does not show
+        (ITEM, "3. rückschau", "Was ist die Rückschau im Sprint?", "3. rückschau"),
+    ],
+)
+def test_a_sentence_that_cannot_stand_whole_is_never_quoted(
+    text: str, sentence: str, question: str, absent: str
+) -> None:
+    spans = segment(text)
+    i = next(i for i, (a, b) in enumerate(spans) if sentence in text[a:b])
+    assert widen(text, spans, i) is None
+    answer = _answer(question, [text])
+    assert absent not in answer and not answer.rstrip().endswith(":"), answer
 
 
 def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words() -> None:
@@ -371,32 +407,15 @@ def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words()
     assert "Juni 2008)" not in text, text
 
 
-# a form's bullet item whose last sentence announces fields the item does not hold (own words)
-FORM_ITEMS = (
-    "Bitte geben Sie an, ob bereits ein Verfahren läuft.\n"
-    "- Aktenzeichen des Verfahrens:\n"
-    "- Ort des Gerichts: ( ) Hilfe bei einem Streit über ein schon ergangenes Urteil? "
-    "In diesem Fall sind anzugeben:\n"
-    "- Datum des Urteils:"
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "Die Stelle koordiniert die Umsetzung (z.",  # the segmenter split "(z. | B. …"
+        "Vgl. Müller, 2018, S. 113 ff. u.",  # … and "u. | S. 153"
+        "Folglich lässt sich sagen, dass der Art.",  # "Artikel", not the noun
+    ],
 )
-
-
-def test_a_bullet_item_ending_in_an_announcement_is_never_quoted() -> None:
-    spans = segment(FORM_ITEMS)
-    item = next(i for i, (a, b) in enumerate(spans) if "Ort des Gerichts" in FORM_ITEMS[a:b])
-    assert widen(FORM_ITEMS, spans, item) is None  # its "…anzugeben:" brings no field
-    text = _answer("Hilfe bei einem Streit über ein schon ergangenes Urteil?", [FORM_ITEMS])
-    assert "anzugeben: [1]" not in text and not text.rstrip().endswith(":")
-
-
-def test_a_sentence_citing_its_subsection_never_brings_one_opening_with_others() -> None:
-    text = (
-        "(1) Die Behörde erhebt für Auskünfte Gebühren. (2) Sie kann daneben Auslagen verlangen. "
-        "(3) Die Absätze 1 und 2 gelten nicht für einfache Auskünfte. Satz 1 gilt entsprechend "
-        "für die Einsicht in Akten vor Ort."
-    )
-    spans = segment(text)
-    cites = next(i for i, (a, b) in enumerate(spans) if text[a:b].startswith("Satz 1"))
-    assert widen(text, spans, cites) is None  # "(3) Die Absätze 1 und 2 …" shows neither
-    answer = _answer("Gilt das auch für die Einsicht in Akten vor Ort?", [text])
-    assert "Satz 1 gilt" not in answer and "(3) Die Absätze" not in answer
+def test_a_span_ending_in_a_lone_abbreviation_is_not_whole(cut: str) -> None:
+    text = f"Die Behörde prüft jeden Antrag sorgfältig. {cut}"
+    spans = [(0, 42), (43, len(text))]
+    assert complete(text, spans, 0) and not complete(text, spans, 1)

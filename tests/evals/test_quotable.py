@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.services import Services
-from evals.quotable import faults, scan
+from evals.quotable import faults, scan, scan_files
 from ingest.pipeline import Ingestor
 
 
@@ -34,3 +34,19 @@ def test_scan_counts_every_chunk_and_thought(services: Services, tmp_path: Path)
     assert found["cut"] == 0  # the form's item ending in "anzugeben:" is not quotable
     assert found["opens_with_reference"] == 1  # "dieses Kapitels": the check is stricter
     assert len(found["examples"]["opens_with_reference"]) == 1
+
+
+def test_scan_files_loads_and_chunks_without_storing(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "leer.md").write_text("   \n", encoding="utf-8")
+    (folder / "handbuch.md").write_text(
+        "# Handbuch\n\n## Kapitel 2\n\nDie Vorschriften dieses Kapitels gelten für alle Teams. "
+        "Das Team trifft sich jede Woche zu einem festen Termin.\n",
+        encoding="utf-8",
+    )
+    found = scan_files([folder], services)
+    assert found["chunks"] >= 1 and found["thoughts"] >= 2
+    assert found["opens_with_reference"] == 1 and found["cut"] == 0
+    assert found["unreadable"] == ["leer.md: kein Text gefunden"]
+    assert services.retriever.index.manifest.chunk_count() == 0  # nothing stored
