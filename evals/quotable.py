@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import quotable_thoughts
+from assistant.config import Settings
 from assistant.errors import LoadError
 from assistant.services import Services
 from assistant.store.manifest_records import ChunkRecord
@@ -23,9 +24,10 @@ from evals.checks import (
     opens_with_reference,
     runs_into_item,
 )
+from ingest.chunking import Chunker
 from ingest.discovery import discover
 from ingest.loaders import load_document
-from ingest.pipeline import Ingestor
+from ingest.pipeline import load_limits
 
 BATCH = 500
 EXAMPLES = 10  # places of faulty thoughts kept per kind (doc, §, chunk), never their text
@@ -101,11 +103,11 @@ def scan(services: Services) -> dict[str, Any]:
     return tally.as_dict()
 
 
-def scan_files(folders: list[Path], services: Services) -> dict[str, Any]:
-    """Every chunk of the documents in folders, loaded and chunked as ingestion does, without
-    storing them (services: the settings, limits and OCR cache used)."""
-    ingestor = Ingestor(services.index, services.settings)
-    limits = ingestor.limits()
+def scan_files(folders: list[Path], settings: Settings) -> dict[str, Any]:
+    """Every chunk of the documents in folders, loaded and chunked as ingestion does (its
+    limits and OCR cache from settings), without storing them."""
+    limits = load_limits(settings)
+    chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
     tally = Tally()
     for folder in folders:
         for candidate in discover(folder):
@@ -117,7 +119,7 @@ def scan_files(folders: list[Path], services: Services) -> dict[str, Any]:
             except LoadError as error:  # no text, unsupported: ingestion reports them too
                 tally.unreadable.append(f"{candidate.path.name}: {error.reason}")
                 continue
-            for chunk in ingestor.chunker.split_document(document, "scan", "other", ""):
+            for chunk in chunker.split_document(document, "scan", "other", ""):
                 place = f"{candidate.path.name} {chunk.metadata.get('page') or ''}"
                 law = bool(chunk.metadata.get("law"))
                 tally.check(chunk.text, segment(chunk.text), law, place)

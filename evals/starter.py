@@ -33,7 +33,7 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
         out["quotable_starter"] = quotable.scan(services)
         documents = [SHARED / "corpora" / "pdf", SHARED / "corpora" / "web"]
         if all(folder.is_dir() for folder in documents):
-            out["quotable_documents"] = quotable.scan_files(documents, services)
+            out["quotable_documents"] = quotable.scan_files(documents, services.settings)
         out["starter_baselines"] = run_baselines(services, log)
     out["starter"]["ingest"] = summary
     return out

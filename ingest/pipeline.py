@@ -93,6 +93,25 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def load_limits(settings: Settings) -> LoadLimits:
+    """Per-file limits (size, pages, time, OCR) from settings."""
+    return LoadLimits(
+        max_bytes=int(settings.max_file_mb * 1024 * 1024),
+        max_pages=settings.max_pages,
+        max_seconds=settings.max_seconds_per_file,
+        ocr=OcrOptions(
+            enabled=settings.ocr,
+            tesseract=settings.ocr_tesseract,
+            language=settings.ocr_language,
+            dpi=settings.ocr_dpi,
+            max_pages=settings.ocr_max_pages,
+            timeout=settings.ocr_timeout,
+            min_confidence=settings.ocr_min_confidence,
+            cache_dir=settings.ocr_cache_dir,
+        ),
+    )
+
+
 class Ingestor:
     """Runs ingest over paths against one Index."""
 
@@ -115,21 +134,7 @@ class Ingestor:
 
     def limits(self) -> LoadLimits:
         """Fresh per-file limits from settings."""
-        return LoadLimits(
-            max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
-            max_pages=self.settings.max_pages,
-            max_seconds=self.settings.max_seconds_per_file,
-            ocr=OcrOptions(
-                enabled=self.settings.ocr,
-                tesseract=self.settings.ocr_tesseract,
-                language=self.settings.ocr_language,
-                dpi=self.settings.ocr_dpi,
-                max_pages=self.settings.ocr_max_pages,
-                timeout=self.settings.ocr_timeout,
-                min_confidence=self.settings.ocr_min_confidence,
-                cache_dir=self.settings.ocr_cache_dir,
-            ),
-        )
+        return load_limits(self.settings)
 
     def run(
         self, targets: Sequence[Path], doc_type: str | None = None, prune: bool = False

@@ -45,7 +45,7 @@ def test_scan_files_loads_and_chunks_without_storing(services: Services, tmp_pat
         "Das Team trifft sich jede Woche zu einem festen Termin.\n",
         encoding="utf-8",
     )
-    found = scan_files([folder], services)
+    found = scan_files([folder], services.settings)
     assert found["chunks"] >= 1 and found["thoughts"] >= 2
     assert found["opens_with_reference"] == 1 and found["cut"] == 0
     assert found["unreadable"] == ["leer.md: kein Text gefunden"]
