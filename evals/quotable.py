@@ -69,6 +69,7 @@ class Tally:
                     self.examples[kind].append(place)
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts, the places kept and the files that could not be read, for the report."""
         out: dict[str, Any] = {
             "chunks": self.counts["chunks"],
             "thoughts": self.counts["thoughts"],
@@ -106,7 +107,6 @@ def scan(services: Services) -> dict[str, Any]:
 def scan_files(folders: list[Path], settings: Settings) -> dict[str, Any]:
     """Every chunk of the documents in folders, loaded and chunked as ingestion does (its
     limits and OCR cache from settings), without storing them."""
-    limits = load_limits(settings)
     chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap)
     tally = Tally()
     for folder in folders:
@@ -115,7 +115,7 @@ def scan_files(folders: list[Path], settings: Settings) -> dict[str, Any]:
                 tally.unreadable.append(f"{candidate.path.name}: {candidate.refused}")
                 continue
             try:
-                document = load_document(candidate.path, limits)
+                document = load_document(candidate.path, load_limits(settings))  # a clock per file
             except LoadError as error:  # no text, unsupported: ingestion reports them too
                 tally.unreadable.append(f"{candidate.path.name}: {error.reason}")
                 continue

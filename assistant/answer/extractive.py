@@ -27,6 +27,7 @@ from assistant.store.sentences import Span
 SpansOf = Callable[[list[str]], list[list[Span]]]
 Siblings = Callable[[Hit], list[Hit]]  # the other chunks of a hit's §, in reading order
 
+MARKER = re.compile(r"\[\d+\]")  # how an answer marks its citations: "… [1]"
 MAX_PASSAGES = 3
 MAX_SOURCES = 2
 MAX_WORDS = 120  # beyond this the answer gets no further passage
@@ -90,6 +91,8 @@ def quotable_thoughts(
         a, b = widened
         if text[a:b].rstrip().endswith("?"):
             continue  # a question (a checklist's "Gibt es im Landesrecht …?") answers nothing
+        if MARKER.search(text, a, b):
+            continue  # "Anlagen [2] und [3]" would read as the answer's own citation markers
         yield i, sentence, a, b
 
 

@@ -71,11 +71,12 @@ _OPEN_ITEM = re.compile(
 )
 
 # abbreviations no German sentence ends with: a span ending in one was cut by the segmenter
-# ("Zuletzt geändert durch: Art." | "16 G v. 28.6.2021"); "ähnlicher Art." is the noun
+# ("Zuletzt geändert durch: Art." | "16 G v. 28.6.2021", "(z." | "B. …", "ff. u." | "S. 153",
+# "Krankenhaus St." | "Johannes-Hospital"); "ähnlicher Art." is the noun
 _ABBREVIATION_END = re.compile(
     r"(?:^|[\s(:])(?:Art|Abs|Nr|Ziff|lit|Buchst|S|Satz|vgl|ggf|bzw|ca|gem|sog|inkl|zzgl|bzgl|"
-    r"Dr|Prof|Mio|Mrd|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m|z|d|u)\.$"
-)  # "z.", "d.", "u." alone: the segmenter split "(z. | B. …" or "S. 113 ff. u. | S. 153"
+    r"Dr|Prof|Mio|Mrd|St|z\. ?B|d\. ?h|u\. ?a|i\. ?V\. ?m|z|d|u)\.$"
+)
 # "ähnlicher Art." is the noun, which ends a sentence; after an article or a preposition ("dass
 # der Art.") it is "Artikel"
 _NOUN_ART = re.compile(

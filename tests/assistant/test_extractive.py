@@ -413,9 +413,20 @@ def test_a_chunk_opening_inside_a_bracket_is_never_quoted_from_its_first_words()
         "Die Stelle koordiniert die Umsetzung (z.",  # the segmenter split "(z. | B. …"
         "Vgl. Müller, 2018, S. 113 ff. u.",  # … and "u. | S. 153"
         "Folglich lässt sich sagen, dass der Art.",  # "Artikel", not the noun
+        "Träger ist das Krankenhaus St.",  # "St. | Johannes-Hospital"
     ],
 )
 def test_a_span_ending_in_a_lone_abbreviation_is_not_whole(cut: str) -> None:
     text = f"Die Behörde prüft jeden Antrag sorgfältig. {cut}"
     spans = [(0, 42), (43, len(text))]
     assert complete(text, spans, 0) and not complete(text, spans, 1)
+
+
+def test_a_sentence_holding_citation_markers_of_its_own_is_never_quoted() -> None:
+    text = (
+        "Die Prüffälle sind im Prüfkatalog nach den Anlagen [2] und [3] dokumentiert. Der "
+        "Anbieter erstellt für jeden Prüffall ein Protokoll und bewahrt es zehn Jahre auf."
+    )
+    answer = _answer("Wo sind die Prüffälle dokumentiert und wer erstellt das Protokoll?", [text])
+    assert "[2]" not in answer and "[3]" not in answer
+    assert answer.startswith("Der Anbieter erstellt"), answer
