@@ -158,15 +158,13 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
                 break
             last += 1
         # an item that announces items of its own (a form's next field: "… 11. Zweck:") ends
-        # nothing; its items are not brought along
+        # nothing; its items are not brought along (none left: the check below refuses it)
         while last > i and text[spans[last][0] : spans[last][1]].rstrip().endswith(":"):
             last -= 1
-        if last == i:
-            return None  # a sentence announcing items that are not there
     elif opened := _OPENS_LIST.search(text, spans[i][0], spans[i][1]):
         last = _rest_of_list(text, spans, i, opened["marker"])
     if text[spans[last][0] : spans[last][1]].rstrip().endswith(":"):
-        return None  # it would end announcing what it does not bring (a form's "Fall: …:")
+        return None  # it would end announcing what it does not bring (no items, a form's "…:")
     if (opens := _ITEM_OPENS.match(text, spans[first][0])) and opens["next"][0] in _GOES_ON:
         return None  # "3. die Rückschau: …" goes on from a sentence it does not show
     return spans[first][0], spans[last][1]
