@@ -42,6 +42,10 @@ _REFERS_BACK = re.compile(
     rf"|(?:\S+\s+){{1,3}}(?i:{_EARLY_BACK})\b"
     rf"|(?:\S+\s+){{1,3}}(?i:diese[nmrs]?)\s+(?!{_OWN}\b)[A-ZÄÖÜ])"
 )
+# "Nach dieser Richtlinie …" names its own unit unless the sentence before names a Richtlinie
+# ("… der Technischen Richtlinie nach Absatz 6 …"; TKG § 170): then it points back to that one
+_NAMES_OWN = re.compile(r"^\s*(?:\S+\s+){0,3}(?i:diese[nmrs]?)\s+(?P<noun>Richtlinie)\b")
+_OWN_NAMED = re.compile(r"(?i:diese[nmrs]?)\s+Richtlinie")
 # a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
 # "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
 # that opens with other subsections ("(3) Die Absätze 1 und 2 gelten …") cannot stand alone
@@ -134,10 +138,10 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
         if start is None:
             return None
         first = start
-    elif _REFERS_BACK.match(sentence):
+    elif _refers_back(text, spans, i):
         first = i
         # the sentence referred to may refer back in turn ("Details … dieser Länder …")
-        while first == i or _REFERS_BACK.match(text[spans[first][0] : spans[first][1]]):
+        while first == i or _refers_back(text, spans, first):
             if first == 0 or i - first >= MAX_BACK or not complete(text, spans, first - 1):
                 return None
             first -= 1
@@ -168,6 +172,19 @@ def widen(text: str, spans: list[Span], i: int) -> tuple[int, int] | None:
     if (opens := _ITEM_OPENS.match(text, spans[first][0])) and opens["next"][0] in _GOES_ON:
         return None  # "3. die Rückschau: …" goes on from a sentence it does not show
     return spans[first][0], spans[last][1]
+
+
+def _refers_back(text: str, spans: list[Span], i: int) -> bool:
+    """Sentence i opens pointing back: a word that always does, or "diese Richtlinie" after a
+    sentence that names another one."""
+    sentence = text[spans[i][0] : spans[i][1]]
+    if _REFERS_BACK.match(sentence):
+        return True
+    own = _NAMES_OWN.match(sentence)
+    if not own or i == 0:
+        return False
+    before = _OWN_NAMED.sub("", text[spans[i - 1][0] : spans[i - 1][1]])
+    return own["noun"] in before
 
 
 def _rest_of_list(text: str, spans: list[Span], i: int, marker: str) -> int:

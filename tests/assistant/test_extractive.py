@@ -257,6 +257,19 @@ def test_a_sentence_pointing_back_in_its_first_words_brings_the_one_before() -> 
     assert text.startswith("(1) Wer auf Grund dieses Gesetzes")  # its own law: stands alone
 
 
+def test_dieser_richtlinie_after_a_sentence_naming_one_brings_that_sentence() -> None:
+    rules = (
+        "(4) Wer Anlagen betreibt, beachtet die Technische Richtlinie der Bundesnetzagentur. "
+        "Nach dieser Richtlinie gebaute Anlagen gelten als geeignet."
+    )
+    spans = segment(rules)
+    widened = widen(rules, spans, 1)
+    assert widened is not None and rules[widened[0] : widened[1]] == rules
+    own = "(1) Diese Richtlinie gilt für Zuschüsse. Nach dieser Richtlinie wird nur gefördert."
+    widened = widen(own, segment(own), 1)  # no Richtlinie named before: its own unit
+    assert widened is not None and own[widened[0] : widened[1]].startswith("Nach dieser")
+
+
 def test_a_reference_back_to_a_sentence_that_refers_back_brings_both() -> None:
     models = (
         "Als Vorbilder werden Schweden und Estland genannt. Details, welche Lösungen dieser "
