@@ -24,7 +24,8 @@ chosen on the starter dev sets (anew with --documents, or when its models are re
 Since session 41 the relevance model learns from every readable dev law set (--relevance refits
 it alone): held out by set, its AUC rose on each of the seven added; `correct`, refitted on them
 too, answered fewer in-corpus questions on 8 of the 10 readable dev law sets, and is kept as
-fitted on the first three. The frozen test set is never read here.
+fitted on the first three (a run without --relevance refits it on every set: measure first).
+The frozen test set is never read here.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ _REFERS_BACK = re.compile(
 )
 # "Nach dieser Richtlinie …" names its own unit unless the sentence before names a Richtlinie
 # ("… der Technischen Richtlinie nach Absatz 6 …"; TKG § 170): then it points back to that one
-_NAMES_OWN = re.compile(r"^\s*(?:\S+\s+){0,3}(?i:diese[nmrs]?)\s+(?P<noun>Richtlinie)\b")
-_OWN_NAMED = re.compile(r"(?i:diese[nmrs]?)\s+Richtlinie")
+_THIS_RICHTLINIE = r"(?i:diese[nmrs]?)\s+Richtlinie\b"
+_OPENS_THIS_RICHTLINIE = re.compile(rf"^\s*(?:\S+\s+){{0,3}}{_THIS_RICHTLINIE}")
 # a law's sentence that opens with another sentence of its subsection ("Satz 2 gilt nicht, …",
 # "Die Sätze 1 und 2 gelten entsprechend") brings its subsection from the start, "(3) …"; one
 # that opens with other subsections ("(3) Die Absätze 1 und 2 gelten …") cannot stand alone
@@ -180,11 +180,10 @@ def _refers_back(text: str, spans: list[Span], i: int) -> bool:
     sentence = text[spans[i][0] : spans[i][1]]
     if _REFERS_BACK.match(sentence):
         return True
-    own = _NAMES_OWN.match(sentence)
-    if not own or i == 0:
+    if i == 0 or not _OPENS_THIS_RICHTLINIE.match(sentence):
         return False
-    before = _OWN_NAMED.sub("", text[spans[i - 1][0] : spans[i - 1][1]])
-    return own["noun"] in before
+    before = text[spans[i - 1][0] : spans[i - 1][1]]
+    return "Richtlinie" in re.sub(_THIS_RICHTLINIE, "", before)
 
 
 def _rest_of_list(text: str, spans: list[Span], i: int, marker: str) -> int:
