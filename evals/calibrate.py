@@ -18,13 +18,20 @@ models have seen): every out-of-corpus dev question abstains with a margin unles
 IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set would, and `answer_from` balances the two
 targets on the held-out dev questions (everyday questions, the hardest dev sets): the threshold
 whose worse margin — answered share above ANSWERED, share of answers naming no gold source below
-NO_GOLD — is largest. An index of documents keeps its own pair of models (`documents_models`,
-the pair it had before the refit unless --documents-refit) and with them its own thresholds,
-chosen on the starter dev sets (anew with --documents, or when its models are refitted).
+NO_GOLD — is largest (evals/cutoffs.py). An index of documents keeps its own pair of models
+(`documents_models`, the pair it had before the refit unless --documents-refit) and with them its
+own thresholds, chosen on the starter dev sets (anew with --documents, or when its models are
+refitted).
 Since session 41 the relevance model learns from every readable dev law set (--relevance refits
 it alone): held out by set, its AUC rose on each of the seven added; `correct`, refitted on them
 too, answered fewer in-corpus questions on 8 of the 10 readable dev law sets, and is kept as
 fitted on the first three (a run without --relevance refits it on every set: measure first).
+Since session 42 `correct` also reads the scope model's logit where it applies (over every
+bundled law, no filter, the leading passages all laws), out of fold for the dev questions
+(evals/scope.py held_out_logits); --correct refits it alone on CORRECT_SETS, keeps the relevance
+model and stores the model from before as `unscoped`, which decides where the scope model does
+not apply. Its answer_from is then chosen by evals/answer_threshold.py from two `make eval`
+runs (the most right answers with no more wrong ones on the readable dev law sets).
 The frozen test set is never read here.
 """
 
@@ -32,28 +39,23 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 import numpy as np
 
 from assistant.scoring import LinearModel
-from evals.calibration_rows import SETS, Rows, ask, collect, collect_other_indexes
-from evals.harness import ROOT, eval_services, load_jsonl
+from evals.calibration_rows import SETS, Rows, collect, collect_other_indexes
+from evals.cutoffs import (
+    IN_CORPUS_ABSTAIN,
+    OOC_MARGIN,
+    balanced_threshold,
+    documents_thresholds,
+)
+from evals.harness import ROOT, eval_services
 from evals.logistic import fit, out_of_fold, recalibrated
-from evals.starter import doc_matches
+from evals.scope import held_out_logits
 
 CALIBRATION = ROOT / "assistant" / "data" / "calibration.json"
-# an index of documents (no law's register): its own abstention threshold over the same model
-DOCUMENT_SETS = {
-    "starter": ROOT / "evals" / "gold" / "starter_qa.jsonl",
-    "starter_dev2": ROOT / "evals" / "gold" / "starter_dev2.jsonl",
-}
-FLOORS = ROOT / "evals" / "thresholds.json"
-NO_GOLD = 0.15  # target: at most this share of answers names no gold source
-ANSWERED = 0.70  # target: at least this share of in-corpus questions is answered
 THRESHOLD_SET = "laws_heldout_dev"
-OOC_MARGIN = 0.05
-IN_CORPUS_ABSTAIN = 0.04  # at most this share of in-corpus dev questions abstains (target ≤ 0.05)
 # the features of each model, chosen by cross-validated AUC on the dev questions
 RELEVANT = (
     "dense",
@@ -70,72 +72,14 @@ RELEVANT = (
     "dense_long",
     "named",
 )
-CORRECT = ("lead_logit", "dense_peak", *RELEVANT)
-
-
-def _balanced_threshold(
-    p_cor: np.ndarray, named_gold: np.ndarray, kept: np.ndarray, inside: np.ndarray | None = None
-) -> float:
-    """The `answer_from` (0.01 steps) whose worse margin to both outcome targets is largest
-    (the answered share counts the in-corpus questions, `inside`; all when not given)."""
-    inside = np.ones(len(p_cor), dtype=bool) if inside is None else inside
-    best, best_margin = 0.95, -np.inf
-    for threshold in np.round(np.arange(0.2, 0.95, 0.01), 2):
-        answered = (p_cor >= threshold) & kept
-        if not answered.any():
-            continue
-        share = (answered & inside).sum() / inside.sum()
-        margin = min(share - ANSWERED, NO_GOLD - (1.0 - named_gold[answered].mean()))
-        if margin > best_margin:
-            best, best_margin = float(threshold), margin
-    return best
-
-
-def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
-    """`documents_abstain_below` and `documents_answer_from` for the fitted models, by the law
-    rules on the pooled starter-corpus dev sets (an index of documents, searched with the
-    documents' register); an out-of-corpus question answered counts as naming no gold. Read with
-    the documents' own models where the entry has them."""
-    models = entry.get("documents_models") or entry
-    relevant = LinearModel.from_json(models["relevant"])
-    correct = LinearModel.from_json(models["correct"])
-    rows: list[tuple[float, float, bool, bool, str]] = []  # p_rel, p_cor, inside, gold, set
-    with eval_services("starter") as services:
-        lexical = services.index.lexical()
-        for name, path in DOCUMENT_SETS.items():
-            for q in load_jsonl(path):
-                asked = ask(services, lexical, q, doc_matches)
-                if asked is None:
-                    continue
-                signals, hit = asked
-                p = relevant.probability(signals), correct.probability(signals)
-                rows.append((*p, bool(q["gold"]), bool(q["gold"]) and hit, name))
-    p_rel, p_cor = np.asarray([r[0] for r in rows]), np.asarray([r[1] for r in rows])
-    ins, gold = np.asarray([r[2] for r in rows]), np.asarray([r[3] for r in rows])
-    sets = np.asarray([r[4] for r in rows])
-    # pooled: the sets are small (85 and 50 in-corpus questions), a per-set quantile is a guess
-    abstain_below = float(
-        min(1.0, p_rel[~ins].max() + OOC_MARGIN, np.quantile(p_rel[ins], IN_CORPUS_ABSTAIN))
-    )
-    kept = p_rel >= abstain_below
-    best = _balanced_threshold(p_cor, gold, kept, ins)
-    # never below the starter corpus's committed floor of answered questions (the CI quality
-    # gate, evals/thresholds.json): session 31's balanced choice, 0.93, answered 0.847 of them
-    floor = json.loads(FLOORS.read_text(encoding="utf-8"))["starter"]["in_corpus_answered"]
-    starter = (sets == "starter") & ins
-    while best > 0.2 and ((p_cor >= best) & kept)[starter].mean() < floor:
-        best = round(best - 0.01, 2)
-    for n in DOCUMENT_SETS:
-        mine = sets == n
-        answered = (p_cor >= best) & kept & mine
-        print(
-            f"  {n} (documents: abstain below {abstain_below:.3f}, answer from {best}): "
-            f"in-corpus abstained {(~kept[mine & ins]).mean():.3f}, answered "
-            f"{answered[ins].sum() / (mine & ins).sum():.3f}; out-of-corpus abstained "
-            f"{(~kept[mine & ~ins]).mean():.3f}, answered "
-            f"{answered[~ins].sum() / (mine & ~ins).sum():.3f}"
-        )
-    return abstain_below, best
+# session 42: the scope model's logit, where it applies (over the 119 laws: does the question read
+# like those the laws answer?), out of fold for the dev questions; held out by set on the seven
+# readable dev sets `correct` is not fitted on, in-corpus answered 0.814 → 0.827 (answers
+# naming no gold 0.058 → 0.064) while out-of-corpus questions at or above the threshold 64 → 34
+CORRECT = ("lead_logit", "dense_peak", *RELEVANT, "answerable", "answerable_known")
+# the sets `correct` is fitted on (--correct): a refit on every set answered fewer in-corpus
+# questions (session 41)
+CORRECT_SETS = ("laws", "laws_heldout_dev", "starter")
 
 
 def _report_other(other: Rows, p_rel: np.ndarray, p_all: np.ndarray) -> None:
@@ -169,6 +113,11 @@ def main() -> None:
         help="only the relevance model refitted (and abstain_below); `correct`, answer_from kept",
     )
     parser.add_argument(
+        "--correct",
+        action="store_true",
+        help="only `correct` refitted (on CORRECT_SETS) and answer_from; relevance kept",
+    )
+    parser.add_argument(
         "--thresholds",
         action="store_true",
         help="models kept, every threshold chosen anew (after a change to retrieval)",
@@ -184,10 +133,14 @@ def main() -> None:
             CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
             print(f"wrote {CALIBRATION}")
         return
-    main_rows = collect()
+    fitting = {k: v for k, v in SETS.items() if k in CORRECT_SETS} if args.correct else SETS
+    main_rows = collect(fitting)
     rows, correct, names = main_rows.features, main_rows.correct, main_rows.names
     # the models see the questions over the other indexes too; thresholds only the main rows
-    other = Rows() if args.thresholds else collect_other_indexes()
+    other = Rows() if args.thresholds else collect_other_indexes(fitting)
+    with eval_services("laws") as services:  # `correct` reads the scope model's logit: held out
+        logits = held_out_logits(services)
+    print(f"scope logits held out: {main_rows.hold_out(logits) + other.hold_out(logits)} rows")
     n = len(main_rows)
     every = main_rows.features + other.features
     groups = main_rows.questions + other.questions
@@ -195,7 +148,7 @@ def main() -> None:
     y_rel = np.asarray(main_rows.relevant + other.relevant)
     x_cor = np.asarray([[r[f] for f in CORRECT] for r in every])
     y_all = np.asarray([c or 0 for c in main_rows.correct + other.correct])
-    if args.thresholds or args.relevance:  # the bundled models, on this retrieval's evidence
+    if args.thresholds or args.relevance or args.correct:  # the bundled models, on this evidence
         bundled = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         rel = bundled["models"][bundled["default"]]["relevant"]
         cor = bundled["models"][bundled["default"]]["correct"]
@@ -207,8 +160,9 @@ def main() -> None:
         rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
         p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
     elif not args.thresholds:
-        rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
-        p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
+        if not args.correct:
+            rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
+            p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
         cor = fit(x_cor, y_all, list(CORRECT), balanced=False)
         p_all = out_of_fold(x_cor, y_all, groups, balanced=False)
         _report_other(other, p_rel[n:], p_all[n:])
@@ -219,14 +173,18 @@ def main() -> None:
     # than IN_CORPUS_ABSTAIN of the in-corpus ones of any dev set (the realistic out-of-corpus
     # questions of laws_ooc_dev overlap in-corpus ones: then those get "Fundstellen zum Prüfen",
     # not answers)
-    abstain_below = float(
-        min(
-            1.0,
-            p_rel[y_rel == 0].max() + OOC_MARGIN,
-            *(
-                np.quantile(p_rel[(y_rel == 1) & (set_names == name)], IN_CORPUS_ABSTAIN)
-                for name in SETS
-            ),
+    abstain_below = (
+        float(kept_from["abstain_below"])
+        if args.correct
+        else float(
+            min(
+                1.0,
+                p_rel[y_rel == 0].max() + OOC_MARGIN,
+                *(
+                    np.quantile(p_rel[(y_rel == 1) & (set_names == name)], IN_CORPUS_ABSTAIN)
+                    for name in fitting
+                ),
+            )
         )
     )
     # `correct` is fitted on every question, out-of-corpus ones as not correct (session 15: on
@@ -238,7 +196,7 @@ def main() -> None:
     answer_from = (
         float(kept_from["answer_from"])
         if args.relevance
-        else _balanced_threshold(p_cor[hard], y_cor[hard], kept[hard])
+        else balanced_threshold(p_cor[hard], y_cor[hard], kept[hard])
     )
     answered = (p_cor >= answer_from) & kept
     outside = y_rel == 0
@@ -252,7 +210,7 @@ def main() -> None:
         f"answered {answered[hard].mean():.3f} naming gold {y_cor[answered & hard].mean():.3f}; "
         f"out-of-corpus answered {ooc_answered:.3f}"
     )
-    for name in SETS:  # out of fold, per set
+    for name in fitting:  # out of fold, per set
         mine = set_names == name
         ins = np.asarray([names[i] == name for i in inside])
         low = p_rel < abstain_below
@@ -279,12 +237,25 @@ def main() -> None:
         "correct": cor,
         "abstain_below": round(abstain_below, 4),
         "answer_from": answer_from,
-        "fitted_on": sorted(SETS),
+        "fitted_on": bundled["fitted_on"] if args.correct else sorted(SETS),
     }
     if args.relevance:  # `correct` as it was fitted
         data["models"][data["default"]]["correct_fitted_on"] = bundled.get(
             "correct_fitted_on", bundled.get("fitted_on")
         )
+    if args.correct:
+        data["models"][data["default"]]["correct_fitted_on"] = sorted(fitting)
+    # where the scope model does not apply, `correct` and answer_from from before it read the
+    # scope model's logit (session 42: refitted with it, that model answered fewer questions
+    # over starter corpus and laws together, where the threshold chosen over the laws does not
+    # carry over)
+    unscoped = bundled.get("unscoped") or (
+        {"correct": bundled["correct"], "answer_from": bundled["answer_from"]}
+        if args.correct
+        else None
+    )
+    if unscoped:
+        data["models"][data["default"]]["unscoped"] = unscoped
     if not args.documents_refit and documents != {"relevant": rel, "correct": cor}:
         data["models"][data["default"]]["documents_models"] = documents
     if "documents_models" in data["models"][data["default"]] and "documents_answer_from" in bundled:

@@ -83,6 +83,16 @@ class Rows:
     def __len__(self) -> int:
         return len(self.features)
 
+    def hold_out(self, logits: dict[str, float]) -> int:
+        """The scope model's logit replaced, where it applies, by one fitted without the
+        question (evals/scope.py held_out_logits); how many rows changed."""
+        changed = 0
+        for signals, q in zip(self.features, self.questions, strict=True):
+            if signals.get("answerable_known") and q in logits:
+                signals["answerable"] = logits[q]
+                changed += 1
+        return changed
+
 
 def ask(
     services: Services, lexical: LexicalIndex, q: dict[str, Any], matches: GoldMatcher
@@ -105,11 +115,11 @@ def _questions(services: Services, paths: tuple[Path, ...]) -> Iterator[dict[str
         yield from (q for q in load_jsonl(path) if q.get("kind") != "followup")
 
 
-def collect() -> Rows:
-    """Rows of the fitting sets, each over its own index."""
+def collect(fitting: dict[str, Any] | None = None) -> Rows:
+    """Rows of the fitting sets (all of SETS unless given), each over its own index."""
     rows = Rows()
     by_index: dict[str, list[tuple[str, tuple[Path, ...], Any]]] = {}
-    for name, (paths, index, matches) in SETS.items():
+    for name, (paths, index, matches) in (SETS if fitting is None else fitting).items():
         by_index.setdefault(index, []).append((name, paths, matches))
     for index, sets in by_index.items():
         with eval_services(index) as services:
@@ -122,14 +132,14 @@ def collect() -> Rows:
     return rows
 
 
-def collect_other_indexes() -> Rows:
+def collect_other_indexes(fitting: dict[str, Any] | None = None) -> Rows:
     """Rows of the same questions over the core laws alone and over starter corpus and laws."""
     rows = Rows()
     core = set(CORE_LAWS)
     with eval_services("core") as services:
         ingest(services, [SHARED / "corpora" / "gesetze" / f"{law}.md" for law in CORE_LAWS], print)
         lexical = services.index.lexical()
-        for name, (paths, index, _) in SETS.items():
+        for name, (paths, index, _) in (SETS if fitting is None else fitting).items():
             if index != "laws":
                 continue
             for q in _questions(services, paths):

@@ -109,6 +109,10 @@ HELDOUT_DEV19 = _in_and_out("dev19")
 # In session 39, before anything of that session was decided, a seventh helper wrote dev20 from
 # the same brief; only measured, hash frozen.
 HELDOUT_DEV20 = _in_and_out("dev20")
+# In session 42, before anything of that session was decided, an eighth helper wrote dev21 from
+# the same brief (60 in-corpus questions over 48 laws, 40 out-of-corpus ones); only measured,
+# hash frozen.
+HELDOUT_DEV21 = _in_and_out("dev21")
 # Also in session 39, three helpers who saw only the law texts wrote 400 in-corpus questions
 # whose context names a matter other law rules (a Bürgergeld recipient, a building plan, a dog)
 # while a § of the sources decides them, and 800 near-boundary out-of-corpus ones (400 on
@@ -142,6 +146,7 @@ SETS = {
     "laws_heldout_dev18": HELDOUT_DEV18,
     "laws_heldout_dev19": HELDOUT_DEV19,
     "laws_heldout_dev20": HELDOUT_DEV20,
+    "laws_heldout_dev21": HELDOUT_DEV21,
     "laws_heldout_context": HELDOUT_CONTEXT,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),

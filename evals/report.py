@@ -31,6 +31,7 @@ SETS = (
     "laws_heldout_dev18",
     "laws_heldout_dev19",
     "laws_heldout_dev20",
+    "laws_heldout_dev21",
     "laws_heldout_context",
     "laws_land_dev",
     "laws_heldout_test",
@@ -59,6 +60,7 @@ TITLES = {
     "laws_heldout_dev18": "laws: held-out dev18 (end of session 37, blind: only measured)",
     "laws_heldout_dev19": "laws: held-out dev19 (session 38, blind: only measured)",
     "laws_heldout_dev20": "laws: held-out dev20 (session 39, blind: only measured)",
+    "laws_heldout_dev21": "laws: held-out dev21 (session 42, blind: only measured)",
     "laws_heldout_context": (
         "laws: context and near-boundary (400 + 800, session 39, blind: only measured)"
     ),
@@ -78,6 +80,7 @@ BLIND = (
     "laws_heldout_dev18",
     "laws_heldout_dev19",
     "laws_heldout_dev20",
+    "laws_heldout_dev21",
     "laws_heldout_context",
     "laws_heldout_test",
 )
@@ -175,6 +178,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     shown = (
         "laws_heldout_test",
         "laws_heldout_context",
+        "laws_heldout_dev21",
         "laws_heldout_dev20",
         "laws_heldout_dev19",
         "laws_heldout_dev18",
@@ -276,7 +280,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         *_conversations(results),
         "",
         "## Misses (dev sets only; the blind sets' questions — test, dev8–dev11, dev13, dev16, "
-        "dev17, dev18, dev19, dev20, context, "
+        "dev17, dev18, dev19, dev20, dev21, context, "
         "starter blind — are not listed)",
         "",
     ]

@@ -94,20 +94,66 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                             "hard": any(signals.get(k) for k in HARD_RULES),
                         }
                     )
-        examples = [
-            json.loads(line)["q"]
-            for line in OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
-            if line
-        ]
-        entries = bundled_entries()
-        extra = {
-            "out": services.embeddings.embed_passages(examples, kind="query"),
-            "register": services.embeddings.embed_passages(
-                [e.question for e in entries], kind="query"
-            ),
-            "laws": [e.law for e in entries],
-        }
+        extra = _extra(services)
     return rows, model_id, extra, plain.abstain_below
+
+
+def _extra(services: Any) -> dict[str, Any]:
+    """The team's out-of-scope examples and the register's questions, embedded, with the
+    register's laws."""
+    examples = [
+        json.loads(line)["q"]
+        for line in OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    entries = bundled_entries()
+    return {
+        "out": services.embeddings.embed_passages(examples, kind="query"),
+        "register": services.embeddings.embed_passages([e.question for e in entries], kind="query"),
+        "laws": [e.law for e in entries],
+    }
+
+
+def held_out_logits(services: Any) -> dict[str, float]:
+    """Each readable dev law question's scope logit from a model fitted without its fold (as
+    the gate is fitted): the `correct` model reads the logit and must not learn from the
+    shipped model's in-sample ones (evals/calibrate.py)."""
+    rows = [
+        {"set": name, "q": q["q"], "inside": bool(q["gold"])}
+        for name, paths in DEV.items()
+        for path in paths
+        if path.name not in FORBIDDEN
+        for q in load_jsonl(path)
+        if q.get("kind") != "followup"
+    ]
+    vectors = services.embeddings.embed_passages([r["q"] for r in rows], kind="query")
+    for row, vector in zip(rows, vectors, strict=True):
+        row["vector"] = vector
+    logits = _out_of_fold(rows, _extra(services))
+    return {r["q"]: float(v) for r, v in zip(rows, logits, strict=True)}
+
+
+def _folds(rows: list[dict[str, Any]], extra: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Fold of each dev row (by set) and of each register question (by law)."""
+    sets = sorted({r["set"] for r in rows})
+    fold = np.array([sets.index(r["set"]) % FOLDS for r in rows])
+    law_fold = np.array(
+        [int(hashlib.md5(law.encode()).hexdigest(), 16) % FOLDS for law in extra["laws"]]
+    )
+    return fold, law_fold
+
+
+def _out_of_fold(rows: list[dict[str, Any]], extra: dict[str, Any]) -> np.ndarray:
+    """The scope model's logit of each dev row, fitted without the row's fold."""
+    fold, law_fold = _folds(rows, extra)
+    vectors = np.stack([r["vector"] for r in rows])
+    oof = np.zeros(len(rows))
+    for k in range(FOLDS):
+        x, y, w = _training(rows, extra, fold != k, law_fold != k)
+        oof[fold == k] = (
+            _regression().fit(x, y, sample_weight=w).decision_function(vectors[fold == k])
+        )
+    return oof
 
 
 def _regression(c: float = C) -> Any:
@@ -145,21 +191,11 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float) -> dict[str, Any]:
     """The scope model, the gate and their out-of-fold numbers."""
-    sets = sorted({r["set"] for r in rows})
-    fold = np.array([sets.index(r["set"]) % FOLDS for r in rows])
-    law_fold = np.array(
-        [int(hashlib.md5(law.encode()).hexdigest(), 16) % FOLDS for law in extra["laws"]]
-    )
-    vectors = np.stack([r["vector"] for r in rows])
+    fold, law_fold = _folds(rows, extra)
     known = np.array([r["known"] and not r["reference"] for r in rows])
     inside = np.array([r["inside"] for r in rows])
     relevant = np.array([r["relevant"] for r in rows])
-    oof, p_gate = np.zeros(len(rows)), np.zeros(len(rows))
-    for k in range(FOLDS):
-        x, y, w = _training(rows, extra, fold != k, law_fold != k)
-        oof[fold == k] = (
-            _regression().fit(x, y, sample_weight=w).decision_function(vectors[fold == k])
-        )
+    oof, p_gate = _out_of_fold(rows, extra), np.zeros(len(rows))
     x_gate = np.column_stack([_logit(relevant), oof])
     for k in range(FOLDS):
         train = known & (fold != k)

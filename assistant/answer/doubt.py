@@ -101,6 +101,11 @@ class Calibration:
     documents_relevant: LinearModel | None = None
     documents_correct: LinearModel | None = None
     scope: ScopeGate | None = None  # laws' indexes only (never one of documents)
+    # where the scope model does not apply (an index without every bundled law, a filter, a
+    # leading document): the `correct` model and threshold from before it read the scope
+    # model's logit (session 42), so that those indexes answer as they did
+    unscoped_correct: LinearModel | None = None
+    unscoped_answer_from: float | None = None
 
     def decide(self, features: dict[str, float]) -> tuple[Outcome, float, float]:
         """Outcome, confidence (correct probability) and relevance probability."""
@@ -111,6 +116,9 @@ class Calibration:
             correct_model = self.documents_correct or correct_model
             abstain_below = _either(self.documents_abstain_below, abstain_below)
             answer_from = _either(self.documents_answer_from, answer_from)
+        elif not features.get("answerable_known") and self.unscoped_correct is not None:
+            correct_model = self.unscoped_correct
+            answer_from = _either(self.unscoped_answer_from, answer_from)
         relevant = relevant_model.probability(features)
         correct = correct_model.probability(features)
         if features.get("reference"):
@@ -165,6 +173,7 @@ def calibration(model_id: str) -> Calibration:
         entry.get("documents_answer_from"),
         *_documents_models(entry.get("documents_models")),
         _scope_gate(model_id),
+        *_unscoped(entry.get("unscoped")),
     )
 
 
@@ -190,6 +199,13 @@ def _documents_models(
     if not models:
         return None, None
     return LinearModel.from_json(models["relevant"]), LinearModel.from_json(models["correct"])
+
+
+def _unscoped(entry: dict[str, Any] | None) -> tuple[LinearModel | None, float | None]:
+    """The `correct` model and threshold for where the scope model does not apply, if any."""
+    if not entry:
+        return None, None
+    return LinearModel.from_json(entry["correct"]), float(entry["answer_from"])
 
 
 def _optional(value: Any) -> float | None:

