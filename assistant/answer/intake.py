@@ -3,7 +3,8 @@
 Greetings, sign-offs with signatures, disclaimers, mail headers and quoted history ("> …") are
 dropped; the question sentences are found ("…?", "Ich möchte wissen, ob …", "1. Ersetzt …");
 questions that belong together are grouped; each group is condensed with the facts that share
-its words, so retrieval sees what decides the legal question and not the whole story.
+its words (the quoted history's too: "diese Zahlen" may point into a forwarded mail), so
+retrieval sees what decides the legal question and not the whole story.
 """
 
 from __future__ import annotations
@@ -146,6 +147,17 @@ def clean(text: str) -> str:
     return cleaned or text.strip()
 
 
+def quoted(text: str) -> str:
+    """The quoted history ("> …" lines, unquoted), cleaned like the rest: what a forwarded
+    message said, which the asker's own question may point to ("diese Zahlen", "unten")."""
+    lines = [
+        re.sub(r"^(?:\s*>)+ ?", "", line)
+        for line in text.replace("\r\n", "\n").split("\n")
+        if line.lstrip().startswith(">")
+    ]
+    return clean("\n".join(lines)) if any(line.strip() for line in lines) else ""
+
+
 def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in _FUNCTION}
 
@@ -197,10 +209,18 @@ def take(text: str) -> Intake:
         else:
             groups.append([i])
     groups = _merge_overflow(_lean_forward(groups, units))
+    # the quoted history gives facts, never questions (they are someone else's)
+    own = len(units)
+    units += [
+        u
+        for p in _PARAGRAPH.split(quoted(text))
+        if p.strip()
+        for u in sentences(" ".join(p.split()))
+    ]
     queries, asks = [], []
     for group in groups:
         asked_text = " ".join(units[i] for i in group)
-        facts = _facts(units, group, set(asked))
+        facts = _facts(units, group, set(asked), own)
         queries.append(_trim(" ".join([asked_text, *facts]), MAX_QUERY_WORDS))
         asks.append(asked_text)
     listed = [any(items[i] is not None for i in group) for group in groups]
@@ -270,8 +290,9 @@ def _merge_overflow(groups: list[list[int]]) -> list[list[int]]:
     return [*head, tail]
 
 
-def _facts(units: list[str], group: list[int], questions: set[int]) -> list[str]:
-    """The statements that share most words with the question, and the one just before it."""
+def _facts(units: list[str], group: list[int], questions: set[int], own: int) -> list[str]:
+    """The statements that share most words with the question, and the one just before it; the
+    asker's own (the first `own` units) before the quoted history's at equal overlap."""
     asked = set().union(*(_words(units[i]) for i in group))
     scored = []
     for i, unit in enumerate(units):
@@ -280,7 +301,7 @@ def _facts(units: list[str], group: list[int], questions: set[int]) -> list[str]
         overlap = len(asked & _words(unit))
         near = 1 if i == group[0] - 1 else 0
         if overlap or near:
-            scored.append((overlap + near, -abs(i - group[0]), i))
+            scored.append((overlap + near - (0.5 if i >= own else 0.0), -abs(i - group[0]), i))
     best = sorted(scored, reverse=True)[:MAX_FACTS]
     return [units[i] for _, _, i in sorted(best, key=lambda item: item[2])]
 

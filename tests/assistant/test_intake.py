@@ -182,3 +182,32 @@ def test_a_subject_line_asks_only_when_the_text_does_not() -> None:
     )
     assert len(asked.asks) == 1 and asked.asks[0].startswith("Dürfen wir"), asked.asks
     assert take(header + fact).asks == ["Registrierungspflicht bei EU-Vergaben?"]
+
+
+QUOTED_FIGURES = """Hallo Frau Petersen,
+können Sie mir bitte für die Antwort an Herrn Vollmer (unten) etwas zusammenstellen?
+
+Am 11.02.2025 um 17:40 schrieb Rainer Vollmer:
+> Sehr geehrter Herr Bürgermeister,
+> beim Start des Dashboards im Oktober 2020 waren angeblich schon 315 Leistungen online.
+> Der Beamtenbund schreibt dagegen, Ende 2022 seien nur 33 Leistungen verfügbar gewesen.
+> Ist die Digitalisierung also rückwärts gelaufen?
+> Mit freundlichen Grüßen
+> Rainer Vollmer
+
+Konkret: Wie sind diese unterschiedlichen Zahlen von Leistungen zu erklären?
+Danke, Michael Sauer
+"""
+
+
+def test_the_quoted_history_gives_facts_but_asks_nothing() -> None:
+    intake = take(QUOTED_FIGURES)
+    # the forwarded mail's question is someone else's; the asker's own are asked
+    assert not any("rückwärts" in ask for ask in intake.asks)
+    assert any("Konkret: Wie sind diese" in ask for ask in intake.asks)
+    # … and "diese Zahlen" brings the figures from the quote (before session 42 it was dropped)
+    query = next(q for q, a in zip(intake.queries, intake.asks, strict=True) if "Konkret" in a)
+    assert "315 Leistungen" in query
+    # greetings and sign-offs inside the quote stay out
+    assert not any("Sehr geehrter" in q or "Mit freundlichen" in q for q in intake.queries)
+    assert "Bürgermeister" not in clean(QUOTED_FIGURES)
