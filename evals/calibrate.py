@@ -148,25 +148,23 @@ def main() -> None:
     y_rel = np.asarray(main_rows.relevant + other.relevant)
     x_cor = np.asarray([[r[f] for f in CORRECT] for r in every])
     y_all = np.asarray([c or 0 for c in main_rows.correct + other.correct])
-    if args.thresholds or args.relevance or args.correct:  # the bundled models, on this evidence
-        bundled = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        rel = bundled["models"][bundled["default"]]["relevant"]
-        cor = bundled["models"][bundled["default"]]["correct"]
-        relevance, correctness = LinearModel.from_json(rel), LinearModel.from_json(cor)
-        p_rel = np.asarray([relevance.probability(r) for r in every])
-        p_all = np.asarray([correctness.probability(r) for r in every])
-        kept_from = bundled["models"][bundled["default"]]
-    if args.relevance:
+    refit_relevant = not (args.thresholds or args.correct)
+    refit_correct = not (args.thresholds or args.relevance)
+    kept_from = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    kept_from = kept_from["models"][kept_from["default"]]  # the bundled models, on this evidence
+    rel, cor = kept_from["relevant"], kept_from["correct"]
+    if refit_relevant:
         rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
         p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
-    elif not args.thresholds:
-        if not args.correct:
-            rel = fit(x_rel, y_rel, list(RELEVANT), balanced=True)
-            p_rel = out_of_fold(x_rel, y_rel, groups, balanced=True)
+    else:
+        p_rel = np.asarray([LinearModel.from_json(rel).probability(r) for r in every])
+    if refit_correct:
         cor = fit(x_cor, y_all, list(CORRECT), balanced=False)
         p_all = out_of_fold(x_cor, y_all, groups, balanced=False)
         _report_other(other, p_rel[n:], p_all[n:])
         cor, p_all = recalibrated(cor, p_all, y_all, n)
+    else:
+        p_all = np.asarray([LinearModel.from_json(cor).probability(r) for r in every])
     p_rel, p_all, y_rel, y_all = p_rel[:n], p_all[:n], y_rel[:n], y_all[:n]
     set_names = np.asarray(names)
     # every out-of-corpus dev question abstains with a margin, unless that would turn away more
