@@ -1,19 +1,20 @@
 """Fit the scope model and its gate (assistant/data/scope.json) on the readable dev questions.
 
-Run after `make eval` built evals/.data/laws (and after evals/calibrate.py: the gate reads its
-relevance probability). Two steps (assistant/retrieval/scope.py, assistant/answer/doubt.py):
+Run after `make eval` built evals/.data/laws (and after evals/calibrate.py: the threshold rule
+compares with the relevance threshold). Two steps (assistant/retrieval/scope.py,
+assistant/answer/doubt.py):
 - the scope model, a logistic regression over the question's own vector: in-corpus dev law
   questions and the register's questions (weight REGISTER_WEIGHT: they cover all the laws, the
   dev questions only those their writers picked) against out-of-corpus dev law questions and
   the team's out-of-scope examples;
-- the gate, a logistic regression over the relevance probability's logit and the scope model's
-  out-of-fold logit (5 folds: dev sets by set, register questions by law), in- against
-  out-of-corpus dev questions. Where it applies it takes the place of the relevance threshold;
-  its own threshold is the one at which, out of fold (the gate too), the most more
-  out-of-corpus than in-corpus dev questions abstain, never more in-corpus ones than with the
-  relevance threshold; for a question naming a rule or a Land-law matter the sources lack, a
-  second threshold, OUTSIDE_MARGIN above every such out-of-corpus dev question's out-of-fold
-  probability, from which its passages are offered (else it abstains).
+- the gate, a logistic regression over the retrieval signals of GATE (the relevance model's,
+  the ranking's, and the scope model's logit out of fold; 5 folds: dev sets by set, register
+  questions by law), in- against out-of-corpus dev questions where it applies. There it takes
+  the place of the relevance threshold; its own threshold is the one at which, out of fold
+  (the gate too), the most more out-of-corpus than in-corpus dev questions abstain, never more
+  in-corpus ones than with the relevance threshold; for a question naming a rule or a Land-law
+  matter the sources lack, a second threshold, OUTSIDE_MARGIN above every such out-of-corpus dev
+  question's out-of-fold probability, from which its passages are offered (else it abstains).
 The frozen test and the blind sets are never read (a check below refuses them).
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.confidence import features
-from assistant.answer.doubt import GATE_BOUND, HARD_RULES
+from assistant.answer.doubt import HARD_RULES
 from assistant.answer.language import detect_language
 from assistant.domain import Outcome
 from assistant.retrieval.register import bundled_entries
@@ -46,6 +47,34 @@ OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
 FOLDS = 5
 OUTSIDE_MARGIN = 0.05
+# the gate's signals (assistant/answer/confidence.py): session 43, in place of the relevance
+# probability's logit and the scope logit alone (a question's whole set held out, at the
+# in-corpus abstention the gate had: out-of-corpus dev questions abstaining 347 → 357 of 392)
+GATE = (
+    # the relevance model's (evals/calibrate.py RELEVANT)
+    "dense",
+    "coverage",
+    "unknown",
+    "english",
+    "register",
+    "off_topic",
+    "long",
+    "register_long",
+    "dense_long",
+    "named",
+    # the ranking's: how clearly one § leads
+    "lead_dense",
+    "lead_score",
+    "lead_logit",
+    "score_margin",
+    "margin",
+    "dense_peak",
+    "register_peak",
+    "agreement",
+    "routed",
+    # the scope model's logit (out of fold for the dev questions)
+    "answerable",
+)
 
 
 def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
@@ -82,6 +111,7 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                             "inside": bool(q["gold"]),
                             "vector": services.embeddings.query_vector(q["q"]),
                             "relevant": relevant,
+                            "features": signals,
                             "known": bool(signals.get("answerable_known")),
                             "reference": bool(signals.get("reference")),
                             "abstained": outcome is Outcome.ABSTAIN,
@@ -184,11 +214,6 @@ def _training(
     return x, y, w
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, GATE_BOUND, 1 - GATE_BOUND)
-    return np.log(p / (1 - p))
-
-
 def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float) -> dict[str, Any]:
     """The scope model, the gate and their out-of-fold numbers."""
     fold, law_fold = _folds(rows, extra)
@@ -196,7 +221,7 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
     inside = np.array([r["inside"] for r in rows])
     relevant = np.array([r["relevant"] for r in rows])
     oof, p_gate = _out_of_fold(rows, extra), np.zeros(len(rows))
-    x_gate = np.column_stack([_logit(relevant), oof])
+    x_gate = _gate_signals(rows, oof)
     for k in range(FOLDS):
         train = known & (fold != k)
         gate_k = _regression(1.0).fit(x_gate[train], inside[train])
@@ -221,8 +246,9 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
         "bias": round(float(final.intercept_[0]), 5),
         "laws": sorted(set(extra["laws"])),
         "gate": {
-            "relevant": round(float(gate.coef_[0][0]), 4),
-            "answerable": round(float(gate.coef_[0][1]), 4),
+            "weights": {
+                name: round(float(w), 4) for name, w in zip(GATE, gate.coef_[0], strict=True)
+            },
             "bias": round(float(gate.intercept_[0]), 4),
             "abstain_below": round(threshold, 4),
             "outside_from": None if outside_from is None else round(outside_from, 4),
@@ -242,6 +268,16 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
             "outside_out_of_corpus_offered": [int((o & ~inside).sum()) for o in offered],
         },
     }
+
+
+def _gate_signals(rows: list[dict[str, Any]], oof: np.ndarray) -> np.ndarray:
+    """The gate's signals per dev row, the scope logit out of fold."""
+    return np.array(
+        [
+            [logit if name == "answerable" else r["features"].get(name, 0.0) for name in GATE]
+            for r, logit in zip(rows, oof, strict=True)
+        ]
+    )
 
 
 def _outside_from(p_gate: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> float | None:

@@ -12,8 +12,9 @@ The `correct` probability is the confidence shown (as a band). An index of docum
 register searched) may have its own pair of models and thresholds.
 Over an index holding every bundled law, with no filter, where the three leading passages are
 all from them, the scope gate (evals/scope.py, assistant/data/scope.json) takes the relevance
-threshold's place: the relevance probability together with the scope model's reading of the
-whole question (does it read like those the laws answer?) decides whether to abstain.
+threshold's place: a logistic model over the retrieval signals together with the scope model's
+reading of the whole question (does it read like those the laws answer?) decides whether to
+abstain.
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway (the gate's probability where it
 applies, else the relevance probability, high) are their passages offered — never for a Land's
@@ -46,7 +47,7 @@ from typing import Any
 
 from assistant.domain import Outcome
 from assistant.retrieval.scope import scope_entry
-from assistant.scoring import LinearModel, logit, sigmoid
+from assistant.scoring import LinearModel, logit
 
 # a question about a rule the sources do not contain (or a matter only Land law rules) is never
 # answered from them; its passages are offered to check only when the sources clearly cover its
@@ -59,18 +60,20 @@ OTHER_RULE_RELEVANT = 0.9
 LAND_ANSWER_FROM = 0.9
 # how far the gate keeps the relevance probability from 0 and 1 (as evals/scope.py fitted it)
 GATE_BOUND = 1e-6
+# the relevance probability's logit, as a signal the gate may read
+RELEVANCE = "relevance"
 # the rules' findings that turn a question away whatever the models say (confidence.py)
 HARD_RULES = ("beyond_laws", "land_rule", "scope")
 
 
 @dataclass(frozen=True)
 class ScopeGate:
-    """Where the scope model applies (assistant/retrieval/scope.py), the relevance probability
-    and the model's logit together decide abstention, in place of the relevance threshold."""
+    """Where the scope model applies (assistant/retrieval/scope.py), a logistic model over the
+    retrieval signals and the scope model's logit decides abstention, in place of the relevance
+    threshold (since session 43; before, over the relevance probability's logit and the scope
+    logit alone: a gate fitted so reads them as RELEVANCE)."""
 
-    relevant: float  # weight of the relevance probability's logit
-    answerable: float  # weight of the scope model's logit
-    bias: float
+    model: LinearModel
     abstain_below: float
     # a question naming a rule or a Land-law matter the sources lack: its passages are offered
     # from this probability on (else abstain), in place of OTHER_RULE_RELEVANT
@@ -81,8 +84,7 @@ class ScopeGate:
         (no scope signal: see assistant/retrieval/scope.py; an index of documents)."""
         if not features.get("answerable_known") or features.get("documents_only"):
             return None
-        z = self.relevant * logit(relevant, GATE_BOUND) + self.answerable * features["answerable"]
-        return sigmoid(z + self.bias)
+        return self.model.probability({**features, RELEVANCE: logit(relevant, GATE_BOUND)})
 
 
 @dataclass(frozen=True)
@@ -183,13 +185,12 @@ def _scope_gate(model_id: str) -> ScopeGate | None:
     gate = entry.get("gate") if entry else None
     if not isinstance(gate, dict):
         return None
-    return ScopeGate(
-        float(gate["relevant"]),
-        float(gate["answerable"]),
-        float(gate["bias"]),
-        float(gate["abstain_below"]),
-        _optional(gate.get("outside_from")),
-    )
+    if "weights" in gate:
+        model = LinearModel.from_json(gate)
+    else:  # fitted before session 43: the relevance logit and the scope logit
+        weights = {RELEVANCE: float(gate["relevant"]), "answerable": float(gate["answerable"])}
+        model = LinearModel(weights, float(gate["bias"]))
+    return ScopeGate(model, float(gate["abstain_below"]), _optional(gate.get("outside_from")))
 
 
 def _documents_models(

@@ -9,7 +9,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from assistant.answer.doubt import Calibration, ScopeGate, calibration
+from assistant.answer.doubt import (
+    RELEVANCE,
+    Calibration,
+    ScopeGate,
+    _scope_gate,
+    calibration,
+)
 from assistant.domain import Outcome
 from assistant.retrieval.results import Filters, Hit
 from assistant.retrieval.scope import ScopeModel, answerable, scope_model
@@ -63,8 +69,14 @@ def _calibration(relevant: float, gate: ScopeGate) -> Calibration:
     return Calibration(constant, LinearModel({}, 0.0), 0.5, 0.9, scope=gate)
 
 
+def _gate(abstain_below: float, outside_from: float | None = None) -> ScopeGate:
+    """A gate over the relevance logit and the scope logit, of equal weight."""
+    model = LinearModel({RELEVANCE: 1.0, "answerable": 1.0}, 0.0)
+    return ScopeGate(model, abstain_below, outside_from)
+
+
 def test_where_the_gate_applies_it_takes_the_relevance_thresholds_place() -> None:
-    gate = ScopeGate(relevant=1.0, answerable=1.0, bias=0.0, abstain_below=0.3)
+    gate = _gate(0.3)
     unlike = {"answerable": -3.0, "answerable_known": 1.0}
     like = {"answerable": 2.0, "answerable_known": 1.0}
     # relevance 0.6 passes the threshold 0.5, but the question reads out of scope
@@ -81,7 +93,7 @@ def test_where_the_gate_applies_it_takes_the_relevance_thresholds_place() -> Non
 
 
 def test_for_a_rule_the_sources_lack_the_gate_decides_whether_passages_are_offered() -> None:
-    gate = ScopeGate(relevant=1.0, answerable=1.0, bias=0.0, abstain_below=0.3, outside_from=0.8)
+    gate = _gate(0.3, outside_from=0.8)
     like = {"answerable": 2.0, "answerable_known": 1.0, "other_rule": 1.0}
     # relevance 0.7 (under OTHER_RULE_RELEVANT, 0.9), but the gate is sure (0.94): passages only
     assert _calibration(0.7, gate).decide(like)[0] == Outcome.CANDIDATES
@@ -100,6 +112,26 @@ def test_for_a_rule_the_sources_lack_the_gate_decides_whether_passages_are_offer
     older = dataclasses.replace(gate, outside_from=None)
     assert _calibration(0.7, older).decide(like)[0] == Outcome.ABSTAIN
     assert _calibration(0.95, older).decide(unlike)[0] == Outcome.CANDIDATES
+
+
+def test_the_gate_reads_how_clearly_one_passage_leads_not_only_relevance_and_scope() -> None:
+    gate = ScopeGate(LinearModel({"answerable": 1.0, "lead_logit": 1.0}, 0.0), abstain_below=0.3)
+    question = {"answerable": 0.0, "answerable_known": 1.0}
+    # the same relevance and scope logit: a clear lead passes, a muddled one abstains
+    assert _calibration(0.6, gate).decide({**question, "lead_logit": 1.0})[0] != Outcome.ABSTAIN
+    assert _calibration(0.6, gate).decide({**question, "lead_logit": -2.0})[0] == Outcome.ABSTAIN
+
+
+def test_a_gate_fitted_before_session_43_reads_as_it_did(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    older = {"gate": {"relevant": 0.8, "answerable": 1.1, "bias": 0.5, "abstain_below": 0.25}}
+    monkeypatch.setattr("assistant.answer.doubt.scope_entry", lambda model_id: older)
+    gate = _scope_gate("m")
+    assert gate is not None and gate.outside_from is None
+    features = {"answerable": -0.7, "answerable_known": 1.0}
+    expected = 1 / (1 + math.exp(-(0.8 * math.log(0.6 / 0.4) + 1.1 * -0.7 + 0.5)))
+    assert gate.probability(0.6, features) == pytest.approx(expected)
 
 
 @pytest.fixture

