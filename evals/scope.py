@@ -108,6 +108,7 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                     rows.append(
                         {
                             "set": name,
+                            "q": q["q"],
                             "inside": bool(q["gold"]),
                             "vector": services.embeddings.query_vector(q["q"]),
                             "relevant": relevant,
