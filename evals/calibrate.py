@@ -53,30 +53,10 @@ from evals.cutoffs import (
 from evals.harness import ROOT, eval_services
 from evals.logistic import fit, out_of_fold, recalibrated
 from evals.scope import held_out_logits
+from evals.signals import CORRECT, RELEVANT
 
 CALIBRATION = ROOT / "assistant" / "data" / "calibration.json"
 THRESHOLD_SET = "laws_heldout_dev"
-# the features of each model, chosen by cross-validated AUC on the dev questions
-RELEVANT = (
-    "dense",
-    "coverage",
-    "unknown",
-    "english",
-    "register",
-    "off_topic",
-    # session 32: how long the question is, and register and dense similarity as it grows (the
-    # register speaks for long everyday questions, less for short generic ones: "Was ist das
-    # OZG?"); whether it names the leading §'s law
-    "long",
-    "register_long",
-    "dense_long",
-    "named",
-)
-# session 42: the scope model's logit, where it applies (over the 119 laws: does the question read
-# like those the laws answer?), out of fold for the dev questions; held out by set on the seven
-# readable dev sets `correct` is not fitted on, in-corpus answered 0.814 → 0.827 (answers
-# naming no gold 0.058 → 0.064) while out-of-corpus questions at or above the threshold 64 → 34
-CORRECT = ("lead_logit", "dense_peak", *RELEVANT, "answerable", "answerable_known")
 # the sets `correct` is fitted on (--correct): a refit on every set answered fewer in-corpus
 # questions (session 41)
 CORRECT_SETS = ("laws", "laws_heldout_dev", "starter")

@@ -37,6 +37,7 @@ from evals.harness import ROOT, eval_services, load_jsonl
 from evals.held_out import use_held_out_adapter
 from evals.laws import SETS
 from evals.report import BLIND
+from evals.signals import GATE
 
 OUT = ROOT / "assistant" / "data" / SCOPE_FILE
 OUT_OF_SCOPE = ROOT / "assistant" / "data" / "out_of_scope.jsonl"
@@ -47,34 +48,6 @@ OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
 FOLDS = 5
 OUTSIDE_MARGIN = 0.05
-# the gate's signals (assistant/answer/confidence.py): session 43, in place of the relevance
-# probability's logit and the scope logit alone (a question's whole set held out, at the
-# in-corpus abstention the gate had: out-of-corpus dev questions abstaining 347 → 357 of 392)
-GATE = (
-    # the relevance model's (evals/calibrate.py RELEVANT)
-    "dense",
-    "coverage",
-    "unknown",
-    "english",
-    "register",
-    "off_topic",
-    "long",
-    "register_long",
-    "dense_long",
-    "named",
-    # the ranking's: how clearly one § leads
-    "lead_dense",
-    "lead_score",
-    "lead_logit",
-    "score_margin",
-    "margin",
-    "dense_peak",
-    "register_peak",
-    "agreement",
-    "routed",
-    # the scope model's logit (out of fold for the dev questions)
-    "answerable",
-)
 
 
 def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:

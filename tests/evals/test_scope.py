@@ -6,15 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.retrieval.scope import scope_entry
-from evals.scope import (
-    DEV,
-    FORBIDDEN,
-    GATE,
-    _gate_signals,
-    _out_of_fold,
-    _outside_from,
-    _threshold,
-)
+from evals.scope import DEV, FORBIDDEN, _gate_signals, _out_of_fold, _outside_from, _threshold
+from evals.signals import GATE
 
 
 def test_the_scope_model_is_fitted_on_readable_dev_sets_only() -> None:
