@@ -120,6 +120,13 @@ HELDOUT_DEV21 = _in_and_out("dev21")
 # as training data for the scope model and measured only as such, out of fold on dev (not kept:
 # see the history); since then only measured, never read, hash frozen.
 HELDOUT_CONTEXT = _in_and_out("context")
+# In session 43 a helper who saw only the law texts wrote ctxdev from a brief modelled on the
+# context set's: 60 in-corpus questions over 37 laws whose setting names a matter other law rules
+# (Bürgergeld, a building plan, a dog, a council, a Land's own law) while a § of the sources
+# decides them (10 placed in a Land, 6 English), and 60 near-boundary out-of-corpus ones (20 Land
+# law or bylaws, 20 federal or EU law outside the sources, 10 practice, 10 current facts; 6
+# English). Measured once on that session's state, then read: dev.
+HELDOUT_CTXDEV = _in_and_out("ctxdev")
 # In session 24 a helper who never saw the system wrote 60 questions placed in a Land from the
 # law texts alone: 30 decided by a federal law (the Land is context) and 30 on Land law, 10 of
 # them naming no Land; it chose between two forms of that session's Land rule, so it is dev.
@@ -148,6 +155,7 @@ SETS = {
     "laws_heldout_dev20": HELDOUT_DEV20,
     "laws_heldout_dev21": HELDOUT_DEV21,
     "laws_heldout_context": HELDOUT_CONTEXT,
+    "laws_heldout_ctxdev": HELDOUT_CTXDEV,
     "laws_land_dev": (HELDOUT_LAND,),
     "laws_heldout_test": (HELDOUT_TEST,),
 }

@@ -33,6 +33,7 @@ SETS = (
     "laws_heldout_dev20",
     "laws_heldout_dev21",
     "laws_heldout_context",
+    "laws_heldout_ctxdev",
     "laws_land_dev",
     "laws_heldout_test",
 )
@@ -64,6 +65,7 @@ TITLES = {
     "laws_heldout_context": (
         "laws: context and near-boundary (400 + 800, session 39, blind: only measured)"
     ),
+    "laws_heldout_ctxdev": "laws: context and near-boundary dev (60 + 60, session 43; read)",
     "laws_land_dev": "laws: placed in a Land (session 24, written blind, then read)",
     "laws_heldout_test": "laws: held-out TEST (frozen)",
 }
@@ -178,6 +180,7 @@ def _calibration(results: dict[str, Any]) -> list[str]:
     shown = (
         "laws_heldout_test",
         "laws_heldout_context",
+        "laws_heldout_ctxdev",
         "laws_heldout_dev21",
         "laws_heldout_dev20",
         "laws_heldout_dev19",

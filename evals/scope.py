@@ -42,7 +42,10 @@ from evals.signals import GATE
 OUT = ROOT / "assistant" / "data" / SCOPE_FILE
 OUT_OF_SCOPE = ROOT / "assistant" / "data" / "out_of_scope.jsonl"
 FORBIDDEN = frozenset(p.name for name in BLIND if name in SETS for p in SETS[name])
-DEV = {name: paths for name, paths in SETS.items() if name not in BLIND}
+# ctxdev (session 43) is measured and read, never fitted on: a refit with it (and a balanced
+# rule for outside_from) was measured once and not kept (README, "Tried and not kept")
+MEASURED_ONLY = ("laws_heldout_ctxdev",)
+DEV = {name: paths for name, paths in SETS.items() if name not in BLIND + MEASURED_ONLY}
 REGISTER_WEIGHT = 0.1
 OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
