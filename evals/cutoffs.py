@@ -23,6 +23,9 @@ FLOORS = ROOT / "evals" / "thresholds.json"
 NO_GOLD = 0.15  # target: at most this share of answers names no gold source
 ANSWERED = 0.70  # target: at least this share of in-corpus questions is answered
 OOC_MARGIN = 0.05
+# a question naming a rule the sources lack gets passages this far above every such
+# out-of-corpus dev question's gate probability (evals/scope.py, session 39)
+OUTSIDE_MARGIN = 0.05
 IN_CORPUS_ABSTAIN = 0.04  # at most this share of in-corpus dev questions abstains (target ≤ 0.05)
 
 
@@ -89,3 +92,30 @@ def documents_thresholds(entry: dict[str, Any]) -> tuple[float, float]:
             f"{answered[~ins].sum() / (mine & ~ins).sum():.3f}"
         )
     return abstain_below, best
+
+
+def outside_threshold(p_gate: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> float | None:
+    """From which gate probability a question naming a rule or a Land-law matter the sources
+    lack gets passages (evals/scope.py): OUTSIDE_MARGIN above every out-of-corpus dev one's, out
+    of fold (None without such questions: the relevance probability decides, as where the gate
+    does not apply)."""
+    out = p_gate[outside & ~inside]
+    if not out.size:
+        return None
+    return float(min(round(float(out.max()) + OUTSIDE_MARGIN, 3), 0.99))
+
+
+def setting_threshold(p_gate: np.ndarray, setting: np.ndarray, inside: np.ndarray) -> float | None:
+    """… where it names them only in its setting (session 43): the gate probability (0.005
+    steps) at which, out of fold, the most more out-of-corpus than in-corpus such dev questions
+    abstain; at equal counts the highest, so that fewer out-of-corpus ones get passages (None
+    without such out-of-corpus questions)."""
+    if not (setting & ~inside).any():
+        return None
+    best, best_gain = 0.99, -np.inf
+    for threshold in np.round(np.arange(0.05, 0.995, 0.005), 3):
+        below = setting & (p_gate < threshold)
+        gain = float((below & ~inside).sum() - (below & inside).sum())
+        if gain >= best_gain:
+            best, best_gain = float(threshold), gain
+    return best

@@ -13,8 +13,10 @@ assistant/answer/doubt.py):
   the place of the relevance threshold; its own threshold is the one at which, out of fold
   (the gate too), the most more out-of-corpus than in-corpus dev questions abstain, never more
   in-corpus ones than with the relevance threshold; for a question naming a rule or a Land-law
-  matter the sources lack, a second threshold, OUTSIDE_MARGIN above every such out-of-corpus dev
-  question's out-of-fold probability, from which its passages are offered (else it abstains).
+  matter the sources lack, a second threshold from which its passages are offered (else it
+  abstains): OUTSIDE_MARGIN above every such out-of-corpus dev question's out-of-fold
+  probability, or, where it names them only in its setting and not where it asks, a third, the
+  one at which the most more out-of-corpus than in-corpus such questions abstain (evals/cutoffs.py).
 The frozen test and the blind sets are never read (a check below refuses them).
 """
 
@@ -33,6 +35,7 @@ from assistant.answer.language import detect_language
 from assistant.domain import Outcome
 from assistant.retrieval.register import bundled_entries
 from assistant.retrieval.scope import SCOPE_FILE, ScopeModel
+from evals.cutoffs import outside_threshold, setting_threshold
 from evals.harness import ROOT, eval_services, load_jsonl
 from evals.held_out import use_held_out_adapter
 from evals.laws import SETS
@@ -50,7 +53,6 @@ REGISTER_WEIGHT = 0.1
 OUT_WEIGHT = 2.0  # an out-of-corpus dev question (there are about half as many)
 C = 4.0  # chosen by 5-fold cross-validation on the dev questions (1, 4, 16)
 FOLDS = 5
-OUTSIDE_MARGIN = 0.05
 
 
 def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
@@ -208,12 +210,18 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
     # naming a rule or a Land-law matter the sources lack, no other rule turning it away: the
     # gate decides whether its passages are offered (before: relevance ≥ OTHER_RULE_RELEVANT)
     outside = np.array([r["outside"] and not r["hard"] for r in rows]) & known
-    outside_from = _outside_from(p_gate, outside, inside)
-    if outside_from is not None:
-        offered = [outside & ~ruled, outside & (p_gate >= outside_from)]
-        ruled = np.where(outside, p_gate < outside_from, ruled)
-    else:
-        offered = [outside & ~ruled] * 2
+    # … only in its setting, not where it asks (session 43): a threshold of its own
+    setting = np.array([bool(r["features"].get("setting_only")) for r in rows]) & outside
+    outside_from = outside_threshold(p_gate, outside & ~setting, inside)
+    setting_from = setting_threshold(p_gate, setting, inside)
+    # per such question, the gate probability from which its passages are offered (nan: none,
+    # the relevance decides as before)
+    from_ = np.full(len(rows), np.nan)
+    from_[outside] = np.nan if outside_from is None else outside_from
+    from_[setting] = from_[setting] if setting_from is None else setting_from
+    decided = outside & ~np.isnan(from_)
+    offered = [outside & ~ruled, (outside & ~decided & ~ruled) | (decided & (p_gate >= from_))]
+    ruled = np.where(decided, p_gate < from_, ruled)
     threshold, after = _threshold(p_gate, known, ruled, before, inside, relevant < abstain_below)
     gate = _regression(1.0).fit(x_gate[known], inside[known])
     x, y, w = _training(rows, extra, np.ones(len(rows), bool), np.ones(len(law_fold), bool))
@@ -229,6 +237,7 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
             "bias": round(float(gate.intercept_[0]), 4),
             "abstain_below": round(threshold, 4),
             "outside_from": None if outside_from is None else round(outside_from, 4),
+            "setting_from": None if setting_from is None else round(setting_from, 4),
         },
         "out_of_fold": {
             "in_corpus": int(inside.sum()),
@@ -243,6 +252,8 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
             "outside": [int(outside.sum()), int((outside & inside).sum())],
             "outside_in_corpus_offered": [int((o & inside).sum()) for o in offered],
             "outside_out_of_corpus_offered": [int((o & ~inside).sum()) for o in offered],
+            # … of them named only in the setting: how many, in-corpus
+            "setting": [int(setting.sum()), int((setting & inside).sum())],
         },
     }
 
@@ -255,16 +266,6 @@ def _gate_signals(rows: list[dict[str, Any]], oof: np.ndarray) -> np.ndarray:
             for r, logit in zip(rows, oof, strict=True)
         ]
     )
-
-
-def _outside_from(p_gate: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> float | None:
-    """From which gate probability a question naming a rule or a Land-law matter the sources
-    lack gets passages: OUTSIDE_MARGIN above every out-of-corpus dev one's, out of fold (None
-    without such questions: the relevance probability decides, as where the gate does not apply)."""
-    out = p_gate[outside & ~inside]
-    if not out.size:
-        return None
-    return float(min(round(float(out.max()) + OUTSIDE_MARGIN, 3), 0.99))
 
 
 def _threshold(

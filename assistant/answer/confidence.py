@@ -18,6 +18,7 @@ from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
 from assistant.scoring import logit
 from assistant.store.lexical import LexicalIndex
+from assistant.store.sentences import sentences
 
 FEATURES = (
     "dense",  # best dense similarity of any candidate, centred
@@ -39,6 +40,8 @@ FEATURES = (
     "score_margin",  # … minus the second unit's
     "lead_logit",  # the section ranker's score of the leading unit as a logit (not saturated)
     "other_rule",  # it names a rule the sources do not contain ("TVöD") and no indexed law
+    "setting_only",  # … that rule, or a Land-law matter, stands only in the question's setting,
+    # not in a sentence that asks: "Wir wollen nach dem Hundegesetz … Müssen wir vorher anhören?"
     "land_rule",  # … a Land's ("E-Government-Gesetz unseres Landes"): the federal law of the
     # same name does not answer it, however well it matches
     "land",  # it places itself in a Land ("bei uns in Bayern") that the three leading passages
@@ -144,6 +147,7 @@ def features(
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
         "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
+        "setting_only": 1.0 if named_in_setting(result) else 0.0,
         "scope": 1.0 if scope_unmet(result) else 0.0,
         # the scope model's logit, where it applies
         "answerable": result.signals.get("answerable", 0.0),
@@ -168,6 +172,23 @@ def land_subject_unmet(result: SearchResult) -> LandSubject | None:
     if subject is None or result.parsed.laws or subject.named_in(_leading_text(result)):
         return None
     return subject
+
+
+def named_in_setting(result: SearchResult) -> bool:
+    """Whether the rules the sources lack and the Land-law matter the question names stand only
+    in its setting, in none of the sentences that ask ("?"): the question itself may be one the
+    sources answer ("Bei uns wollen wir nach dem Hundegesetz … untersagen. Müssen wir ihn vorher
+    anhören?"), where one that asks about the rule names it there ("Wie hoch darf die
+    Hundesteuer nach unserer Satzung sein?")."""
+    rules, subject = result.parsed.other_rules, land_subject_unmet(result)
+    if not rules and subject is None:
+        return False
+    spans = sentences(result.parsed.text)
+    asking = [span for span in spans if "?" in span]
+    if not asking or len(asking) == len(spans):
+        return False
+    named = any(rule in span for rule in rules for span in asking)
+    return not named and not (subject is not None and any(map(subject.named_in, asking)))
 
 
 def scope_unmet(result: SearchResult) -> Mismatch | None:

@@ -18,7 +18,9 @@ abstain.
 A question that names a rule the sources do not contain (and no indexed law) abstains, saying
 which rule; only when the sources clearly cover its topic anyway (the gate's probability where it
 applies, else the relevance probability, high) are their passages offered — never for a Land's
-rule the sources lack (the federal law of the same name does not answer it).
+rule the sources lack (the federal law of the same name does not answer it). Where the rule
+stands only in the question's setting, not in a sentence that asks ("Wir wollen nach dem
+Hundegesetz … untersagen. Müssen wir vorher anhören?"), the gate has a lower threshold of its own.
 A question about a matter only Land law rules ("Hundesteuer", "Einladung zur Ratssitzung",
 land_subjects) that names no indexed law and whose leading passages never name such a matter is
 treated the same way, naming the kind of Land law. One about people or bodies the leading law
@@ -78,6 +80,8 @@ class ScopeGate:
     # a question naming a rule or a Land-law matter the sources lack: its passages are offered
     # from this probability on (else abstain), in place of OTHER_RULE_RELEVANT
     outside_from: float | None = None
+    # … where it names them only in its setting, not where it asks (session 43): from this one
+    setting_from: float | None = None
 
     def probability(self, relevant: float, features: dict[str, float]) -> float | None:
         """How likely the sources answer the question, or None where the gate does not apply
@@ -136,7 +140,7 @@ class Calibration:
         # where the scope gate applies, it takes the relevance threshold's place
         gate = self.scope.probability(relevant, features) if self.scope is not None else None
         if self._too_far(relevant, abstain_below, gate) or (
-            outside and not self._covered_anyway(relevant, gate)
+            outside and not self._covered_anyway(relevant, gate, bool(features.get("setting_only")))
         ):
             return Outcome.ABSTAIN, doubt, relevant
         if features.get("land"):  # no leading passage is about the asker's Land
@@ -152,11 +156,16 @@ class Calibration:
             return gate < self.scope.abstain_below
         return relevant < abstain_below
 
-    def _covered_anyway(self, relevant: float, gate: float | None) -> bool:
+    def _covered_anyway(self, relevant: float, gate: float | None, setting: bool) -> bool:
         """Whether the sources surely cover a question that names a rule or a Land-law matter
-        they lack: the scope gate's probability where it applies, else the relevance."""
-        if self.scope is not None and self.scope.outside_from is not None and gate is not None:
-            return gate >= self.scope.outside_from
+        they lack (`setting`: only in its setting): the scope gate's probability where it
+        applies, else the relevance."""
+        scope = self.scope
+        if scope is not None and gate is not None:
+            threshold = scope.setting_from if setting else None
+            threshold = scope.outside_from if threshold is None else threshold
+            if threshold is not None:
+                return gate >= threshold
         return relevant >= OTHER_RULE_RELEVANT
 
 
@@ -190,7 +199,12 @@ def _scope_gate(model_id: str) -> ScopeGate | None:
     else:  # fitted before session 43: the relevance logit and the scope logit
         weights = {RELEVANCE: float(gate["relevant"]), "answerable": float(gate["answerable"])}
         model = LinearModel(weights, float(gate["bias"]))
-    return ScopeGate(model, float(gate["abstain_below"]), _optional(gate.get("outside_from")))
+    return ScopeGate(
+        model,
+        float(gate["abstain_below"]),
+        _optional(gate.get("outside_from")),
+        _optional(gate.get("setting_from")),
+    )
 
 
 def _documents_models(

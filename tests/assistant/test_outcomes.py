@@ -121,6 +121,22 @@ def test_a_question_about_a_rule_outside_the_sources_abstains_and_names_it(
     assert inside.rules_not_in_sources == []
 
 
+def test_a_rule_named_only_in_the_setting_is_told_from_one_asked_about(laws: Services) -> None:
+    lexical = laws.retriever.index.lexical()
+
+    def signals(question: str) -> dict[str, float]:
+        return features(lexical, laws.retriever.search(question), "de")
+
+    setting = signals(
+        "Beide Seiten wenden den TVöD an. Brauchen wir eine Erlaubnis zur Arbeitnehmerüberlassung?"
+    )
+    asked = signals("Wir sind eine Stadt. Wie viele Urlaubstage gibt es nach dem TVöD?")
+    alone = signals("Wie viele Urlaubstage hat eine Teilzeitkraft nach dem TVöD?")
+    assert setting["other_rule"] == asked["other_rule"] == alone["other_rule"] == 1.0
+    assert setting["setting_only"] == 1.0
+    assert asked["setting_only"] == 0.0 and alone["setting_only"] == 0.0
+
+
 def test_a_question_about_what_no_law_records_abstains_when_only_laws_meet_it(
     laws: Services,
 ) -> None:

@@ -114,6 +114,18 @@ def test_for_a_rule_the_sources_lack_the_gate_decides_whether_passages_are_offer
     assert _calibration(0.95, older).decide(unlike)[0] == Outcome.CANDIDATES
 
 
+def test_a_rule_named_only_in_the_setting_has_a_threshold_of_its_own() -> None:
+    gate = dataclasses.replace(_gate(0.3, outside_from=0.95), setting_from=0.6)
+    # gate probability 0.86: under outside_from, over setting_from
+    named = {"answerable": 1.0, "answerable_known": 1.0, "other_rule": 1.0}
+    assert _calibration(0.7, gate).decide(named)[0] == Outcome.ABSTAIN
+    setting = {**named, "setting_only": 1.0}
+    assert _calibration(0.7, gate).decide(setting)[0] == Outcome.CANDIDATES
+    # a gate fitted without it: outside_from decides as for any such question
+    older = dataclasses.replace(gate, setting_from=None)
+    assert _calibration(0.7, older).decide(setting)[0] == Outcome.ABSTAIN
+
+
 def test_the_gate_reads_how_clearly_one_passage_leads_not_only_relevance_and_scope() -> None:
     gate = ScopeGate(LinearModel({"answerable": 1.0, "lead_logit": 1.0}, 0.0), abstain_below=0.3)
     question = {"answerable": 0.0, "answerable_known": 1.0}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.retrieval.scope import scope_entry
-from evals.scope import DEV, FORBIDDEN, _gate_signals, _out_of_fold, _outside_from, _threshold
+from evals.cutoffs import outside_threshold, setting_threshold
+from evals.scope import DEV, FORBIDDEN, _gate_signals, _out_of_fold, _threshold
 from evals.signals import GATE
 
 
@@ -43,10 +44,24 @@ def test_passages_for_a_rule_the_sources_lack_only_above_every_out_of_corpus_que
     inside = np.array([True, True, False, False, False])
     p_gate = np.array([0.95, 0.6, 0.7, 0.3, 0.99])
     outside = np.array([True, True, True, True, False])  # the last names no such rule
-    assert _outside_from(p_gate, outside, inside) == 0.75
+    assert outside_threshold(p_gate, outside, inside) == 0.75
     # never above 0.99; no such out-of-corpus question: no threshold (relevance decides)
-    assert _outside_from(np.array([0.97, 0.99]), np.ones(2, bool), np.zeros(2, bool)) == 0.99
-    assert _outside_from(p_gate, outside & inside, inside) is None
+    assert outside_threshold(np.array([0.97, 0.99]), np.ones(2, bool), np.zeros(2, bool)) == 0.99
+    assert outside_threshold(p_gate, outside & inside, inside) is None
+
+
+def test_a_rule_named_only_in_the_setting_gets_passages_where_most_more_outside_ones_abstain() -> (
+    None
+):
+    inside = np.array([True, True, True, False, False, False, False])
+    p_gate = np.array([0.95, 0.8, 0.3, 0.7, 0.4, 0.2, 0.99])
+    setting = np.array([True, True, True, True, True, True, False])  # the last: not such
+    # from 0.705 on the three out-of-corpus ones abstain and one in-corpus one (at 0.3): gain 2,
+    # the most, up to 0.8; above, the in-corpus one at 0.8 would abstain too. Of the best, the
+    # highest: fewer out-of-corpus ones get passages
+    assert setting_threshold(p_gate, setting, inside) == 0.8
+    assert setting_threshold(p_gate, setting & inside, inside) is None
+    assert setting_threshold(np.array([0.97, 0.99]), np.ones(2, bool), np.zeros(2, bool)) == 0.99
 
 
 def test_a_questions_held_out_logit_comes_from_a_model_that_never_saw_it() -> None:
