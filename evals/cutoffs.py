@@ -1,6 +1,7 @@
 """The thresholds between outcomes (evals/calibrate.py): how `answer_from` balances the answered
 share against answers naming no gold source, and the documents' pair of thresholds, chosen on
-the starter corpus's dev sets."""
+the starter corpus's dev sets; and the scope gate's for a question naming a rule the sources
+lack (evals/scope.py)."""
 
 from __future__ import annotations
 

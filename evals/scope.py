@@ -86,7 +86,6 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                     rows.append(
                         {
                             "set": name,
-                            "q": q["q"],
                             "inside": bool(q["gold"]),
                             "vector": services.embeddings.query_vector(q["q"]),
                             "relevant": relevant,
@@ -216,9 +215,9 @@ def fit(rows: list[dict[str, Any]], extra: dict[str, Any], abstain_below: float)
     setting_from = setting_threshold(p_gate, setting, inside)
     # per such question, the gate probability from which its passages are offered (nan: none,
     # the relevance decides as before)
-    from_ = np.full(len(rows), np.nan)
-    from_[outside] = np.nan if outside_from is None else outside_from
-    from_[setting] = from_[setting] if setting_from is None else setting_from
+    from_ = np.where(outside, np.nan if outside_from is None else outside_from, np.nan)
+    if setting_from is not None:
+        from_[setting] = setting_from
     decided = outside & ~np.isnan(from_)
     offered = [outside & ~ruled, (outside & ~decided & ~ruled) | (decided & (p_gate >= from_))]
     ruled = np.where(decided, p_gate < from_, ruled)

@@ -111,6 +111,7 @@ def features(
     register_c = (register - DENSE_CENTER) * DENSE_SCALE if register and not unregistered else 0.0
     dense_c = (result.top_dense - DENSE_CENTER) * DENSE_SCALE
     words = len(result.parsed.text.split()) if words is None else words
+    subject = land_subject_unmet(result)
     length = min(words, LONG_WORDS) / LONG_WORDS
     return {
         "long": length,
@@ -146,8 +147,8 @@ def features(
         "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
-        "land_subject": 1.0 if land_subject_unmet(result) else 0.0,
-        "setting_only": 1.0 if named_in_setting(result) else 0.0,
+        "land_subject": 1.0 if subject else 0.0,
+        "setting_only": 1.0 if named_in_setting(result, subject) else 0.0,
         "scope": 1.0 if scope_unmet(result) else 0.0,
         # the scope model's logit, where it applies
         "answerable": result.signals.get("answerable", 0.0),
@@ -174,13 +175,13 @@ def land_subject_unmet(result: SearchResult) -> LandSubject | None:
     return subject
 
 
-def named_in_setting(result: SearchResult) -> bool:
+def named_in_setting(result: SearchResult, subject: LandSubject | None) -> bool:
     """Whether the rules the sources lack and the Land-law matter the question names stand only
     in its setting, in none of the sentences that ask ("?"): the question itself may be one the
     sources answer ("Bei uns wollen wir nach dem Hundegesetz … untersagen. Müssen wir ihn vorher
     anhören?"), where one that asks about the rule names it there ("Wie hoch darf die
-    Hundesteuer nach unserer Satzung sein?")."""
-    rules, subject = result.parsed.other_rules, land_subject_unmet(result)
+    Hundesteuer nach unserer Satzung sein?"). `subject`: the unmet Land-law matter, if any."""
+    rules = result.parsed.other_rules
     if not rules and subject is None:
         return False
     spans = sentences(result.parsed.text)

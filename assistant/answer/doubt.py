@@ -49,7 +49,7 @@ from typing import Any
 
 from assistant.domain import Outcome
 from assistant.retrieval.scope import scope_entry
-from assistant.scoring import LinearModel, logit
+from assistant.scoring import LinearModel, logit, sigmoid
 
 # a question about a rule the sources do not contain (or a matter only Land law rules) is never
 # answered from them; its passages are offered to check only when the sources clearly cover its
@@ -88,7 +88,8 @@ class ScopeGate:
         (no scope signal: see assistant/retrieval/scope.py; an index of documents)."""
         if not features.get("answerable_known") or features.get("documents_only"):
             return None
-        return self.model.probability({**features, RELEVANCE: logit(relevant, GATE_BOUND)})
+        relevance = self.model.weights.get(RELEVANCE, 0.0) * logit(relevant, GATE_BOUND)
+        return sigmoid(self.model.logit(features) + relevance)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,8 @@ class Calibration:
         applies, else the relevance."""
         scope = self.scope
         if scope is not None and gate is not None:
-            threshold = scope.setting_from if setting else None
-            threshold = scope.outside_from if threshold is None else threshold
+            own = scope.setting_from if setting else None
+            threshold = scope.outside_from if own is None else own
             if threshold is not None:
                 return gate >= threshold
         return relevant >= OTHER_RULE_RELEVANT
