@@ -94,9 +94,11 @@ def _rows() -> tuple[list[dict[str, Any]], str, dict[str, Any], float]:
                             "reference": bool(signals.get("reference")),
                             "abstained": outcome is Outcome.ABSTAIN,
                             "ruled": ruled,
-                            # it names a rule or a Land-law matter the sources lack …
+                            # it names a rule or a matter the sources lack …
                             "outside": bool(
-                                signals.get("other_rule") or signals.get("land_subject")
+                                signals.get("other_rule")
+                                or signals.get("land_subject")
+                                or signals.get("federal_subject")
                             ),
                             # … or another rule turns it away whatever the models say
                             "hard": any(signals.get(k) for k in HARD_RULES),

@@ -12,6 +12,7 @@ from assistant.answer.outcomes import (
     abstain_text,
     candidate_citations,
     candidates_text,
+    outside_notice,
     several_parts,
 )
 from assistant.answer.wording import ABSTAIN_TEXT
@@ -32,7 +33,13 @@ class AnswerComposition:
 
     def _answer(self, p: Prepared, text: str, citations: list[Citation], **extra: Any) -> Answer:
         outcome = extra.pop("outcome", p.outcome)
-        notice = "; ".join(dict.fromkeys(n for n in [extra.pop("notice", None), *p.notices] if n))
+        notices = [extra.pop("notice", None), *p.notices]
+        if outcome == Outcome.ANSWER and not extra.get("parts"):
+            # a rule or a matter the sources lack, named in the question's setting: said beside
+            # the answer (the other outcomes' texts lead with it)
+            notices.append(outside_notice(p.language, p.result))
+            extra.setdefault("rules_not_in_sources", list(p.result.parsed.other_rules))
+        notice = "; ".join(dict.fromkeys(n for n in notices if n))
         return Answer(
             self._redact(text),
             outcome == Outcome.ABSTAIN,

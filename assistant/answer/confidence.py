@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from assistant.retrieval.addressees import Mismatch, mismatch
 from assistant.retrieval.beyond_laws import DRAFT, EXPERIENCE, OPERATE, PRESENT, RECOMMEND, SETUP
 from assistant.retrieval.hybrid import SearchResult
-from assistant.retrieval.land_subjects import LandSubject, subject_by_id
+from assistant.retrieval.land_subjects import Subject, subject_by_id
 from assistant.retrieval.lands import lands_named, names_land
 from assistant.retrieval.results import Hit
 from assistant.scoring import logit
@@ -111,7 +111,7 @@ def features(
     register_c = (register - DENSE_CENTER) * DENSE_SCALE if register and not unregistered else 0.0
     dense_c = (result.top_dense - DENSE_CENTER) * DENSE_SCALE
     words = len(result.parsed.text.split()) if words is None else words
-    subject = land_subject_unmet(result)
+    subject = subject_unmet(result)
     length = min(words, LONG_WORDS) / LONG_WORDS
     return {
         "long": length,
@@ -147,7 +147,9 @@ def features(
         "land_rule": 1.0 if set(result.parsed.other_rules) & set(result.parsed.land_rules) else 0.0,
         "beyond_laws": 1.0 if beyond_laws_met(result) else 0.0,
         "land": 1.0 if land_unmet(result) else 0.0,
-        "land_subject": 1.0 if subject else 0.0,
+        "land_subject": 1.0 if subject and not subject.federal else 0.0,
+        # a matter a federal law outside the sources rules (session 44)
+        "federal_subject": 1.0 if subject and subject.federal else 0.0,
         "setting_only": 1.0 if named_in_setting(result, subject) else 0.0,
         "scope": 1.0 if scope_unmet(result) else 0.0,
         # the scope model's logit, where it applies
@@ -166,21 +168,30 @@ def land_unmet(result: SearchResult) -> set[str]:
     return codes if codes and not names_land(_leading_text(result), codes) else set()
 
 
-def land_subject_unmet(result: SearchResult) -> LandSubject | None:
-    """The subject only Land law rules that the question names (and no indexed law) when none
-    of its three leading passages mentions it."""
-    subject = subject_by_id(result.parsed.land_subject) if result.parsed.land_subject else None
-    if subject is None or result.parsed.laws or subject.named_in(_leading_text(result)):
+def subject_unmet(result: SearchResult) -> Subject | None:
+    """The subject only Land law rules, else the matter of a federal law outside the bundled
+    ones, that the question names (and no indexed law) when none of its three leading passages
+    mentions it."""
+    if result.parsed.laws:
         return None
-    return subject
+    leading = ""
+    for subject_id in (result.parsed.land_subject, result.parsed.federal_subject):
+        subject = subject_by_id(subject_id) if subject_id else None
+        if subject is None:
+            continue
+        leading = leading or _leading_text(result)
+        if not subject.named_in(leading):
+            return subject
+    return None
 
 
-def named_in_setting(result: SearchResult, subject: LandSubject | None) -> bool:
-    """Whether the rules the sources lack and the Land-law matter the question names stand only
-    in its setting, in none of the sentences that ask ("?"): the question itself may be one the
-    sources answer ("Bei uns wollen wir nach dem Hundegesetz … untersagen. Müssen wir ihn vorher
-    anhören?"), where one that asks about the rule names it there ("Wie hoch darf die
-    Hundesteuer nach unserer Satzung sein?"). `subject`: the unmet Land-law matter, if any."""
+def named_in_setting(result: SearchResult, subject: Subject | None) -> bool:
+    """Whether the rules the sources lack and the matter they lack (Land or federal law's) the
+    question names stand only in its setting, in none of the sentences that ask ("?"): the
+    question itself may be one the sources answer ("Bei uns wollen wir nach dem Hundegesetz …
+    untersagen. Müssen wir ihn vorher anhören?"), where one that asks about the rule names it
+    there ("Wie hoch darf die Hundesteuer nach unserer Satzung sein?"). `subject`: the unmet
+    matter, if any."""
     rules = result.parsed.other_rules
     if not rules and subject is None:
         return False

@@ -9,18 +9,20 @@ from typing import Any
 
 from assistant.answer.confidence import (
     beyond_laws_met,
-    land_subject_unmet,
     land_unmet,
     query_terms,
     scope_unmet,
     stand_date,
+    subject_unmet,
 )
 from assistant.answer.extractive import SpansOf, compose, passages
 from assistant.answer.models import Citation, Part
 from assistant.answer.wording import (
     ABSTAIN_TEXT,
+    ANSWERED_DESPITE_TEXT,
     BEYOND_LAWS_TEXT,
     CANDIDATES_INTRO,
+    FEDERAL_SUBJECT_TEXT,
     LAND_SUBJECT_TEXT,
     LAND_TEXT,
     OTHER_RULES_TEXT,
@@ -60,7 +62,7 @@ def abstain_text(language: str, result: SearchResult) -> str:
         if beyond == PRESENT:
             lead = _dated_lead(language, result) or lead
     if not lead:
-        lead = _scope_lead(language, result) or _land_subject_lead(language, result)
+        lead = _scope_lead(language, result) or _subject_lead(language, result)
     if not lead:
         lead = _land_lead(language, land_unmet(result))
     return f"{lead} {text}" if lead else text
@@ -84,16 +86,35 @@ def _scope_lead(language: str, result: SearchResult) -> str:
     return text.format(asked=asked, law=law, covered=covered, rule=rule)
 
 
-def _land_subject_lead(language: str, result: SearchResult) -> str:
+def _subject_lead(language: str, result: SearchResult) -> str:
     """'Ihre Frage gilt einer Sache, die das Landesrecht regelt – das Feuerwehrgesetz des
-    Landes (hier: Bayern); …' ("" when the question names no such subject, or its passages do)."""
-    subject = land_subject_unmet(result)
+    Landes (hier: Bayern); …', or '… die das Wohngeldgesetz (WoGG) regelt; …' ("" when the
+    question names no such subject, or its passages do)."""
+    subject = subject_unmet(result)
     if subject is None:
         return ""
+    if subject.federal:
+        text = FEDERAL_SUBJECT_TEXT.get(language, FEDERAL_SUBJECT_TEXT["de"])
+        return text.format(label=subject.label if language == "de" else _english(subject.label))
     names = land_names(lands_named(result.parsed.text), language)
     where = f" ({'here' if language == 'en' else 'hier'}: {names})" if names else ""
     text = LAND_SUBJECT_TEXT.get(language, LAND_SUBJECT_TEXT["de"])
     return text.format(label=subject.label, land=where)
+
+
+def _english(label: str) -> str:
+    """'das Wohngeldgesetz (WoGG)' → 'the Wohngeldgesetz (WoGG)'."""
+    article, _, rest = label.partition(" ")
+    return f"the {rest}" if article in ("das", "die", "der") and rest else label
+
+
+def outside_notice(language: str, result: SearchResult) -> str | None:
+    """For an answer to a question that names a rule or a matter the sources lack: which, and
+    that the answer rests on the sources alone (None when it names none)."""
+    lead = rules_lead(language, result.parsed.other_rules) or _subject_lead(language, result)
+    if not lead:
+        return None
+    return f"{lead} {ANSWERED_DESPITE_TEXT.get(language, ANSWERED_DESPITE_TEXT['de'])}"
 
 
 def _land_lead(language: str, codes: set[str]) -> str:
@@ -124,7 +145,7 @@ def candidates_text(citations: list[Citation], language: str, result: SearchResu
     the rule outside the sources or the Land the passages do not name, if any."""
     lead = (
         rules_lead(language, result.parsed.other_rules)
-        or _land_subject_lead(language, result)
+        or _subject_lead(language, result)
         or _land_lead(language, land_unmet(result))
     )
     intro = CANDIDATES_INTRO.get(language, CANDIDATES_INTRO["de"])

@@ -122,6 +122,19 @@ LAND_SUBJECT_TEXT = {
         "not among my sources."
     ),
 }
+# a matter a federal law outside the sources rules (federal_subjects) that no leading passage
+# mentions; {label} is the law's German name with its article ("das Wohngeldgesetz (WoGG)")
+FEDERAL_SUBJECT_TEXT = {
+    "de": "Ihre Frage gilt einer Sache, die {label} regelt; dieses Recht gehört nicht zu meinen "
+    "Quellen.",
+    "en": "Your question concerns a matter governed by {label}; that law is not among my sources.",
+}
+# an answer to a question that names a rule or a matter the sources lack only in its setting
+# (session 44), after the lead that names it
+ANSWERED_DESPITE_TEXT = {
+    "de": "Die Antwort stützt sich nur auf die Vorschriften meiner Quellen.",
+    "en": "The answer rests only on the provisions among my sources.",
+}
 # people or bodies the leading law does not apply to (addressees)
 SCOPE_TEXT = {
     "de": (

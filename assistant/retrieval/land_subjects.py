@@ -13,6 +13,12 @@ matters, not bodies, offices or places ("Gemeinderat", "Friedhof" are context in
 questions), and none of them occurs in the federal laws of ../shared (a test checks it). The
 subjects and their words are team-written domain knowledge (assistant/data/land_subjects.json),
 not taken from evaluation questions.
+Matters a federal law outside the bundled laws rules (Elterngeld, Gewerbeanzeige, Zensus;
+assistant/data/federal_subjects.json, session 44) are looked up alike: each names the law that
+rules it, its words occur in at most two of the bundled laws' files and in none of their
+register's questions (tests check both). Sources often rule part of such a question anyway (the
+Sozialgesetzbuch X a Wohngeld decision's withdrawal), so that matter alone never keeps an answer
+back: it only raises the scope gate's threshold, as a rule the sources lack does.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ from assistant.retrieval.lexicon import TermLexicon, normal_terms
 
 
 @dataclass(frozen=True)
-class LandSubject:
-    """A subject of Land law: its id, how the hand-off names it, and the words that name it."""
+class Subject:
+    """A subject of Land law or of a federal law outside the bundled ones: its id, how the
+    hand-off names it, and the words that name it."""
 
     id: str
     label: str
     terms: tuple[str, ...]
+    federal: bool = False
 
     def named_in(self, text: str) -> bool:
         """Whether the text uses one of the subject's words (at the start of a word)."""
@@ -39,27 +47,38 @@ class LandSubject:
 
 
 @lru_cache(maxsize=1)
-def land_subjects() -> tuple[LandSubject, ...]:
-    """The bundled subjects (assistant/data/land_subjects.json), words in lower case."""
-    path = resources.files("assistant") / "data" / "land_subjects.json"
+def subjects() -> tuple[Subject, ...]:
+    """The bundled subjects, Land law's first (land_subjects.json, federal_subjects.json)."""
+    return _load("land_subjects.json", federal=False) + _load("federal_subjects.json", federal=True)
+
+
+def land_subjects() -> tuple[Subject, ...]:
+    """The subjects only Land law rules."""
+    return tuple(s for s in subjects() if not s.federal)
+
+
+def federal_subjects() -> tuple[Subject, ...]:
+    """The matters a federal law outside the bundled laws rules."""
+    return tuple(s for s in subjects() if s.federal)
+
+
+def _load(name: str, federal: bool) -> tuple[Subject, ...]:
+    """One bundled file's subjects, words in lower case."""
+    path = resources.files("assistant") / "data" / name
     entries = json.loads(path.read_text(encoding="utf-8"))
     return tuple(
-        LandSubject(
-            entry["id"],
-            entry["label"],
-            normal_terms(entry["terms"]),
-        )
+        Subject(entry["id"], entry["label"], normal_terms(entry["terms"]), federal)
         for entry in entries
     )
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> TermLexicon:
-    return TermLexicon((s.id, s.terms) for s in land_subjects())
+    return TermLexicon((s.id, s.terms) for s in subjects())
 
 
 def subjects_named(text: str) -> set[str]:
-    """The ids of every Land-law subject the text names."""
+    """The ids of every subject (Land or federal) the text names."""
     return _lexicon().entries_in(text)
 
 
@@ -69,6 +88,13 @@ def land_subject(text: str) -> str | None:
     return next((s.id for s in land_subjects() if s.id in found), None)
 
 
-def subject_by_id(subject_id: str) -> LandSubject | None:
+def federal_subject(text: str) -> str | None:
+    """The id of the first matter of a federal law outside the bundled ones the question
+    names, if any."""
+    found = subjects_named(text)
+    return next((s.id for s in federal_subjects() if s.id in found), None)
+
+
+def subject_by_id(subject_id: str) -> Subject | None:
     """The subject of that id."""
-    return next((s for s in land_subjects() if s.id == subject_id), None)
+    return next((s for s in subjects() if s.id == subject_id), None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from assistant.retrieval.addressees import addressees_named
 from assistant.retrieval.beyond_laws import beyond_laws
 from assistant.retrieval.definitions import definition_term
-from assistant.retrieval.land_subjects import land_subject
+from assistant.retrieval.land_subjects import federal_subject, land_subject
 from assistant.retrieval.lands import Places, land_qualifier
 from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
@@ -153,6 +153,8 @@ class ParsedQuery:
     land_rules: dict[str, tuple[str, Places]] = field(default_factory=dict)
     beyond_laws: str | None = None  # it asks what no law text records (beyond_laws.PRESENT …)
     land_subject: str | None = None  # a subject only Land law rules (land_subjects), by id
+    # a matter a federal law outside the bundled ones rules (federal_subjects), by id
+    federal_subject: str | None = None
     # the people or bodies it names that some laws apply to and others not (addressees)
     addressees: frozenset[str] = frozenset()
 
@@ -242,6 +244,7 @@ class QueryParser:
             parsed.other_rules = [*parsed.land_rules, *others]
         parsed.beyond_laws = beyond_laws(text)
         parsed.land_subject = land_subject(text)
+        parsed.federal_subject = federal_subject(text)
         parsed.addressees = addressees_named(text)
         return parsed
 

@@ -1,7 +1,9 @@
-"""Subjects only Land law rules: abstain, naming the kind of Land law, unless a source has it."""
+"""Subjects only Land law rules, and matters of federal laws outside the sources: abstain, naming
+the law, unless a source has it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +13,21 @@ import pytest
 from assistant.answer.doubt import Calibration
 from assistant.config import Settings
 from assistant.domain import Outcome
-from assistant.retrieval.land_subjects import land_subject, land_subjects, subjects_named
+from assistant.retrieval.land_subjects import (
+    federal_subject,
+    federal_subjects,
+    land_subject,
+    land_subjects,
+    subjects,
+    subjects_named,
+)
+from assistant.retrieval.lexicon import TermLexicon
 from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
 from tests.conftest import FIXTURE_LAWS, LAWS, needs_shared
+
+REGISTER = Path(__file__).resolve().parents[2] / "assistant" / "data" / "register"
 
 # a Land's municipal code in the team's own words (no Land's wording): it covers Bürgerbegehren
 MUSTERLAND = """---
@@ -117,9 +129,98 @@ def test_sources_that_hold_the_land_law_answer_and_a_named_law_is_asked_about(
 def test_no_matter_word_is_also_federal_law_vocabulary() -> None:
     # a word the federal laws use ("Beschlussfähigkeit", "Direktauftrag") neither shows that a
     # question is about Land law nor that passages cover it
+    land = {s.id for s in land_subjects()}
     shared = {
         (path.name, subject)
         for path in sorted(LAWS.glob("*.md"))
-        for subject in subjects_named(path.read_text(encoding="utf-8"))
+        for subject in subjects_named(path.read_text(encoding="utf-8")) & land
     }
     assert shared == set()
+
+
+@needs_shared
+def test_a_federal_matters_words_occur_in_at_most_two_bundled_laws() -> None:
+    # "Elterngeld" is listed in the Mikrozensusgesetz's survey items: passing mentions, not rules
+    texts = [path.read_text(encoding="utf-8") for path in sorted(LAWS.glob("*.md"))]
+    assert len(texts) == 119
+    for subject in federal_subjects():
+        for term in subject.terms:
+            lexicon = TermLexicon([(term, [term])])
+            files = sum(1 for text in texts if lexicon.entries_in(text))
+            assert files <= 2, (subject.id, term, files)
+
+
+def test_no_register_question_names_a_federal_matter() -> None:
+    # the team's questions per § are in-corpus by definition: "Anträge wie Wohngeld digital
+    # anbieten" (OZG § 1) keeps "wohngeld" off the list
+    federal = {s.id for s in federal_subjects()}
+    used = {
+        (path.name, found)
+        for path in sorted(REGISTER.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for question in json.loads(line)["questions"]
+        for found in subjects_named(question) & federal
+    }
+    assert len(list(REGISTER.glob("*.jsonl"))) >= 100
+    assert used == set()
+
+
+def test_federal_matters_are_named_by_their_words_and_each_names_its_law() -> None:
+    assert federal_subject("Wie viele Partnermonate gibt es beim Elterngeld?") == "elterngeld"
+    assert federal_subject("Wie schnell muss er die Gewerbeanzeige abgeben?") == "gewerbe"
+    assert federal_subject("Does the parental allowance count as income?") == "elterngeld"
+    assert federal_subject("Der Stadtrat will die Gebühr für Anwohnerparkausweise erhöhen.") is None
+    # a Land's matter first: the parser keeps both, the hand-off names the Land law
+    assert land_subject("Wie hoch darf die Hundesteuer für Listenhunde sein?") == "kommunalabgaben"
+    ids = [s.id for s in subjects()]
+    assert len(ids) == len(set(ids))
+    assert all(s.federal for s in federal_subjects()) and len(federal_subjects()) >= 50
+    assert all(
+        s.label.split(" ")[0] in ("das", "die", "der") and "(" in s.label and s.terms
+        for s in federal_subjects()
+    )
+
+
+def test_a_federal_matter_no_source_mentions_abstains_naming_the_law(sources: Services) -> None:
+    engine = sources.engine
+    german = engine.answer("Wie viele Partnermonate gibt es beim Basiselterngeld?")
+    english = engine.answer("How long is the parental allowance paid?")
+    assert german.outcome == Outcome.ABSTAIN and not german.citations
+    assert german.answer.startswith(
+        "Ihre Frage gilt einer Sache, die das Bundeselterngeld- und Elternzeitgesetz (BEEG) "
+        "regelt; dieses Recht gehört nicht zu meinen Quellen."
+    )
+    assert english.outcome == Outcome.ABSTAIN
+    assert english.answer.startswith(
+        "Your question concerns a matter governed by the Bundeselterngeld- und "
+        "Elternzeitgesetz (BEEG); that law is not among my sources."
+    )
+
+
+def test_sources_sure_of_a_federal_matter_answer_saying_what_they_lack(sources: Services) -> None:
+    # unlike a Land's matter, the sources may rule part of it (here: the portal for the
+    # application); the answer says which law rules the matter itself
+    engine = sources.engine
+    engine.calibration = _models(10.0)
+    try:
+        federal = engine.answer("Müssen wir den Antrag auf Basiselterngeld online anbieten?")
+        land = engine.answer("Müssen wir die Hundesteuer online erheben können?")
+        setting = engine.answer(
+            "Wir erheben Hundesteuer nach unserer Satzung. Müssen wir die Anmeldung des Hundes "
+            "online anbieten?"
+        )
+    finally:
+        engine.calibration = _models(1.5)
+    assert federal.outcome == Outcome.ANSWER and federal.citations
+    assert federal.notice is not None and federal.notice.startswith(
+        "Ihre Frage gilt einer Sache, die das Bundeselterngeld- und Elternzeitgesetz (BEEG) regelt"
+    )
+    assert federal.notice.endswith(
+        "Die Antwort stützt sich nur auf die Vorschriften meiner Quellen."
+    )
+    # a Land's matter where the question asks about it: passages to check, however sure
+    assert land.outcome == Outcome.CANDIDATES
+    # named only in the setting: answered when very sure, saying so
+    assert setting.outcome == Outcome.ANSWER
+    assert setting.notice is not None and "das Landesrecht regelt" in setting.notice
+    assert "BEEG" not in (setting.notice or "") and setting.rules_not_in_sources == []

@@ -126,6 +126,38 @@ def test_a_rule_named_only_in_the_setting_has_a_threshold_of_its_own() -> None:
     assert _calibration(0.7, older).decide(setting)[0] == Outcome.ABSTAIN
 
 
+def test_a_federal_laws_matter_the_sources_lack_meets_the_threshold_but_may_be_answered() -> None:
+    gate = _gate(0.3, outside_from=0.95)
+    sure = Calibration(
+        LinearModel({}, math.log(0.7 / 0.3)), LinearModel({}, 3.0), 0.5, 0.9, scope=gate
+    )
+    # gate probability 0.86: over the gate's threshold, under the one for such questions
+    federal = {"answerable": 1.0, "answerable_known": 1.0, "federal_subject": 1.0}
+    assert sure.decide(federal)[0] == Outcome.ABSTAIN
+    assert sure.decide({**federal, "federal_subject": 0.0})[0] == Outcome.ANSWER
+    # the gate sure (0.97): the sources may answer it (correctness 0.95), unlike a Land's matter
+    covered = {**federal, "answerable": 2.5}
+    assert sure.decide(covered)[0] == Outcome.ANSWER
+    land = {**covered, "federal_subject": 0.0, "land_subject": 1.0}
+    assert sure.decide(land)[0] == Outcome.CANDIDATES
+
+
+def test_a_rule_the_sources_lack_named_only_in_the_setting_is_answered_when_very_sure() -> None:
+    gate = dataclasses.replace(_gate(0.3, outside_from=0.95), setting_from=0.6)
+    setting = {"answerable": 1.0, "answerable_known": 1.0, "other_rule": 1.0, "setting_only": 1.0}
+    relevant = LinearModel({}, math.log(0.7 / 0.3))
+
+    def calibrated(correct: float) -> Calibration:
+        return Calibration(relevant, LinearModel({}, correct), 0.5, 0.6, scope=gate)
+
+    # correctness 0.95 (over LAND_ANSWER_FROM, 0.9): answered; 0.82: passages only, although
+    # over answer_from (0.6); named where it asks: passages only, however sure
+    assert calibrated(3.0).decide(setting)[0] == Outcome.ANSWER
+    assert calibrated(1.5).decide(setting)[0] == Outcome.CANDIDATES
+    asked = {**setting, "setting_only": 0.0, "answerable": 3.0}
+    assert calibrated(3.0).decide(asked)[0] == Outcome.CANDIDATES
+
+
 def test_the_gate_reads_how_clearly_one_passage_leads_not_only_relevance_and_scope() -> None:
     gate = ScopeGate(LinearModel({"answerable": 1.0, "lead_logit": 1.0}, 0.0), abstain_below=0.3)
     question = {"answerable": 0.0, "answerable_known": 1.0}

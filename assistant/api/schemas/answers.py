@@ -166,8 +166,10 @@ class AskOut(BaseModel):
     likely passages, no composed answer) or `abstain` (the sources do not answer it; hand-off to
     an advisor). `abstained` is true exactly for `abstain` (kept for compatibility). An
     abstention says why when it can: a rule the sources do not contain (`rules_not_in_sources`),
-    or a question about what law texts never record (who holds an office now, current figures,
-    how to set up software) that only law texts meet.
+    a matter Land law or a federal law outside the sources rules, or a question about what law
+    texts never record (who holds an office now, current figures, how to set up software) that
+    only law texts meet. An answer to a question that names such a rule or matter in its setting
+    says so in `notice`.
     """
 
     answer: str
@@ -200,7 +202,8 @@ class AskOut(BaseModel):
     rules_not_in_sources: list[str] = Field(
         default_factory=list,
         description="rules the question names that the sources do not contain (a bylaw, a Land "
-        "law, a collective agreement, an EU act): why it is not answered",
+        "law, a collective agreement, an EU act): why it is not answered, or, for an answer, what "
+        "it does not rest on",
     )
     answer_id: str
     conversation_id: str
