@@ -150,7 +150,7 @@ def test_a_rule_the_sources_lack_named_only_in_the_setting_is_answered_when_very
     def calibrated(correct: float) -> Calibration:
         return Calibration(relevant, LinearModel({}, correct), 0.5, 0.6, scope=gate)
 
-    # correctness 0.95 (over LAND_ANSWER_FROM, 0.9): answered; 0.82: passages only, although
+    # correctness 0.95 (over LAND_ANSWER_FROM, 0.88): answered; 0.82: passages only, although
     # over answer_from (0.6); named where it asks: passages only, however sure
     assert calibrated(3.0).decide(setting)[0] == Outcome.ANSWER
     assert calibrated(1.5).decide(setting)[0] == Outcome.CANDIDATES
