@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,13 +142,13 @@ def test_no_matter_word_is_also_federal_law_vocabulary() -> None:
 @needs_shared
 def test_a_federal_matters_words_occur_in_at_most_two_bundled_laws() -> None:
     # "Elterngeld" is listed in the Mikrozensusgesetz's survey items: passing mentions, not rules
-    texts = [path.read_text(encoding="utf-8") for path in sorted(LAWS.glob("*.md"))]
-    assert len(texts) == 119
-    for subject in federal_subjects():
-        for term in subject.terms:
-            lexicon = TermLexicon([(term, [term])])
-            files = sum(1 for text in texts if lexicon.entries_in(text))
-            assert files <= 2, (subject.id, term, files)
+    lexicon = TermLexicon((term, [term]) for s in federal_subjects() for term in s.terms)
+    paths = sorted(LAWS.glob("*.md"))
+    assert len(paths) == 119
+    files = Counter(
+        term for path in paths for term in lexicon.entries_in(path.read_text(encoding="utf-8"))
+    )
+    assert files and max(files.values()) <= 2, files.most_common(3)
 
 
 def test_no_register_question_names_a_federal_matter() -> None:
