@@ -82,17 +82,26 @@ def subjects_named(text: str) -> set[str]:
     return _lexicon().entries_in(text)
 
 
-def land_subject(text: str) -> str | None:
-    """The id of the first Land-law subject (in the file's order) the question names, if any."""
+def first_subjects(text: str) -> tuple[str | None, str | None]:
+    """The ids of the first Land-law subject and of the first matter of a federal law outside
+    the bundled ones (each in its file's order) the question names, if any: one pass."""
     found = subjects_named(text)
-    return next((s.id for s in land_subjects() if s.id in found), None)
+    first = (next((s.id for s in group if s.id in found), None) for group in _groups())
+    return next(first), next(first)
+
+
+def land_subject(text: str) -> str | None:
+    """The id of the first Land-law subject the question names, if any."""
+    return first_subjects(text)[0]
 
 
 def federal_subject(text: str) -> str | None:
-    """The id of the first matter of a federal law outside the bundled ones the question
-    names, if any."""
-    found = subjects_named(text)
-    return next((s.id for s in federal_subjects() if s.id in found), None)
+    """The id of the first matter of a federal law outside the bundled ones it names, if any."""
+    return first_subjects(text)[1]
+
+
+def _groups() -> tuple[tuple[Subject, ...], tuple[Subject, ...]]:
+    return land_subjects(), federal_subjects()
 
 
 def subject_by_id(subject_id: str) -> Subject | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from assistant.retrieval.addressees import addressees_named
 from assistant.retrieval.beyond_laws import beyond_laws
 from assistant.retrieval.definitions import definition_term
-from assistant.retrieval.land_subjects import federal_subject, land_subject
+from assistant.retrieval.land_subjects import first_subjects
 from assistant.retrieval.lands import Places, land_qualifier
 from assistant.retrieval.rules import normalised, rule_mentions, stands_for
 from assistant.store.manifest import law_key_of
@@ -243,8 +243,7 @@ class QueryParser:
             others = self._other_rules(text, mentions, parsed, spans)
             parsed.other_rules = [*parsed.land_rules, *others]
         parsed.beyond_laws = beyond_laws(text)
-        parsed.land_subject = land_subject(text)
-        parsed.federal_subject = federal_subject(text)
+        parsed.land_subject, parsed.federal_subject = first_subjects(text)
         parsed.addressees = addressees_named(text)
         return parsed
 
