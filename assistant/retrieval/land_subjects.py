@@ -47,19 +47,20 @@ class Subject:
 
 
 @lru_cache(maxsize=1)
-def subjects() -> tuple[Subject, ...]:
-    """The bundled subjects, Land law's first (land_subjects.json, federal_subjects.json)."""
-    return _load("land_subjects.json", federal=False) + _load("federal_subjects.json", federal=True)
-
-
 def land_subjects() -> tuple[Subject, ...]:
-    """The subjects only Land law rules."""
-    return tuple(s for s in subjects() if not s.federal)
+    """The subjects only Land law rules (land_subjects.json), words in lower case."""
+    return _load("land_subjects.json", federal=False)
 
 
+@lru_cache(maxsize=1)
 def federal_subjects() -> tuple[Subject, ...]:
-    """The matters a federal law outside the bundled laws rules."""
-    return tuple(s for s in subjects() if s.federal)
+    """The matters a federal law outside the bundled laws rules (federal_subjects.json)."""
+    return _load("federal_subjects.json", federal=True)
+
+
+def subjects() -> tuple[Subject, ...]:
+    """Every bundled subject, Land law's first."""
+    return land_subjects() + federal_subjects()
 
 
 def _load(name: str, federal: bool) -> tuple[Subject, ...]:
@@ -77,6 +78,11 @@ def _lexicon() -> TermLexicon:
     return TermLexicon((s.id, s.terms) for s in subjects())
 
 
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, Subject]:
+    return {s.id: s for s in subjects()}
+
+
 def subjects_named(text: str) -> set[str]:
     """The ids of every subject (Land or federal) the text names."""
     return _lexicon().entries_in(text)
@@ -86,8 +92,9 @@ def first_subjects(text: str) -> tuple[str | None, str | None]:
     """The ids of the first Land-law subject and of the first matter of a federal law outside
     the bundled ones (each in its file's order) the question names, if any: one pass."""
     found = subjects_named(text)
-    first = (next((s.id for s in group if s.id in found), None) for group in _groups())
-    return next(first), next(first)
+    land = next((s.id for s in land_subjects() if s.id in found), None)
+    federal = next((s.id for s in federal_subjects() if s.id in found), None)
+    return land, federal
 
 
 def land_subject(text: str) -> str | None:
@@ -100,10 +107,6 @@ def federal_subject(text: str) -> str | None:
     return first_subjects(text)[1]
 
 
-def _groups() -> tuple[tuple[Subject, ...], tuple[Subject, ...]]:
-    return land_subjects(), federal_subjects()
-
-
 def subject_by_id(subject_id: str) -> Subject | None:
     """The subject of that id."""
-    return next((s for s in subjects() if s.id == subject_id), None)
+    return _by_id().get(subject_id)
