@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -379,6 +380,33 @@ def test_an_index_of_documents_is_read_by_its_own_models(
             finally:
                 services.engine.calibration = fitted
             assert outcome == (Outcome.ANSWER if model is sure else Outcome.ABSTAIN), outcome
+
+
+def test_documents_answer_a_question_placed_in_a_land_they_never_name_only_when_surer(
+    laws: Services, documents: Services
+) -> None:
+    """The documents' models are surer of what they meet: their bar for a question placed in a
+    Land is DOCUMENTS_LAND_ANSWER_FROM, the laws' LAND_ANSWER_FROM (session 45)."""
+    placed = (
+        "Wir sind eine Gemeinde in Bayern. Bis wann müssen wir unsere Leistungen online anbieten?"
+    )
+    assert doubt.LAND_ANSWER_FROM < 0.95 < doubt.DOCUMENTS_LAND_ANSWER_FROM < 0.995
+
+    def outcome(services: Services, correctness: float) -> Outcome:
+        sure, correct = (
+            LinearModel({}, 10.0),
+            LinearModel({}, math.log(correctness / (1 - correctness))),
+        )
+        fitted = services.engine.calibration
+        services.engine.calibration = Calibration(sure, correct, 0.5, 0.5, 0.5, 0.5, sure, correct)
+        try:
+            return services.engine.answer(placed).outcome
+        finally:
+            services.engine.calibration = fitted
+
+    assert outcome(laws, 0.95) == Outcome.ANSWER
+    assert outcome(documents, 0.95) == Outcome.CANDIDATES
+    assert outcome(documents, 0.995) == Outcome.ANSWER
 
 
 def test_register_and_off_topic_examples_say_nothing_about_a_law_of_ones_own(
