@@ -174,7 +174,8 @@ def out_of_order(answer: str, sources: dict[int, str]) -> int:
         last: dict[int, int] = {}
         statements = re.findall(r"(.+?)\s*\[(\d+)\]", block, re.DOTALL)
         for number, (text, n) in enumerate(statements):
-            at = sources.get(int(n), "").find(text.strip())
+            # an answer may show a list's first item on a line of its own: compare words
+            at = " ".join(sources.get(int(n), "").split()).find(" ".join(text.split()))
             if at < 0 or number == 0:
                 continue
             faults += at < last.get(int(n), -1)

@@ -34,6 +34,13 @@ MAX_WORDS = 120  # beyond this the answer gets no further passage
 CONSIDERED_HITS = 4
 SECOND_SOURCE = 0.7  # a second source must score at least this share of the lead
 SEE_ALSO = {"de": "Siehe auch", "en": "See also"}
+# a list's first item after the sentence before it: chunks join a paragraph and the list after
+# it with a space ("… im Landesgesetz: - Gemeinsame Benennung …"); shown on its own line as in
+# the source, like the items after it
+_JOINED_ITEM = re.compile(r"(?<=[.!?:“”\"»«)])[ \t]+(?=[-•*][ \t])")
+# a numbered item quoted without its list ("3. Landesrecht prüfen: …") starts a line, as a
+# bullet item does; a law's "1. er eine …" continues the sentence it belongs to (lower case)
+_NUMBERED_ITEM = re.compile(r"\d{1,2}\.[ \t]+[A-ZÄÖÜ]")
 REPEALED = {
     "de": "{law} {section} ist weggefallen (aufgehoben).",
     "en": "{law} {section} has been repealed.",
@@ -203,14 +210,16 @@ def compose(
     order: dict[int, int] = {}
     for passage in chosen:
         order.setdefault(passage.hit_rank, len(order) + 1)
-    parts = [f"{p.text.strip()} [{order[p.hit_rank]}]" for p in chosen]
+    parts = [
+        f"{_JOINED_ITEM.sub(chr(10), p.text.strip())} [{order[p.hit_rank]}]" for p in chosen
+    ]
     citations = []
     for rank, n in order.items():
         used = sorted((p for p in chosen if p.hit_rank == rank), key=lambda p: p.start)
         citations.append(Citation.from_hit(n, hits[rank], " … ".join(p.text.strip() for p in used)))
-    # a bullet item quoted whole starts its own line, as in the source
+    # a bullet or numbered item quoted whole starts its own line, as in the source
     body = "".join(
-        ("\n" if BULLET.match(part) else " ") + part if n else part for n, part in enumerate(parts)
+        ("\n" if _own_line(part) else " ") + part if n else part for n, part in enumerate(parts)
     )
     if language == "en" and body:
         body = "According to the (German) sources: " + body
@@ -219,6 +228,11 @@ def compose(
         body += f"\n\n{SEE_ALSO.get(language, SEE_ALSO['de'])}: {extra.label()} [{extra.n}]"
         citations.append(extra)
     return body, citations
+
+
+def _own_line(part: str) -> bool:
+    """A list item, shown on a line of its own."""
+    return bool(BULLET.match(part) or _NUMBERED_ITEM.match(part))
 
 
 def _repealed(hit: Hit, language: str) -> tuple[str, list[Citation]]:

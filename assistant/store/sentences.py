@@ -48,6 +48,11 @@ _BULLET = re.compile(
     # a numbered item after a finished sentence ("…?\n2. Elektronischen Zugang sicherstellen");
     # after a colon the items may be one sentence of a law's enumeration ("sind:\n1. …;")
     r"|(?<=[.!?“”\"»«)])[ \t]*\n[ \t]*(?=\d{1,2}[.)][ \t])"
+    # … and a bullet item joined to it by a space: ingest joins a paragraph and the list after
+    # it so ("… unter Bedingungen. - Grundsätzlich gilt …"); after a colon the items stay with
+    # the sentence that opens them ("… im Landesgesetz: - Gemeinsame …"), as that sentence
+    # brings its items
+    r"|(?<=[.!?“”\"»«)])[ \t]+(?=[-•*][ \t])"
 )
 
 

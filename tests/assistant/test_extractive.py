@@ -205,6 +205,15 @@ def test_a_bullet_after_a_finished_sentence_starts_a_sentence_of_its_own() -> No
     assert "- „Keine Gemeinde plant eine E-Akte.“" in sentences
     listed = "Sie brauchen\n- einen Antrag,\n- einen Nachweis."
     assert [listed[a:b] for a, b in segment(listed)] == [listed]  # one sentence, its bullets
+    # ingest joins a paragraph and the list after it with a space: the item still starts anew
+    joined = "Die kurze Antwort: nur teilweise. - Grundsätzlich gilt es für Bund.\n- Sonst nicht."
+    assert [joined[a:b] for a, b in segment(joined)] == [
+        "Die kurze Antwort: nur teilweise.",
+        "- Grundsätzlich gilt es für Bund.",
+        "- Sonst nicht.",
+    ]
+    opened = "Prüfen Sie im Landesgesetz: - Gemeinsame Benennung.\n- Externe Person."
+    assert len(segment(opened)) == 2  # after a colon the first item stays with its opener
 
 
 def test_a_bullet_item_is_quoted_whole_so_a_claim_never_stands_without_its_correction() -> None:
@@ -218,6 +227,27 @@ def test_a_bullet_item_is_quoted_whole_so_a_claim_never_stands_without_its_corre
             assert "Zwei Drittel der Gemeinden planen" in statement
             assert statement.startswith("\n- „Keine")  # its own line, as in the source
     assert all(piece in MYTHS for piece in citations[0].quote.split(" … "))
+
+
+def test_a_lists_first_item_stands_on_its_own_line_as_the_items_after_it() -> None:
+    # ingest joins a paragraph and the list after it with a space; the answer shows the list
+    listed = (
+        "Für Ihre Gemeinde prüfen Sie die Regeln im Landesgesetz: - Gemeinsame Benennung für "
+        "mehrere Stellen ist möglich.\n- Die Person kann extern arbeiten.\n"
+        "3. Landesrecht prüfen: Viele Länder haben eigene Gesetze für Datenschutzbeauftragte."
+    )
+    lexical, result = _result("Dürfen mehrere Stellen eine gemeinsame Person benennen?", [listed])
+    text, citations = compose(lexical, result, result.hits, "de", _spans)
+    assert "Landesgesetz:\n- Gemeinsame Benennung" in text, text
+    assert "\n- Die Person kann extern arbeiten." in text
+    assert citations[0].quote in listed  # the quote stays verbatim
+    steps = (
+        "Die Gemeinde hat beim Datenschutz eine Pflicht zur Benennung einer Person.\n"
+        "3. Landesrecht prüfen: Viele Länder haben eigene Datenschutzgesetze für Gemeinden."
+    )
+    asked = "Pflicht der Gemeinde zur Benennung einer Person? Länder mit Datenschutzgesetzen?"
+    both = _answer(asked, [steps])
+    assert "[1]\n3. Landesrecht prüfen:" in both, both  # a numbered item alone starts a line
 
 
 def test_a_numbered_item_after_a_finished_sentence_starts_a_sentence_of_its_own() -> None:

@@ -127,6 +127,11 @@ def test_statements_quoted_against_their_sources_order_after_the_lead_are_counte
     assert out_of_order(backwards, sources) == 1
     mixed = "Ein anderes Gesetz sagt etwas. [2] (2) Verfahren folgt. [1] (1) Grundsatz gilt. [1]"
     assert out_of_order(mixed, sources) == 1
+    # a list's first item shown on a line of its own is still found in its source
+    listed = {1: "A gilt. Prüfen Sie: - erstens dies.\n- zweitens das. B gilt auch.", 2: other}
+    assert out_of_order("B gilt auch. [1] Prüfen Sie:\n- erstens dies. [1]", listed) == 0
+    backwards_list = "Prüfen Sie:\n- erstens dies. [1] B gilt auch. [1] A gilt. [1]"
+    assert out_of_order(backwards_list, listed) == 1
     # each block of a many-part answer leads anew
     parts = "Frage 1: A?\n(2) Verfahren folgt. [1]\n\nFrage 2: B?\n(1) Grundsatz gilt. [1]"
     assert out_of_order(parts, sources) == 0
