@@ -15,7 +15,7 @@
   session's follow-up model was chosen; only measured. extra7, extra8 (hard cases) and blind6
   were written in session 36 from one brief by three helpers who saw only the corpus and the
   law texts; extra7 and extra8 are dev (fitted on), blind6 only measured.
-- Long inputs (evals/gold/long_questions.jsonl and long_questions_dev2.jsonl, pasted e-mails
+- Long inputs (evals/gold/long_questions.jsonl, long_questions_dev2.jsonl, _dev3: pasted mails
   and letters of up to 15,500 characters, and the blind long_questions_blind.jsonl): never a
   422, the outcome per input, how many of its distinct questions were found, and whether each
   in-scope part's gold source is among the cited ones.
@@ -49,6 +49,10 @@ LONG_BLIND = GOLD / "long_questions_blind.jsonl"
 # written in session 23 by a helper who saw only the corpus and the law texts, from the same kind
 # of brief; dev: read and tuned on (the list and subject rules of intake)
 LONG_DEV2 = GOLD / "long_questions_dev2.jsonl"
+# written in session 45 by a helper who saw only the corpus and the law texts, on purpose hard
+# (forwarded threads, rhetorical and repeated questions, lower case); dev: read and tuned on (a
+# forwarded message's questions, requests to look a text over)
+LONG_DEV3 = GOLD / "long_questions_dev3.jsonl"
 
 
 def followups(services: Any) -> dict[str, Any]:
@@ -147,6 +151,7 @@ def run(log: Callable[[str], None] = print) -> dict[str, Any]:
         summary = ingest(services, [ROOT / "corpus", SHARED / "corpora" / "gesetze"], log)
         out = {"followups": followups(services), "long": long_inputs(services)}
         out["long_dev2"] = long_inputs(services, LONG_DEV2)
+        out["long_dev3"] = long_inputs(services, LONG_DEV3)
         if LONG_BLIND.exists():
             out["long_blind"] = long_inputs(services, LONG_BLIND)
     out["ingest"] = summary

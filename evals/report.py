@@ -236,6 +236,7 @@ def _conversations(results: dict[str, Any]) -> list[str]:
     for key, title in (
         ("long", "long inputs"),
         ("long_dev2", "long inputs, second dev set"),
+        ("long_dev3", "long inputs, third dev set"),
         ("long_blind", "long inputs, blind set"),
     ):
         long = conv.get(key)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.conversation import is_followup
+from assistant.answer.mail import HEADER, REPLY_PREFIX, clean, own_part, quoted
 from assistant.errors import InvalidRequest
 from assistant.store.sentences import sentences
 
@@ -23,37 +24,11 @@ MAX_FACTS = 3
 MAX_QUERY_WORDS = 90
 MIN_QUESTION_WORDS = 2  # content words a question needs ("Was sage ich ihr?" has one)
 
-_HEADER = re.compile(
-    r"^\s*(?:von|from|gesendet|sent|an|to|cc|bcc|datum|date|betreff|subject|wichtigkeit)\s*:.*$",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(
-    r"^\s*[-_=*]{2,}.*(?:nachricht|message|original|weitergeleitet|forwarded).*$|^\s*[-_=]{5,}\s*$",
-    re.IGNORECASE,
-)
-_INLINE_ITEM = re.compile(r"(?<=\?)\s+(?=\(?(?:\d{1,2}|[a-h])[.)]\s)")
-_RULE = re.compile(r"^\s*[-_=*]{3,}")
-_ENDS_SIGNATURE = re.compile(r"^\s*[-_=*]{3,}|^.{20,}\?\s*$")
-_QUOTE_INTRO = re.compile(
-    r"^\s*(?:am|on)\s.{0,120}(?:schrieb|wrote|hat geschrieben)\b.{0,80}:?\s*$", re.IGNORECASE
-)
-_GREETING = re.compile(
-    r"^\s*(?:sehr geehrte|liebe[rs]?\b|hallo|guten (?:tag|morgen|abend)|moin|servus|grüß gott|"
-    r"hi\b|hey\b|dear|hello|good (?:morning|afternoon))[^\n]{0,80}$",
-    re.IGNORECASE,
-)
-_SIGN_OFF = re.compile(
-    r"^\s*(?:(?:mit )?(?:freundlichen|besten|vielen|herzlichen|sportlichen|kollegialen|lieben|"
-    r"schönen)?\s*grü(?:ß|ss)en?|viele grüße|beste grüße|liebe grüße|mfg|lg|vg|gruß|"
-    r"hochachtungsvoll|(?:best|kind|warm) regards|regards|best wishes|sincerely|cheers|--)"
-    r"\b[^\n]{0,60}$",
-    re.IGNORECASE,
-)
-_DISCLAIMER = re.compile(
-    r"vertraulich|confidential|disclaimer|bitte denken sie an die umwelt|"
-    r"diese (?:e-mail|nachricht) (?:enthält|ist)|this (?:e-mail|message) (?:contains|is)|"
-    r"ausdruck dieser (?:e-?mail|nachricht)|before printing this",
-    re.IGNORECASE,
+_INLINE_ITEM = re.compile(
+    r"(?<=\?)\s+(?=\(?(?:\d{1,2}|[a-h])[.)]\s)"
+    # … and a second question the segmenter kept in one sentence, opening in lower case ("…
+    # haben? und wie lang ist der gültig …?")
+    r"|(?<=\?)\s+(?=(?:und|oder|and|or)\s[^?]{8,}\?)"
 )
 _ITEM_NUMBER = r"^\s*(?:\d+[.)]\s*)?"
 # "Meine Frage: …", not "Meine Fragen stehen ganz unten."
@@ -68,6 +43,19 @@ _ASKS = re.compile(
 _SMALL_TALK = re.compile(
     r"^\s*(?:können sie (?:mir|uns) (?:helfen|weiterhelfen)|wie geht es|haben sie (?:kurz )?zeit|"
     r"could you help|can you help|any ideas|oder\?|richtig\?|oder nicht\?)",
+    re.IGNORECASE,
+)
+# a request to the assistant about the text, not a question of its own: "Kannst du kurz
+# drüberschauen, bevor ich antworte?", "Können Sie mir bitte etwas zusammenstellen?", "Could you
+# help me with a reply to this one?" ("Kannst du mir helfen, wie wir …?" asks one)
+_META = re.compile(
+    r"^\s*(?:\w+,?\s+){0,2}(?:kannst du|könntest du|können sie|könnten sie|könnt ihr|könntet ihr|"
+    r"could you|can you|would you)\b"
+    r"(?![^?]*\b(?:ob|dass|wie|wann|was|welche[nmrs]?|warum|wer|wo|whether|if|how|what|which|"
+    r"when|why|who|where)\b)"
+    r"[^?]*\b(?:helfen|weiterhelfen|unterstützen|drüber(?:schauen|sehen|lesen|gucken)|"
+    r"drüber (?:schauen|sehen|lesen|gucken)|draufschauen|gegenlesen|blick|zusammenstellen|"
+    r"help|look|check)\w*\b[^?]*\?\s*$",
     re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:\(?\d+[.)]|[-•*])\s)")  # blank line or list item
@@ -87,8 +75,6 @@ _ENUMERATED = re.compile(
     r"(?:und )?(?:schließlich|zuletzt|finally)\s*:|(?:frage|question)\s*\d{1,2}\s*[:.)])",
     re.IGNORECASE,
 )
-# "Re:", "AW:", "WG:", "Fwd:" before a subject
-_REPLY_PREFIX = re.compile(r"^(?:\s*(?:aw|wg|re|fwd?|antw)\s*:)+\s*", re.IGNORECASE)
 _NARROWS = re.compile(
     r"^\s*(?:konkret|genauer|also|das heißt|sprich|specifically)\b", re.IGNORECASE
 )
@@ -114,50 +100,6 @@ class Intake:
     long: bool = False
 
 
-def clean(text: str) -> str:
-    """Text without greetings, sign-offs and signatures, headers, disclaimers, quoted history."""
-    kept: list[str] = []
-    in_signature = False
-    for line in text.replace("\r\n", "\n").split("\n"):
-        stripped = line.strip()
-        if _SEPARATOR.match(stripped) or _QUOTE_INTRO.match(stripped):
-            in_signature = False  # a new message begins
-            continue
-        if in_signature and _ENDS_SIGNATURE.match(stripped):
-            # "-------- Interne Notiz --------", a question: the text goes on after a signature
-            in_signature = False
-            if _RULE.match(stripped):
-                continue
-        if _HEADER.match(stripped):
-            in_signature = False
-            if stripped.lower().startswith(("betreff", "subject")):
-                kept.append(_REPLY_PREFIX.sub("", stripped.split(":", 1)[1]).strip())
-            continue
-        if stripped.startswith(">") or _DISCLAIMER.search(stripped):
-            continue
-        if _SIGN_OFF.match(stripped):
-            in_signature = True
-            continue
-        if in_signature:
-            continue
-        if _GREETING.match(stripped) and len(stripped) < 80:
-            continue
-        kept.append(line)
-    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-    return cleaned or text.strip()
-
-
-def quoted(text: str) -> str:
-    """The quoted history ("> …" lines, unquoted), cleaned like the rest: what a forwarded
-    message said, which the asker's own question may point to ("diese Zahlen", "unten")."""
-    lines = [
-        re.sub(r"^(?:\s*>)+ ?", "", line)
-        for line in text.replace("\r\n", "\n").split("\n")
-        if line.lstrip().startswith(">")
-    ]
-    return clean("\n".join(lines)) if any(line.strip() for line in lines) else ""
-
-
 def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in _FUNCTION}
 
@@ -168,25 +110,23 @@ def take(text: str) -> Intake:
     if len(text) < LONG_INPUT and "\n" not in text:
         return Intake(text, text, [text], [text], [False])
     cleaned = clean(text)
-    paragraphs = [p for p in _PARAGRAPH.split(cleaned) if p.strip()]
-    units: list[str] = []
-    items: list[int | None] = []  # the list item (paragraph or inline) each unit belongs to
-    for number, paragraph in enumerate(paragraphs):
-        item = number if _ENUMERATED.match(paragraph) else None
-        for sentence in sentences(" ".join(paragraph.split())):
-            # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question alone
-            for piece in _INLINE_ITEM.split(" ".join(sentence.split())):
-                if piece.strip():
-                    inline = _ENUMERATED.match(piece) and item is None
-                    items.append(len(paragraphs) + len(units) if inline else item)
-                    units.append(piece)
-    asked = [i for i, u in enumerate(units) if _ASKS.search(u) and not _SMALL_TALK.match(u)]
+    units, items = _units(cleaned)
+    asked = [
+        i
+        for i, u in enumerate(units)
+        if _ASKS.search(u) and not _SMALL_TALK.match(u) and not _META.match(u)
+    ]
     asked = [i for i in asked if len(_words(units[i])) >= MIN_QUESTION_WORDS]
     # "Meine Fragen an euch, bevor ich antworte:" announces the questions, it asks none; so does
     # "Meine Frage, bevor wir prüfen: Herr W. beruft sich auf …" when a question follows it
     asked = [i for i in asked if not units[i].rstrip().endswith(":") and not _announces(units, i)]
     # "So, jetzt meine Fragen:": what comes before (a forwarded letter's own questions, rhetorical
     # ones) is context; the asker's questions follow their announcement
+    # a forwarded or quoted message's questions are someone else's (a citizen's "Wie gehe ich
+    # vor?"): the asker's own, above it, are the questions, when there are any
+    mine = _own_units(text, units)
+    if mine is not None and any(i < mine for i in asked):
+        asked = [i for i in asked if i < mine]
     announced = [i for i, u in enumerate(units) if _ANNOUNCES_QUESTIONS.search(u)]
     if announced and any(i >= announced[-1] for i in asked):
         asked = [i for i in asked if i >= announced[-1]]
@@ -227,6 +167,33 @@ def take(text: str) -> Intake:
     return Intake(text, cleaned, queries, asks, listed, True)
 
 
+def _units(cleaned: str) -> tuple[list[str], list[int | None]]:
+    """The sentences of a cleaned text, and the list item (paragraph or inline) each is in."""
+    paragraphs = [p for p in _PARAGRAPH.split(cleaned) if p.strip()]
+    units: list[str] = []
+    items: list[int | None] = []
+    for number, paragraph in enumerate(paragraphs):
+        item = number if _ENUMERATED.match(paragraph) else None
+        for sentence in sentences(" ".join(paragraph.split())):
+            # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question alone
+            for piece in _INLINE_ITEM.split(" ".join(sentence.split())):
+                if piece.strip():
+                    inline = _ENUMERATED.match(piece) and item is None
+                    items.append(len(paragraphs) + len(units) if inline else item)
+                    units.append(piece)
+    return units, items
+
+
+def _own_units(text: str, units: list[str]) -> int | None:
+    """How many of the units the asker wrote above the first forwarded or quoted message (None
+    without one, or where the units do not begin with them)."""
+    own = own_part(text)
+    if own is None:
+        return None
+    mine = _units(own)[0]
+    return len(mine) if mine and units[: len(mine)] == mine else None
+
+
 def _listed(asked: list[int], items: list[int | None]) -> list[int]:
     """When the asker lists the questions ("Erstens: …", "2. …", "- …"), the questions outside
     the list are someone else's (a complaint's "Wofür gibt es dann einen Onlineantrag???") or
@@ -238,9 +205,9 @@ def _listed(asked: list[int], items: list[int | None]) -> list[int]:
 def _beside_subject(asked: list[int], units: list[str], text: str) -> list[int]:
     """A subject line ("Betreff: Registrierungspflicht?") asks only when the text does not."""
     subjects = {
-        " ".join(_REPLY_PREFIX.sub("", line.split(":", 1)[1]).split())
+        " ".join(REPLY_PREFIX.sub("", line.split(":", 1)[1]).split())
         for line in text.splitlines()
-        if _HEADER.match(line) and line.strip().lower().startswith(("betreff", "subject"))
+        if HEADER.match(line) and line.strip().lower().startswith(("betreff", "subject"))
     }
     others = [i for i in asked if units[i] not in subjects]
     return others or asked

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.intake import clean, take
+from assistant.answer.intake import take
+from assistant.answer.mail import clean
 
 MAIL = """Sehr geehrte Damen und Herren,
 
@@ -211,3 +212,50 @@ def test_the_quoted_history_gives_facts_but_asks_nothing() -> None:
     # greetings and sign-offs inside the quote stay out
     assert not any("Sehr geehrter" in q or "Mit freundlichen" in q for q in intake.queries)
     assert "Bürgermeister" not in clean(QUOTED_FIGURES)
+
+
+FORWARDED_REQUEST = """Hi Micha,
+
+kannst du kurz drüberschauen, bevor ich der Dame antworte? Sie will die Geburtsurkunde ihres
+Onkels für ihre Familienforschung. Dürfen wir die Gebühr dafür selbst festlegen oder ist sie
+irgendwo fest vorgegeben?
+
+Danke dir & Gruß
+Sabine
+
+-----Ursprüngliche Nachricht-----
+Von: Hildegard Brandes <h.brandes@example.org>
+Gesendet: Dienstag, 11. Juni 2024 09:14
+Betreff: Anfrage Geburtsurkunde
+
+Sehr geehrte Damen und Herren,
+
+mein Onkel wurde 1938 in Ihrer Gemeinde geboren und ist 1991 verstorben. Wie gehe ich vor und
+was kostet das?
+
+Mit freundlichen Grüßen
+Hildegard Brandes
+"""
+
+
+def test_a_forwarded_messages_questions_are_someone_elses_when_the_asker_asks() -> None:
+    intake = take(FORWARDED_REQUEST)
+    # the asker's own question; not her request to look it over, not the citizen's question
+    assert intake.asks == [
+        "Dürfen wir die Gebühr dafür selbst festlegen oder ist sie irgendwo fest vorgegeben?"
+    ]
+    # … whose facts may still come from the forwarded message
+    assert "Onkel" in intake.queries[0]
+    # an asker who only forwards it ("siehe unten") adopts the forwarded questions
+    own = FORWARDED_REQUEST[len("Hi Micha,") : FORWARDED_REQUEST.index("Danke dir")]
+    adopted = take(FORWARDED_REQUEST.replace(own, "\n\nsiehe unten.\n\n"))
+    assert adopted.asks == ["Wie gehe ich vor und was kostet das?"]
+
+
+def test_a_second_question_kept_in_one_sentence_is_asked_on_its_own() -> None:
+    text = (
+        "moin\n\nkurze frage für die schalterinfo die wir gerade überarbeiten: ab welchem alter "
+        "muss man eigentlich nen personalausweis haben? und wie lang ist der gültig wenn jemand "
+        "20 ist, auch 10 jahre?\n\ndanke"
+    )
+    assert len(take(text).asks) == 2
