@@ -13,6 +13,7 @@ import threading
 import numpy as np
 
 from assistant.retrieval.adapter import QueryAdapter
+from assistant.retrieval.colloquial import plain_words
 from assistant.retrieval.definitions import asks_nothing_particular
 from assistant.retrieval.evidence import Evidence, unit_features
 from assistant.retrieval.gathering import EvidenceGathering, mention_order
@@ -116,6 +117,7 @@ class HybridRetriever(EvidenceGathering):
     ) -> SearchResult:
         """The k best chunks for a query, one per § first (language: 'de' or 'en')."""
         filters = filters or Filters()
+        query = plain_words(query)
         parser, catalog = self._current(filters.exclude_doc_id)
         parsed = parser.parse(query)
         lexical = self.index.lexical()

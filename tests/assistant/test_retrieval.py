@@ -6,6 +6,7 @@ import pytest
 
 from assistant.core import Assistant, local
 from assistant.integrations.langchain import LotseRetriever
+from assistant.retrieval.colloquial import plain_words
 from assistant.retrieval.hybrid import Filters, HybridRetriever
 from assistant.retrieval.query import QueryParser
 from assistant.retrieval.sections import RankingWeights
@@ -245,3 +246,10 @@ def test_a_section_of_a_law_not_indexed_leads_with_the_text_whose_heading_names_
     asked = "Darf ein Verwaltungsakt nach § 37 VwVfG auch elektronisch erlassen werden?"
     hits = services.retriever.search(asked, 5).hits
     assert hits[0].chunk.doc_id == "guide" and "§ 37 Abs. 2" in hits[0].chunk.breadcrumb
+
+
+def test_staff_colloquial_words_are_read_as_the_texts_words(indexed) -> None:
+    asked = "Dürfen wir die Papierakten nach dem Scannen schreddern?"
+    assert _top(indexed, asked) == _top(indexed, asked.replace("schreddern", "vernichten"))
+    assert plain_words("Was kostet ein neuer Perso?") == "Was kostet ein neuer Personalausweis?"
+    assert plain_words("Persönlich, per Person") == "Persönlich, per Person"  # whole words only
