@@ -210,9 +210,8 @@ def compose(
     order: dict[int, int] = {}
     for passage in chosen:
         order.setdefault(passage.hit_rank, len(order) + 1)
-    parts = [
-        f"{_JOINED_ITEM.sub(chr(10), p.text.strip())} [{order[p.hit_rank]}]" for p in chosen
-    ]
+    shown = [_JOINED_ITEM.sub("\n", p.text.strip()) for p in chosen]
+    parts = [f"{text} [{order[p.hit_rank]}]" for text, p in zip(shown, chosen, strict=True)]
     citations = []
     for rank, n in order.items():
         used = sorted((p for p in chosen if p.hit_rank == rank), key=lambda p: p.start)

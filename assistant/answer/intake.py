@@ -1,10 +1,12 @@
 """Long inputs: pasted e-mails and letters reduced to the questions they ask and their facts.
 
 Greetings, sign-offs with signatures, disclaimers, mail headers and quoted history ("> …") are
-dropped; the question sentences are found ("…?", "Ich möchte wissen, ob …", "1. Ersetzt …");
-questions that belong together are grouped; each group is condensed with the facts that share
-its words (the quoted history's too: "diese Zahlen" may point into a forwarded mail), so
-retrieval sees what decides the legal question and not the whole story.
+dropped (assistant/answer/mail.py); a forwarded message's questions count only when the asker
+asks none above it, a request to look the text over is none; the question sentences are found
+("…?", "Ich möchte wissen, ob …", "1. Ersetzt …"); questions that belong together are grouped;
+each group is condensed with the facts that share its words (the quoted history's too: "diese
+Zahlen" may point into a forwarded mail), so retrieval sees what decides the legal question and
+not the whole story.
 """
 
 from __future__ import annotations
@@ -122,8 +124,8 @@ def take(text: str) -> Intake:
     asked = [i for i in asked if not units[i].rstrip().endswith(":") and not _announces(units, i)]
     # "So, jetzt meine Fragen:": what comes before (a forwarded letter's own questions, rhetorical
     # ones) is context; the asker's questions follow their announcement
-    # a forwarded or quoted message's questions are someone else's (a citizen's "Wie gehe ich
-    # vor?"): the asker's own, above it, are the questions, when there are any
+    # a forwarded message's questions are someone else's (a citizen's "Wie gehe ich vor?"): the
+    # asker's own, above it, are the questions, when there are any
     mine = _own_units(text, units)
     if mine is not None and any(i < mine for i in asked):
         asked = [i for i in asked if i < mine]
