@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.core import Assistant, local
 from assistant.integrations.langchain import LotseRetriever
-from assistant.retrieval.colloquial import plain_words
+from assistant.retrieval.colloquial import COLLOQUIAL, plain_words
 from assistant.retrieval.hybrid import Filters, HybridRetriever
 from assistant.retrieval.query import QueryParser
 from assistant.retrieval.sections import RankingWeights
 from assistant.services import Services
-from tests.conftest import LAWS, require_shared
+from tests.conftest import LAWS, ROOT, require_shared
+
+CORPUS = ROOT / "corpus"
 
 
 def _top(services: Services, query: str, k: int = 5) -> list[tuple[str, str | None]]:
@@ -253,3 +257,13 @@ def test_staff_colloquial_words_are_read_as_the_texts_words(indexed) -> None:
     assert _top(indexed, asked) == _top(indexed, asked.replace("schreddern", "vernichten"))
     assert plain_words("Was kostet ein neuer Perso?") == "Was kostet ein neuer Personalausweis?"
     assert plain_words("Persönlich, per Person") == "Persönlich, per Person"  # whole words only
+
+
+def test_colloquial_words_are_in_none_of_the_texts_and_their_terms_are() -> None:
+    require_shared("Die Wörter der Gesetze")
+    texts = [p.read_text(encoding="utf-8").lower() for p in sorted(LAWS.glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8").lower() for p in sorted(CORPUS.rglob("*.md"))]
+    words = set(re.findall(r"[^\W\d_]+", " ".join(texts)))
+    for word, term in COLLOQUIAL.items():
+        assert word not in words, word  # a word the texts use is not colloquial to them
+        assert set(re.findall(r"[^\W\d_]+", term.lower())) <= words, term
