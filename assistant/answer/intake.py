@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answer.conversation import is_followup
 from assistant.answer.mail import HEADER, REPLY_PREFIX, clean, own_part, quoted
@@ -176,7 +177,7 @@ def _units(cleaned: str) -> tuple[list[str], list[int | None]]:
     items: list[int | None] = []
     for number, paragraph in enumerate(paragraphs):
         item = number if _ENUMERATED.match(paragraph) else None
-        for sentence in sentences(" ".join(paragraph.split())):
+        for sentence in _sentences(" ".join(paragraph.split())):
             # "Meine Fragen: a) Dürfen wir …? b) Ist …?": each lettered or numbered question alone
             for piece in _INLINE_ITEM.split(" ".join(sentence.split())):
                 if piece.strip():
@@ -184,6 +185,12 @@ def _units(cleaned: str) -> tuple[list[str], list[int | None]]:
                     items.append(len(paragraphs) + len(units) if inline else item)
                     units.append(piece)
     return units, items
+
+
+@lru_cache(maxsize=512)
+def _sentences(paragraph: str) -> tuple[str, ...]:
+    """A paragraph's sentences (cached: the asker's own part is split again, _own_units)."""
+    return tuple(sentences(paragraph))
 
 
 def _own_units(text: str, units: list[str]) -> int | None:

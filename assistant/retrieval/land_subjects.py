@@ -97,16 +97,6 @@ def first_subjects(text: str) -> tuple[str | None, str | None]:
     return land, federal
 
 
-def land_subject(text: str) -> str | None:
-    """The id of the first Land-law subject the question names, if any."""
-    return first_subjects(text)[0]
-
-
-def federal_subject(text: str) -> str | None:
-    """The id of the first matter of a federal law outside the bundled ones it names, if any."""
-    return first_subjects(text)[1]
-
-
 def subject_by_id(subject_id: str) -> Subject | None:
     """The subject of that id."""
     return _by_id().get(subject_id)

@@ -15,9 +15,8 @@ from assistant.answer.doubt import Calibration
 from assistant.config import Settings
 from assistant.domain import Outcome
 from assistant.retrieval.land_subjects import (
-    federal_subject,
     federal_subjects,
-    land_subject,
+    first_subjects,
     land_subjects,
     subjects,
     subjects_named,
@@ -27,6 +26,16 @@ from assistant.scoring import LinearModel
 from assistant.services import Services
 from ingest.pipeline import Ingestor
 from tests.conftest import FIXTURE_LAWS, LAWS, needs_shared
+
+
+def land_subject(text: str) -> str | None:
+    """The first Land-law subject the text names."""
+    return first_subjects(text)[0]
+
+
+def federal_subject(text: str) -> str | None:
+    """The first matter of a federal law outside the bundled ones the text names."""
+    return first_subjects(text)[1]
 
 REGISTER = Path(__file__).resolve().parents[2] / "assistant" / "data" / "register"
 
